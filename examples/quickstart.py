@@ -1,0 +1,2 @@
+# Placeholder: the real quickstart example replaces this file.
+print("TODO")
