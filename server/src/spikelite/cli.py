@@ -1,0 +1,56 @@
+"""Command line: `spikelite [--host H] [--port P] [--config FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from .config import ConfigError, default_config, load_config
+from .server import SpikeliteServer
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="spikelite",
+                                     description="A server speaking the Aerospike wire protocol.")
+    parser.add_argument("--config", help="aerospike.conf-style file (default: namespace 'test' in memory)")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1, or the config's)")
+    parser.add_argument("--port", type=int, help="port (default 3000, or the config's; 0 picks a free one)")
+    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    return parser.parse_args(argv)
+
+
+async def _serve(server: SpikeliteServer) -> None:
+    await server.start()
+    print("spikelite listening on %s:%d" % (server.host, server.port), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    await stop.wait()
+    await server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(args.config) if args.config else default_config()
+    except (ConfigError, OSError) as exc:
+        print("spikelite: %s" % exc, file=sys.stderr)
+        return 2
+    if args.host is not None:
+        config.address = args.host
+    if args.port is not None:
+        config.port = args.port
+    try:
+        asyncio.run(_serve(SpikeliteServer(config)))
+    except OSError as exc:
+        print("spikelite: cannot listen on %s:%d: %s" % (config.address, config.port, exc), file=sys.stderr)
+        return 1
+    return 0

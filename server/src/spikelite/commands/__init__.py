@@ -1,0 +1,1 @@
+"""Request handlers: data commands (AS_MSG) and info commands."""

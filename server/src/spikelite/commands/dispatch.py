@@ -1,0 +1,45 @@
+"""Route one AS_MSG to its command, the way the server's transaction service does."""
+
+from __future__ import annotations
+
+from ..wire import (DIGEST_SIZE, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
+                    ResultCode)
+from .single_record import SingleRecordCommands
+
+
+class DataCommands:
+    def __init__(self, namespaces: dict):
+        self.namespaces = namespaces
+        self.single = SingleRecordCommands()
+
+    def execute(self, msg: Message) -> Message:
+        """The reply to one data command (errors become replies carrying their result code)."""
+        try:
+            return self._execute(msg)
+        except AerospikeWireError as exc:
+            return Message(result_code=exc.code)
+
+    def _execute(self, msg: Message) -> Message:
+        if msg.info1 & Info1.BATCH:
+            return Message(info3=Info3.LAST, result_code=ResultCode.UNSUPPORTED_FEATURE)
+        ns_name = msg.field(FieldType.NAMESPACE)
+        if ns_name is None:
+            raise AerospikeWireError(ResultCode.PARAMETER, "no namespace field")
+        ns = self.namespaces.get(ns_name.decode("utf-8", "replace"))
+        if ns is None:
+            return Message(result_code=ResultCode.NAMESPACE_NOT_FOUND)
+        digest = msg.field(FieldType.DIGEST)
+        if digest is None:
+            # scan / query / background job: not served yet
+            return Message(result_code=ResultCode.UNSUPPORTED_FEATURE)
+        if len(digest) != DIGEST_SIZE:
+            raise AerospikeWireError(ResultCode.PARAMETER, "digest field of %d bytes" % len(digest))
+        if msg.info2 & Info2.WRITE:
+            if msg.info2 & Info2.DELETE:
+                return self.single.delete(ns, digest, msg)
+            if msg.field(FieldType.UDF_FILENAME) is not None:
+                return Message(result_code=ResultCode.UNSUPPORTED_FEATURE)
+            return self.single.write(ns, digest, msg)
+        if msg.info1 & Info1.READ:
+            return self.single.read(ns, digest, msg)
+        raise AerospikeWireError(ResultCode.PARAMETER, "neither read nor write")

@@ -1,0 +1,189 @@
+"""Info commands: the text protocol clients use to tend a node and to administer it."""
+
+from __future__ import annotations
+
+import base64
+from typing import Callable
+
+from ..node import BUILD, EDITION, Node
+from ..wire import PARTITION_COUNT, ResultCode
+from ..wire.info import command_name, command_params, error_value
+
+#: Bitmap with every partition's bit set: this node masters all 4096 partitions.
+_ALL_PARTITIONS = base64.b64encode(b"\xff" * (PARTITION_COUNT // 8)).decode()
+
+FEATURES = ";".join([
+    "batch-any", "batch-index", "blob-bits", "cdt-index", "cdt-list", "cdt-map", "cluster-stable",
+    "float", "geo", "sindex-exists", "peers", "pipelining", "pquery", "pscans", "query-show",
+    "relaxed-sc", "replicas", "replicas-all", "replicas-master", "replicas-max", "truncate-namespace",
+    "udf"])
+
+
+class InfoCommands:
+    def __init__(self, node: Node):
+        self.node = node
+        self.partition_generation = 1
+        self.peers_generation = 1
+        exact: dict[str, Callable[[str], str]] = {
+            "node": lambda _: self.node.node_id,
+            "build": lambda _: BUILD,
+            "version": lambda _: "%s build %s" % (EDITION, BUILD),
+            "edition": lambda _: EDITION,
+            "release": lambda _: "edition=%s;version=%s;os=python;arch=any;sha=spikelite" % (EDITION, BUILD),
+            "features": lambda _: FEATURES,
+            "partitions": lambda _: str(PARTITION_COUNT),
+            "partition-generation": lambda _: str(self.partition_generation),
+            "rebalance-generation": lambda _: "1",
+            "peers-generation": lambda _: str(self.peers_generation),
+            "cluster-name": lambda _: self.node.config.cluster_name,
+            "cluster-stable": self._cluster_stable,
+            "replicas": self._replicas,
+            "replicas-all": lambda _: ";".join("%s:1,%s" % (ns, _ALL_PARTITIONS) for ns in self.node.namespaces),
+            "replicas-master": lambda _: ";".join("%s:%s" % (ns, _ALL_PARTITIONS) for ns in self.node.namespaces),
+            "peers-clear-std": self._no_peers,
+            "peers-clear-alt": self._no_peers,
+            "peers-tls-std": self._no_peers,
+            "peers-tls-alt": self._no_peers,
+            "alumni-clear-std": self._no_peers,
+            "alumni-tls-std": self._no_peers,
+            "service-clear-std": lambda _: self._endpoint(),
+            "service-clear-alt": lambda _: self._endpoint(),
+            "service-tls-std": lambda _: "",
+            "service-tls-alt": lambda _: "",
+            "service": lambda _: self._endpoint(),
+            "services": lambda _: "",
+            "services-alternate": lambda _: "",
+            "services-alumni": lambda _: "",
+            "namespaces": lambda _: ";".join(self.node.namespaces),
+            "namespace": self._namespace,
+            "sets": self._sets,
+            "statistics": lambda _: self._statistics(),
+            "status": lambda _: "ok",
+            "connection": lambda _: "admin=false",
+            "user-agent-set": lambda _: "ok",
+            "truncate": self._truncate,
+            "truncate-namespace": self._truncate_namespace,
+            "racks": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
+            "rack-ids": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
+        }
+        self.handlers = exact
+
+    def answer(self, line: str) -> str:
+        handler = self.handlers.get(command_name(line))
+        if handler is None:
+            return error_value(ResultCode.PARAMETER, "unrecognized command")
+        return handler(line)
+
+    # -- tending ----------------------------------------------------------------------------------
+
+    def _endpoint(self) -> str:
+        host = self.node.host
+        if ":" in host:
+            host = "[%s]" % host
+        return "%s:%d" % (host, self.node.port)
+
+    def _no_peers(self, _line: str) -> str:
+        return "%d,%d,[]" % (self.peers_generation, self.node.port)
+
+    def _replicas(self, line: str) -> str:
+        return ";".join("%s:0,1,%s" % (ns, _ALL_PARTITIONS) for ns in self.node.namespaces)
+
+    def _cluster_stable(self, line: str) -> str:
+        params = command_params(line)
+        if "size" in params and params["size"] != "1":
+            return error_value(ResultCode.CLUSTER_KEY_MISMATCH, "cluster not specified size")
+        ns = params.get("namespace")
+        if ns is not None and ns not in self.node.namespaces:
+            return error_value(ResultCode.NAMESPACE_NOT_FOUND, "namespace not found")
+        return self.node.node_id[-12:]
+
+    # -- statistics -------------------------------------------------------------------------------
+
+    def _statistics(self) -> str:
+        stats = self.node.stats
+        objects = sum(ns.objects() for ns in self.node.namespaces.values())
+        pairs = [("cluster_size", 1), ("cluster_name", self.node.config.cluster_name),
+                 ("uptime", stats.uptime()), ("objects", objects),
+                 ("client_connections", stats.client_connections),
+                 ("client_connections_opened", stats.connections_opened),
+                 ("client_connections_closed", stats.connections_closed),
+                 ("proto_malformed", stats.malformed), ("requests", stats.requests)]
+        return ";".join("%s=%s" % pair for pair in pairs)
+
+    def _namespace(self, line: str) -> str:
+        _, _, name = line.partition("/")
+        ns = self.node.namespaces.get(name)
+        if ns is None:
+            return "type=unknown"
+        cfg = ns.config
+        pairs = [("ns_cluster_size", 1), ("effective_replication_factor", 1),
+                 ("objects", ns.objects()), ("tombstones", 0), ("expired_objects", ns.expired_count),
+                 ("evicted_objects", ns.evicted_count), ("replication-factor", cfg.replication_factor),
+                 ("default-ttl", cfg.default_ttl), ("max-ttl", cfg.max_ttl),
+                 ("nsup-period", cfg.nsup_period),
+                 ("allow-ttl-without-nsup", str(cfg.allow_ttl_without_nsup).lower()),
+                 ("max-record-size", cfg.max_record_size), ("storage-engine", cfg.storage),
+                 ("strong-consistency", "false")]
+        return ";".join("%s=%s" % pair for pair in pairs)
+
+    def _sets(self, line: str) -> str:
+        parts = line.split("/")[1:]
+        if parts and parts[0] not in self.node.namespaces:
+            return "ns_type=unknown"
+        namespaces = [self.node.namespaces[parts[0]]] if parts else list(self.node.namespaces.values())
+        entries = []
+        for ns in namespaces:
+            for set_name in ns.set_names():
+                if len(parts) > 1 and set_name != parts[1]:
+                    continue
+                set_config = ns.config.sets.get(set_name)
+                props = [("objects", ns.set_counts.get(set_name, 0)), ("tombstones", 0),
+                         ("data_used_bytes", 0), ("truncate_lut", ns.truncate_lut.get(set_name, 0) // 1_000_000),
+                         ("sindexes", 0), ("index_populating", "false"), ("truncating", "false"),
+                         ("default-ttl", set_config.default_ttl if set_config and set_config.default_ttl is not None else 0),
+                         ("disable-eviction", "false"), ("enable-index", "false"),
+                         ("stop-writes-count", set_config.stop_writes_count if set_config else 0)]
+                body = ":".join("%s=%s" % p for p in props)
+                entries.append(body if len(parts) > 1 else "ns=%s:set=%s:%s" % (ns.name, set_name, body))
+        if len(parts) > 1:
+            return entries[0] if entries else ""
+        return "".join(entry + ";" for entry in entries)
+
+    # -- truncation -------------------------------------------------------------------------------
+
+    def _truncate_target(self, line: str):
+        params = command_params(line)
+        ns_name = params.get("namespace", params.get("ns"))
+        if not ns_name:
+            return None, None, None, error_value(ResultCode.PARAMETER, "missing namespace")
+        ns = self.node.namespaces.get(ns_name)
+        if ns is None:
+            return None, None, None, error_value(ResultCode.NAMESPACE_NOT_FOUND, "namespace not found")
+        now = self.node.clock.now_ns()
+        lut = now
+        if params.get("lut"):
+            try:
+                lut = int(params["lut"])
+            except ValueError:
+                return None, None, None, error_value(ResultCode.PARAMETER, "bad lut")
+            if lut > now:
+                return None, None, None, error_value(ResultCode.PARAMETER, "lut is in the future")
+        return ns, params.get("set"), lut, None
+
+    def _truncate(self, line: str) -> str:
+        ns, set_name, lut, err = self._truncate_target(line)
+        if err:
+            return err
+        if not set_name:
+            return error_value(ResultCode.PARAMETER, "missing set name (use truncate-namespace)")
+        ns.truncate(set_name, lut)
+        return "ok"
+
+    def _truncate_namespace(self, line: str) -> str:
+        ns, set_name, lut, err = self._truncate_target(line)
+        if err:
+            return err
+        if set_name:
+            return error_value(ResultCode.PARAMETER, "unexpected set name")
+        ns.truncate(None, lut)
+        return "ok"

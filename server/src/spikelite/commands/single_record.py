@@ -1,0 +1,223 @@
+"""Single-record commands: read, write/operate, delete, touch, exists."""
+
+from __future__ import annotations
+
+import struct
+
+from ..store import Namespace, Record
+from ..store.record import next_generation
+from ..wire import (MAX_BIN_NAME, AerospikeWireError, FieldType, Info1, Info2, Info3, Message, Op,
+                    OpType, ParticleType, ResultCode)
+from ..wire.particles import (BLOB_TYPES, INT64_MAX, INT64_MIN, decode_float, decode_int, encode_int,
+                              validate_particle)
+
+TTL_NEVER_EXPIRE = 0xFFFFFFFF
+TTL_DONT_UPDATE = 0xFFFFFFFE
+_F64 = struct.Struct(">d")
+
+#: Ops this server executes so far; collection, bit, HLL and expression ops come with later work.
+_SUPPORTED_OPS = frozenset({OpType.READ, OpType.WRITE, OpType.INCR, OpType.APPEND, OpType.PREPEND,
+                            OpType.TOUCH, OpType.DELETE})
+
+
+def error(code: int) -> Message:
+    return Message(result_code=code)
+
+
+def _check_bin_name(name: str) -> None:
+    if len(name.encode()) > MAX_BIN_NAME:
+        raise AerospikeWireError(ResultCode.BIN_NAME, "bin name %r longer than 15 bytes" % name)
+
+
+def _bin_op(op: Op, value: tuple[int, bytes] | None, respond_all: bool) -> Op | None:
+    """The reply op for a read of one bin (None to leave it out)."""
+    if value is None:
+        return Op(op.op, ParticleType.NULL, op.name, b"") if respond_all else None
+    return Op(op.op, value[0], op.name, value[1])
+
+
+def _all_bins(bins: dict[str, tuple[int, bytes]]) -> list[Op]:
+    return [Op(OpType.READ, ptype, name, data) for name, (ptype, data) in bins.items()]
+
+
+def _check_key(record: Record, msg: Message) -> None:
+    sent = msg.field(FieldType.KEY)
+    if sent is not None and record.key is not None and sent != record.key:
+        raise AerospikeWireError(ResultCode.KEY_MISMATCH, "sent key differs from stored key")
+
+
+class SingleRecordCommands:
+    """Executes one single-record AS_MSG against a namespace."""
+
+    def read(self, ns: Namespace, digest: bytes, msg: Message) -> Message:
+        record = ns.get(digest)
+        if record is None:
+            return error(ResultCode.KEY_NOT_FOUND)
+        _check_key(record, msg)
+        reply = Message(generation=record.generation, record_ttl=record.void_time)
+        if msg.info1 & Info1.GET_NO_BINS:
+            return reply
+        respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
+        if not msg.ops:
+            if not msg.info1 & Info1.GET_ALL:
+                raise AerospikeWireError(ResultCode.PARAMETER, "read asks for no bins")
+            reply.ops = _all_bins(record.bins)
+            return reply
+        for op in msg.ops:
+            if op.op != OpType.READ:
+                if op.op in _SUPPORTED_OPS:
+                    raise AerospikeWireError(ResultCode.PARAMETER, "write op in a read request")
+                raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE,
+                                         "op %d is not implemented by spikelite yet" % op.op)
+            if not op.name:
+                reply.ops.extend(_all_bins(record.bins))
+                continue
+            result = _bin_op(op, record.bins.get(op.name), respond_all)
+            if result is not None:
+                reply.ops.append(result)
+        return reply
+
+    def delete(self, ns: Namespace, digest: bytes, msg: Message) -> Message:
+        record = ns.get(digest)
+        if record is None:
+            return error(ResultCode.KEY_NOT_FOUND)
+        self._check_generation(record, msg)
+        _check_key(record, msg)
+        ns.delete(digest)
+        return Message()
+
+    def write(self, ns: Namespace, digest: bytes, msg: Message) -> Message:
+        """put, append/prepend, increment, touch and operate (with or without reads)."""
+        record = ns.get(digest)
+        exists = record is not None
+        if msg.info2 & Info2.CREATE_ONLY and exists:
+            return error(ResultCode.KEY_EXISTS)
+        if msg.info3 & (Info3.UPDATE_ONLY | Info3.REPLACE_ONLY) and not exists:
+            return error(ResultCode.KEY_NOT_FOUND)
+        if exists:
+            self._check_generation(record, msg)
+            _check_key(record, msg)
+        replace = bool(msg.info3 & (Info3.CREATE_OR_REPLACE | Info3.REPLACE_ONLY))
+        bins: dict[str, tuple[int, bytes]] = {} if (record is None or replace) else dict(record.bins)
+        respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
+        results: list[Op] = []
+        has_write = False
+        for op in msg.ops:
+            code = op.op
+            if code not in _SUPPORTED_OPS:
+                raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE,
+                                         "op %d is not implemented by spikelite yet" % code)
+            if code == OpType.READ:
+                if not op.name:
+                    if msg.info1 & Info1.GET_ALL:
+                        results.extend(_all_bins(bins))
+                    continue
+                result = _bin_op(op, bins.get(op.name), respond_all)
+                if result is not None:
+                    results.append(result)
+                continue
+            has_write = True
+            if code == OpType.TOUCH:
+                if not exists:
+                    return error(ResultCode.KEY_NOT_FOUND)
+            elif code == OpType.DELETE:
+                bins.clear()
+            else:
+                _check_bin_name(op.name)
+                self._apply_bin_op(bins, op)
+            if respond_all:
+                results.append(Op(code, ParticleType.NULL, op.name, b""))
+        if not has_write:
+            # An operate whose ops all read: served like a read.
+            if not exists:
+                return error(ResultCode.KEY_NOT_FOUND)
+            return Message(generation=record.generation, record_ttl=record.void_time, ops=results)
+        now_cl = ns.clock.now_cl()
+        void_time = self._void_time(ns, msg, record, now_cl)
+        if not bins:
+            if exists:
+                ns.delete(digest)
+            return Message(ops=results)
+        set_name = record.set_name if record is not None else _set_name(msg)
+        key = msg.field(FieldType.KEY) or (record.key if record is not None else None)
+        new = Record(bins, next_generation(record.generation) if exists else 1, void_time,
+                     ns.clock.now_ns(), key, set_name)
+        if new.size() > ns.config.max_record_size:
+            return error(ResultCode.RECORD_TOO_BIG)
+        ns.put(digest, new)
+        return Message(generation=new.generation, record_ttl=new.void_time, ops=results)
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_generation(record: Record, msg: Message) -> None:
+        if msg.info2 & Info2.GENERATION and record.generation != msg.generation:
+            raise AerospikeWireError(ResultCode.GENERATION, "generation mismatch")
+        if msg.info2 & Info2.GENERATION_GT and msg.generation <= record.generation:
+            raise AerospikeWireError(ResultCode.GENERATION, "generation not greater")
+
+    @staticmethod
+    def _void_time(ns: Namespace, msg: Message, record: Record | None, now_cl: int) -> int:
+        ttl = msg.record_ttl
+        if ttl == TTL_DONT_UPDATE and record is not None:
+            return record.void_time
+        if ttl == TTL_NEVER_EXPIRE:
+            return 0
+        if ttl == 0 or ttl == TTL_DONT_UPDATE:
+            ttl = ns.default_ttl(record.set_name if record is not None else _set_name(msg))
+            if ttl == 0:
+                return 0
+        if ttl > ns.config.max_ttl:
+            raise AerospikeWireError(ResultCode.PARAMETER, "ttl %d exceeds max-ttl" % ttl)
+        if not ns.ttl_allowed():
+            raise AerospikeWireError(ResultCode.FORBIDDEN, "ttl given but nsup-period is 0")
+        return now_cl + ttl
+
+    @staticmethod
+    def _apply_bin_op(bins: dict[str, tuple[int, bytes]], op: Op) -> None:
+        current = bins.get(op.name)
+        ptype, value = op.particle_type, op.value
+        if op.op == OpType.WRITE:
+            if ptype == ParticleType.NULL:
+                bins.pop(op.name, None)
+                return
+            validate_particle(ptype, value)
+            bins[op.name] = (ptype, value)
+        elif op.op == OpType.INCR:
+            if ptype == ParticleType.INTEGER:
+                delta = decode_int(value)
+                if current is None:
+                    bins[op.name] = (ptype, encode_int(delta))
+                elif current[0] != ParticleType.INTEGER:
+                    raise AerospikeWireError(ResultCode.BIN_TYPE, "increment of a non-integer bin")
+                else:
+                    total = decode_int(current[1]) + delta
+                    if total > INT64_MAX or total < INT64_MIN:  # the server wraps like C int64
+                        total = (total + (1 << 63)) % (1 << 64) - (1 << 63)
+                    bins[op.name] = (ptype, encode_int(total))
+            elif ptype == ParticleType.FLOAT:
+                delta = decode_float(value)
+                if current is None:
+                    bins[op.name] = (ptype, _F64.pack(delta))
+                elif current[0] != ParticleType.FLOAT:
+                    raise AerospikeWireError(ResultCode.BIN_TYPE, "float increment of a non-float bin")
+                else:
+                    bins[op.name] = (ptype, _F64.pack(decode_float(current[1]) + delta))
+            else:
+                raise AerospikeWireError(ResultCode.BIN_TYPE, "increment by a non-numeric value")
+        else:  # APPEND / PREPEND
+            if ptype != ParticleType.STRING and ptype not in BLOB_TYPES:
+                raise AerospikeWireError(ResultCode.BIN_TYPE, "append/prepend of a non-string value")
+            if current is None:
+                bins[op.name] = (ptype, value)
+            elif current[0] != ptype:
+                raise AerospikeWireError(ResultCode.BIN_TYPE, "append/prepend to a bin of another type")
+            elif op.op == OpType.APPEND:
+                bins[op.name] = (ptype, current[1] + value)
+            else:
+                bins[op.name] = (ptype, value + current[1])
+
+
+def _set_name(msg: Message) -> str | None:
+    data = msg.field(FieldType.SET)
+    return data.decode("utf-8", "replace") if data else None

@@ -1,0 +1,254 @@
+"""Server configuration: the common subset of a real `aerospike.conf`.
+
+The file is a tree of contexts (`name [arg] { ... }`) holding `setting value` lines. Settings this
+server understands take effect; settings of real Aerospike that make no sense here (heartbeat,
+fabric, logging targets, ...) are accepted and ignored; anything else is an error naming its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_PORT = 3000
+#: Real Aerospike's ceiling for a record TTL (namespace `max-ttl` default, 10 years).
+DEFAULT_MAX_TTL = 10 * 365 * 24 * 3600
+
+
+class ConfigError(ValueError):
+    """An invalid configuration; the message names the file line."""
+
+
+@dataclass
+class SetConfig:
+    name: str
+    default_ttl: int | None = None
+    stop_writes_count: int = 0
+
+
+@dataclass
+class NamespaceConfig:
+    name: str
+    replication_factor: int = 1
+    default_ttl: int = 0
+    max_ttl: int = DEFAULT_MAX_TTL
+    nsup_period: int = 0
+    allow_ttl_without_nsup: bool = False
+    max_record_size: int = 8 * 1024 * 1024
+    storage: str = "memory"
+    sets: dict[str, SetConfig] = field(default_factory=dict)
+
+
+@dataclass
+class ServerConfig:
+    address: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    cluster_name: str = "spikelite"
+    node_id: str | None = None
+    proto_fd_idle_ms: int = 60_000
+    proto_fd_max: int = 15_000
+    namespaces: dict[str, NamespaceConfig] = field(default_factory=dict)
+
+
+def default_config() -> ServerConfig:
+    """What runs with no config file: namespace `test` in memory, records expiring by TTL."""
+    return ServerConfig(namespaces={"test": NamespaceConfig("test", nsup_period=120)})
+
+
+# --- parsing values ---------------------------------------------------------------------------
+
+_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_BYTES = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+
+
+def _number(text: str, units: dict[str, int], what: str) -> int:
+    match = re.fullmatch(r"(\d+)([a-zA-Z]?)", text)
+    if not match or match.group(2).lower() not in units:
+        raise ValueError("%r is not a valid %s" % (text, what))
+    return int(match.group(1)) * units[match.group(2).lower()]
+
+
+def seconds(text: str) -> int:
+    return _number(text, _SECONDS, "duration (number with optional s/m/h/d)")
+
+
+def size(text: str) -> int:
+    return _number(text, _BYTES, "size (number with optional K/M/G/T)")
+
+
+def integer(text: str) -> int:
+    return _number(text, {"": 1}, "integer")
+
+
+def boolean(text: str) -> bool:
+    if text.lower() in ("true", "yes"):
+        return True
+    if text.lower() in ("false", "no"):
+        return False
+    raise ValueError("%r is not true or false" % text)
+
+
+# --- the tree ------------------------------------------------------------------------------------
+
+@dataclass
+class _Context:
+    name: str
+    arg: str | None
+    line: int
+    settings: list[tuple[str, list[str], int]] = field(default_factory=list)
+    children: list["_Context"] = field(default_factory=list)
+
+
+def _parse_tree(text: str, source: str) -> _Context:
+    root = _Context("<root>", None, 0)
+    stack = [root]
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        tokens = line.split()
+        while tokens:
+            if tokens[0] == "}":
+                if len(stack) == 1:
+                    raise ConfigError("%s:%d: unmatched '}'" % (source, lineno))
+                stack.pop()
+                tokens = tokens[1:]
+                continue
+            if "{" in tokens:
+                i = tokens.index("{")
+                head, tokens = tokens[:i], tokens[i + 1:]
+                if not head or len(head) > 2:
+                    raise ConfigError("%s:%d: expected 'context [name] {'" % (source, lineno))
+                ctx = _Context(head[0], head[1] if len(head) == 2 else None, lineno)
+                stack[-1].children.append(ctx)
+                stack.append(ctx)
+                continue
+            if "}" in tokens:
+                i = tokens.index("}")
+                head, tokens = tokens[:i], tokens[i:]
+            else:
+                head, tokens = tokens, []
+            stack[-1].settings.append((head[0], head[1:], lineno))
+    if len(stack) != 1:
+        raise ConfigError("%s:%d: context '%s' is never closed" % (source, stack[-1].line, stack[-1].name))
+    return root
+
+
+# --- contexts ------------------------------------------------------------------------------------
+
+# Real aerospike.conf settings accepted and ignored (nothing here depends on them).
+_IGNORED_SERVICE = {"proto-fd-idle-ms", "user", "group", "pidfile", "paxos-single-replica-limit",
+                    "service-threads", "transaction-queues", "transaction-threads-per-queue",
+                    "batch-index-threads", "batch-max-requests", "migrate-threads", "node-id-interface",
+                    "run-as-daemon", "work-directory", "feature-key-file", "info-threads",
+                    "query-threads-limit", "proto-slow-log", "enable-health-check"}
+_IGNORED_NAMESPACE = {"memory-size", "high-water-memory-pct", "high-water-disk-pct", "stop-writes-pct",
+                      "stop-writes-sys-memory-pct", "evict-tenths-pct", "nsup-threads",
+                      "index-type", "sindex-type", "strong-consistency", "conflict-resolution-policy",
+                      "single-bin", "data-in-index", "partition-tree-sprigs", "rack-id",
+                      "write-commit-level-override", "read-consistency-level-override",
+                      "transaction-pending-limit", "default-read-touch-ttl-pct", "enable-xdr",
+                      "evict-hist-buckets", "migrate-order", "disable-write-dup-res",
+                      "background-query-max-rps", "single-query-threads", "indexes-memory-budget"}
+_IGNORED_CONTEXTS = {"logging", "heartbeat", "fabric", "info", "xdr", "security", "mod-lua",
+                     "tls", "geo2dsphere-within", "index-type", "sindex-type"}
+
+
+def _apply(target, ctx: _Context, handlers: dict, ignored: set[str], source: str) -> None:
+    for name, values, lineno in ctx.settings:
+        if name in handlers:
+            if len(values) != 1:
+                raise ConfigError("%s:%d: '%s' takes one value" % (source, lineno, name))
+            attr, convert = handlers[name]
+            try:
+                setattr(target, attr, convert(values[0]))
+            except ValueError as exc:
+                raise ConfigError("%s:%d: %s: %s" % (source, lineno, name, exc)) from None
+        elif name not in ignored:
+            raise ConfigError("%s:%d: unknown setting '%s' in context '%s'" % (source, lineno, name, ctx.name))
+
+
+def _storage_engine(ns: NamespaceConfig, lineno: int, values: list[str], source: str) -> None:
+    if values != ["memory"]:
+        raise ConfigError("%s:%d: storage-engine %s is not supported yet (use memory)"
+                          % (source, lineno, " ".join(values)))
+    ns.storage = "memory"
+
+
+def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
+    if not ctx.arg:
+        raise ConfigError("%s:%d: namespace needs a name" % (source, ctx.line))
+    if len(ctx.arg.encode()) > 31:
+        raise ConfigError("%s:%d: namespace name longer than 31 bytes" % (source, ctx.line))
+    ns = NamespaceConfig(ctx.arg)
+    handlers = {"replication-factor": ("replication_factor", integer),
+                "default-ttl": ("default_ttl", seconds),
+                "max-ttl": ("max_ttl", seconds),
+                "nsup-period": ("nsup_period", seconds),
+                "allow-ttl-without-nsup": ("allow_ttl_without_nsup", boolean),
+                "max-record-size": ("max_record_size", size)}
+    settings = [s for s in ctx.settings if s[0] != "storage-engine"]
+    for name, values, lineno in ctx.settings:
+        if name == "storage-engine":
+            _storage_engine(ns, lineno, values, source)
+    _apply(ns, _Context(ctx.name, ctx.arg, ctx.line, settings), handlers, _IGNORED_NAMESPACE, source)
+    for child in ctx.children:
+        if child.name == "set":
+            if not child.arg:
+                raise ConfigError("%s:%d: set needs a name" % (source, child.line))
+            set_config = SetConfig(child.arg)
+            _apply(set_config, child, {"default-ttl": ("default_ttl", seconds),
+                                       "stop-writes-count": ("stop_writes_count", integer)},
+                   {"disable-eviction", "enable-index", "stop-writes-size"}, source)
+            ns.sets[child.arg] = set_config
+        elif child.name == "storage-engine":
+            _storage_engine(ns, child.line, [child.arg or ""], source)
+        else:
+            raise ConfigError("%s:%d: unknown context '%s' in namespace" % (source, child.line, child.name))
+    if ns.default_ttl > ns.max_ttl:
+        raise ConfigError("%s:%d: default-ttl exceeds max-ttl" % (source, ctx.line))
+    return ns
+
+
+def parse_config(text: str, source: str = "<config>") -> ServerConfig:
+    root = _parse_tree(text, source)
+    if root.settings:
+        name, _, lineno = root.settings[0]
+        raise ConfigError("%s:%d: setting '%s' outside any context" % (source, lineno, name))
+    config = ServerConfig()
+    for ctx in root.children:
+        if ctx.name == "service":
+            _apply(config, ctx, {"cluster-name": ("cluster_name", str),
+                                 "node-id": ("node_id", str),
+                                 "proto-fd-max": ("proto_fd_max", integer),
+                                 "proto-fd-idle-ms": ("proto_fd_idle_ms", integer)},
+                   _IGNORED_SERVICE, source)
+        elif ctx.name == "network":
+            for child in ctx.children:
+                if child.name == "service":
+                    _apply(config, child, {"address": ("address", str), "port": ("port", integer)},
+                           {"access-address", "alternate-access-address", "tls-port", "tls-name",
+                            "tls-address", "access-port", "alternate-access-port"}, source)
+                elif child.name not in _IGNORED_CONTEXTS:
+                    raise ConfigError("%s:%d: unknown context '%s' in network" % (source, child.line, child.name))
+            if ctx.settings:
+                name, _, lineno = ctx.settings[0]
+                raise ConfigError("%s:%d: unknown setting '%s' in context 'network'" % (source, lineno, name))
+        elif ctx.name == "namespace":
+            ns = _namespace(ctx, source)
+            if ns.name in config.namespaces:
+                raise ConfigError("%s:%d: namespace '%s' defined twice" % (source, ctx.line, ns.name))
+            config.namespaces[ns.name] = ns
+        elif ctx.name not in _IGNORED_CONTEXTS:
+            raise ConfigError("%s:%d: unknown context '%s'" % (source, ctx.line, ctx.name))
+    if config.address in ("any", "0.0.0.0"):
+        config.address = "0.0.0.0"
+    if not config.namespaces:
+        raise ConfigError("%s: no namespace is configured" % source)
+    return config
+
+
+def load_config(path: str | Path) -> ServerConfig:
+    path = Path(path)
+    return parse_config(path.read_text(), str(path))

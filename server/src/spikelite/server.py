@@ -1,0 +1,217 @@
+"""The network side: an asyncio protocol per connection, framing requests and writing replies.
+
+Requests on one connection are answered in order (pipelining). A message that cannot be framed
+(bad version or type, oversized) closes its connection; a framed message whose content is bad gets
+an error reply. Nothing a client sends can stop the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from .commands.dispatch import DataCommands
+from .commands.info import InfoCommands
+from .config import ServerConfig
+from .node import Node
+from .wire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, AerospikeWireError, Info1, Message, ProtoType,
+                   ResultCode, compress, decompress, parse_message, unpack_proto_header)
+from .wire.framing import frame
+from .wire.info import build_reply, parse_request
+
+log = logging.getLogger("spikelite")
+
+_ADMIN_HEADER_SIZE = 16
+
+
+class ConnectionClosed(Exception):
+    """The peer sent something after which the connection cannot go on."""
+
+
+class RequestHandler:
+    """Turns one framed request (type, body) into reply bytes; shared by all connections."""
+
+    def __init__(self, node: Node):
+        self.node = node
+        self.data = DataCommands(node.namespaces)
+        self.info = InfoCommands(node)
+
+    def handle(self, proto_type: int, body: bytes) -> bytes:
+        self.node.stats.requests += 1
+        if proto_type == ProtoType.AS_MSG:
+            return self._as_msg(body, compress_reply=False)
+        if proto_type == ProtoType.INFO:
+            lines = parse_request(body)
+            return build_reply([(line, self.info.answer(line)) for line in lines])
+        if proto_type == ProtoType.COMPRESSED:
+            inner = decompress(body)
+            version, inner_type, size = unpack_proto_header(inner)
+            if inner_type != ProtoType.AS_MSG or size != len(inner) - PROTO_HEADER_SIZE:
+                raise ConnectionClosed("compressed message does not hold one AS_MSG")
+            return self._as_msg(inner[PROTO_HEADER_SIZE:], compress_reply=True)
+        if proto_type == ProtoType.ADMIN:
+            return self._admin(body)
+        raise ConnectionClosed("proto type %d" % proto_type)
+
+    def _as_msg(self, body: bytes, compress_reply: bool) -> bytes:
+        try:
+            msg, end = parse_message(body)
+            if end != len(body):
+                raise AerospikeWireError(ResultCode.PARAMETER, "trailing bytes after the message")
+        except AerospikeWireError as exc:
+            self.node.stats.malformed += 1
+            log.debug("malformed AS_MSG: %s", exc)
+            return Message(result_code=exc.code).to_proto()
+        reply = self.data.execute(msg).to_proto()
+        if compress_reply and msg.info1 & Info1.COMPRESS_RESPONSE and len(reply) > 128:
+            return compress(reply)
+        return reply
+
+    @staticmethod
+    def _admin(body: bytes) -> bytes:
+        """Security is not enabled on this node: every admin command answers 52."""
+        reply = bytearray(_ADMIN_HEADER_SIZE)
+        reply[1] = ResultCode.SECURITY_NOT_ENABLED
+        return frame(ProtoType.ADMIN, bytes(reply))
+
+
+class Connection(asyncio.Protocol):
+    def __init__(self, server: "SpikeliteServer"):
+        self.server = server
+        self.handler = server.handler
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.last_activity = time.monotonic()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        stats = self.server.node.stats
+        if stats.client_connections >= self.server.config.proto_fd_max:
+            transport.close()
+            return
+        stats.client_connections += 1
+        stats.connections_opened += 1
+        self.server.connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self in self.server.connections:
+            self.server.connections.discard(self)
+            stats = self.server.node.stats
+            stats.client_connections -= 1
+            stats.connections_closed += 1
+
+    def pause_writing(self) -> None:
+        # A client not reading its replies: stop reading its requests until it catches up.
+        self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        self.transport.resume_reading()
+
+    def data_received(self, data: bytes) -> None:
+        self.last_activity = time.monotonic()
+        buffer = self.buffer
+        buffer += data
+        pos = 0
+        replies = []
+        try:
+            while len(buffer) - pos >= PROTO_HEADER_SIZE:
+                version, proto_type, size = unpack_proto_header(buffer[pos:pos + PROTO_HEADER_SIZE])
+                if version != 2 and not (version == 0 and proto_type == ProtoType.ADMIN):
+                    raise ConnectionClosed("proto version %d" % version)
+                if size > MAX_PROTO_BODY:
+                    raise ConnectionClosed("proto body of %d bytes" % size)
+                end = pos + PROTO_HEADER_SIZE + size
+                if len(buffer) < end:
+                    break
+                body = bytes(buffer[pos + PROTO_HEADER_SIZE:end])
+                pos = end
+                try:
+                    replies.append(self.handler.handle(proto_type, body))
+                except AerospikeWireError as exc:  # e.g. a broken compressed message
+                    self.server.node.stats.malformed += 1
+                    replies.append(Message(result_code=exc.code).to_proto())
+        except ConnectionClosed as exc:
+            self.server.node.stats.malformed += 1
+            log.debug("closing connection: %s", exc)
+            self._send(replies)
+            self.transport.close()
+            return
+        except Exception:  # a bug of ours: never let it take the server down
+            log.exception("internal error serving a request; closing that connection")
+            self._send(replies)
+            self.transport.close()
+            return
+        del buffer[:pos]
+        self._send(replies)
+
+    def _send(self, replies: list[bytes]) -> None:
+        if replies and not self.transport.is_closing():
+            self.transport.write(b"".join(replies) if len(replies) > 1 else replies[0])
+
+
+class SpikeliteServer:
+    def __init__(self, config: ServerConfig, node: Node | None = None):
+        self.config = config
+        self.node = node or Node(config)
+        self.handler = RequestHandler(self.node)
+        self.connections: set[Connection] = set()
+        self._server: asyncio.AbstractServer | None = None
+        self._timers: list[asyncio.TimerHandle] = []
+
+    @property
+    def port(self) -> int:
+        return self.node.port
+
+    @property
+    def host(self) -> str:
+        return self.node.host
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(lambda: Connection(self), self.config.address,
+                                                self.config.port, reuse_address=True)
+        sock = self._server.sockets[0]
+        self.node.host, self.node.port = sock.getsockname()[:2]
+        if self.node.host == "0.0.0.0":
+            self.node.host = "127.0.0.1"
+        for ns in self.node.namespaces.values():
+            if ns.config.nsup_period > 0:
+                self._schedule(ns.config.nsup_period, self._sweep, ns)
+        if self.config.proto_fd_idle_ms > 0:
+            self._schedule(min(1.0, self.config.proto_fd_idle_ms / 1000), self._reap_idle)
+
+    def _schedule(self, period: float, fn, *args) -> None:
+        loop = asyncio.get_running_loop()
+
+        def tick() -> None:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("periodic task failed")
+            self._timers.append(loop.call_later(period, tick))
+
+        self._timers.append(loop.call_later(period, tick))
+
+    @staticmethod
+    def _sweep(ns) -> None:
+        ns.expire()
+
+    def _reap_idle(self) -> None:
+        limit = time.monotonic() - self.config.proto_fd_idle_ms / 1000
+        for conn in list(self.connections):
+            if conn.last_activity < limit:
+                conn.transport.close()
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None
+        await self._server.serve_forever()
+
+    async def stop(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        if self._server is not None:
+            self._server.close()
+            for conn in list(self.connections):
+                conn.transport.close()
+            await self._server.wait_closed()
