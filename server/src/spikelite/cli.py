@@ -9,6 +9,7 @@ import signal
 import sys
 
 from .config import ConfigError, default_config, load_config
+from .cluster import build_cluster
 from .server import SpikeliteServer
 
 
@@ -18,13 +19,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--config", help="aerospike.conf-style file (default: namespace 'test' in memory)")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1, or the config's)")
     parser.add_argument("--port", type=int, help="port (default 3000, or the config's; 0 picks a free one)")
+    parser.add_argument("--nodes", type=int, default=1,
+                        help="start a local cluster of this many nodes sharing one store (default 1)")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     return parser.parse_args(argv)
 
 
-async def _serve(server: SpikeliteServer) -> None:
-    await server.start()
-    print("spikelite listening on %s:%d" % (server.host, server.port), flush=True)
+async def _serve(servers: list[SpikeliteServer]) -> None:
+    for server in servers:
+        await server.start()
+        print("spikelite listening on %s:%d" % (server.host, server.port), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -33,7 +37,8 @@ async def _serve(server: SpikeliteServer) -> None:
         except (NotImplementedError, RuntimeError):  # Windows
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     await stop.wait()
-    await server.stop()
+    for server in servers:
+        await server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,8 +53,15 @@ def main(argv: list[str] | None = None) -> int:
         config.address = args.host
     if args.port is not None:
         config.port = args.port
+    if args.nodes < 1:
+        print("spikelite: --nodes must be at least 1", file=sys.stderr)
+        return 2
+    if args.nodes == 1:
+        servers = [SpikeliteServer(config)]
+    else:
+        servers = build_cluster(config, args.nodes)
     try:
-        asyncio.run(_serve(SpikeliteServer(config)))
+        asyncio.run(_serve(servers))
     except OSError as exc:
         print("spikelite: cannot listen on %s:%d: %s" % (config.address, config.port, exc), file=sys.stderr)
         return 1

@@ -10,10 +10,15 @@ from .server import SpikeliteServer
 
 
 class EmbeddedServer:
-    """A spikelite server running on its own event-loop thread. Use `start()` to make one."""
+    """spikelite node(s) running on their own event-loop thread. Use `start()` to make one."""
 
-    def __init__(self, config: ServerConfig):
-        self.server = SpikeliteServer(config)
+    def __init__(self, config: ServerConfig, nodes: int = 1):
+        if nodes == 1:
+            self.servers = [SpikeliteServer(config)]
+        else:
+            from .cluster import build_cluster
+            self.servers = build_cluster(config, nodes)
+        self.server = self.servers[0]
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._error: BaseException | None = None
@@ -29,20 +34,22 @@ class EmbeddedServer:
 
     @property
     def hosts(self) -> list[tuple[str, int]]:
-        """The `hosts` entry of an aerospike client config reaching this server."""
-        return [(self.host, self.port)]
+        """The `hosts` entry of an aerospike client config reaching this server (every node)."""
+        return [(s.host, s.port) for s in self.servers]
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         try:
-            self._loop.run_until_complete(self.server.start())
+            for server in self.servers:
+                self._loop.run_until_complete(server.start())
         except BaseException as exc:  # reported to the starting thread
             self._error = exc
             self._ready.set()
             return
         self._ready.set()
         self._loop.run_forever()
-        self._loop.run_until_complete(self.server.stop())
+        for server in self.servers:
+            self._loop.run_until_complete(server.stop())
         self._loop.close()
 
     def _start(self, timeout: float) -> "EmbeddedServer":
@@ -66,15 +73,16 @@ class EmbeddedServer:
 
 
 def start(config: ServerConfig | str | None = None, host: str = "127.0.0.1", port: int = 0,
-          timeout: float = 10.0) -> EmbeddedServer:
+          timeout: float = 10.0, nodes: int = 1) -> EmbeddedServer:
     """Start a server in this process; `config` is a ServerConfig, a path to a config file, or None
-    for the default (namespace `test` in memory). `port=0` picks a free port."""
+    for the default (namespace `test` in memory). `port=0` picks a free port. `nodes` > 1 starts a
+    local cluster (see `spikelite.cluster`)."""
     if config is None:
         config = default_config()
     elif not isinstance(config, ServerConfig):
         config = load_config(config)
     config.address, config.port = host, port
-    return EmbeddedServer(config)._start(timeout)
+    return EmbeddedServer(config, nodes)._start(timeout)
 
 
 class ChildServer:
@@ -84,20 +92,23 @@ class ChildServer:
     they wait on the network, which would starve a server thread in the same process.
     """
 
-    def __init__(self, args: list[str], timeout: float):
+    def __init__(self, args: list[str], timeout: float, nodes: int = 1):
         import subprocess
         import sys
 
         self.process = subprocess.Popen([sys.executable, "-m", "spikelite", *args],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self._read_banner(timeout)
         prefix = "spikelite listening on "
-        if not line.startswith(prefix):
-            self.process.kill()
-            _, err = self.process.communicate()
-            raise RuntimeError("spikelite failed to start: %s" % (err.strip() or line.strip() or "no output"))
-        self.host, _, port = line[len(prefix):].strip().rpartition(":")
-        self.port = int(port)
+        self.endpoints: list[tuple[str, int]] = []
+        for _ in range(nodes):
+            line = self._read_banner(timeout)
+            if not line.startswith(prefix):
+                self.process.kill()
+                _, err = self.process.communicate()
+                raise RuntimeError("spikelite failed to start: %s" % (err.strip() or line.strip() or "no output"))
+            host, _, port = line[len(prefix):].strip().rpartition(":")
+            self.endpoints.append((host, int(port)))
+        self.host, self.port = self.endpoints[0]
 
     def _read_banner(self, timeout: float) -> str:
         result: list[str] = []
@@ -111,7 +122,7 @@ class ChildServer:
 
     @property
     def hosts(self) -> list[tuple[str, int]]:
-        return [(self.host, self.port)]
+        return list(self.endpoints)
 
     def stop(self) -> None:
         import subprocess
@@ -135,9 +146,10 @@ class ChildServer:
 
 
 def spawn(config: str | None = None, host: str = "127.0.0.1", port: int = 0,
-          timeout: float = 20.0) -> ChildServer:
-    """Start a server as a child process; `config` is a path to a config file or None."""
-    args = ["--host", host, "--port", str(port)]
+          timeout: float = 20.0, nodes: int = 1) -> ChildServer:
+    """Start a server as a child process; `config` is a path to a config file or None.
+    `nodes` > 1 starts a local cluster of that many nodes."""
+    args = ["--host", host, "--port", str(port), "--nodes", str(nodes)]
     if config is not None:
         args += ["--config", str(config)]
-    return ChildServer(args, timeout)
+    return ChildServer(args, timeout, nodes)

@@ -34,7 +34,7 @@ class RequestHandler:
 
     def __init__(self, node: Node):
         self.node = node
-        self.data = DataCommands(node.namespaces)
+        self.data = DataCommands(node)
         self.info = InfoCommands(node)
 
     def handle(self, proto_type: int, body: bytes) -> bytes:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ..wire import (DIGEST_SIZE, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
-                    ResultCode)
+                    ResultCode, partition_id)
 from .single_record import SingleRecordCommands
 
 
 class DataCommands:
-    def __init__(self, namespaces: dict):
-        self.namespaces = namespaces
+    def __init__(self, node):
+        self.node = node
+        self.namespaces = node.namespaces
         self.single = SingleRecordCommands()
 
     def execute(self, msg: Message) -> Message:
@@ -34,6 +35,8 @@ class DataCommands:
             return Message(result_code=ResultCode.UNSUPPORTED_FEATURE)
         if len(digest) != DIGEST_SIZE:
             raise AerospikeWireError(ResultCode.PARAMETER, "digest field of %d bytes" % len(digest))
+        if not self.node.holds(partition_id(digest), bool(msg.info2 & Info2.WRITE)):
+            self.node.stats.proxied += 1  # a real node would proxy it; the shared store serves it
         if msg.info2 & Info2.WRITE:
             if msg.info2 & Info2.DELETE:
                 return self.single.delete(ns, digest, msg)

@@ -22,8 +22,6 @@ FEATURES = ";".join([
 class InfoCommands:
     def __init__(self, node: Node):
         self.node = node
-        self.partition_generation = 1
-        self.peers_generation = 1
         exact: dict[str, Callable[[str], str]] = {
             "node": lambda _: self.node.node_id,
             "build": lambda _: BUILD,
@@ -32,19 +30,19 @@ class InfoCommands:
             "release": lambda _: "edition=%s;version=%s;os=python;arch=any;sha=spikelite" % (EDITION, BUILD),
             "features": lambda _: FEATURES,
             "partitions": lambda _: str(PARTITION_COUNT),
-            "partition-generation": lambda _: str(self.partition_generation),
+            "partition-generation": lambda _: str(self.node.membership.generation),
             "rebalance-generation": lambda _: "1",
-            "peers-generation": lambda _: str(self.peers_generation),
+            "peers-generation": lambda _: str(self.node.membership.generation),
             "cluster-name": lambda _: self.node.config.cluster_name,
             "cluster-stable": self._cluster_stable,
             "replicas": self._replicas,
-            "replicas-all": lambda _: ";".join("%s:1,%s" % (ns, _ALL_PARTITIONS) for ns in self.node.namespaces),
-            "replicas-master": lambda _: ";".join("%s:%s" % (ns, _ALL_PARTITIONS) for ns in self.node.namespaces),
-            "peers-clear-std": self._no_peers,
-            "peers-clear-alt": self._no_peers,
+            "replicas-all": lambda _: ";".join("%s:%s" % (ns, self._bitmaps()) for ns in self.node.namespaces),
+            "replicas-master": lambda _: ";".join("%s:%s" % (ns, self._bitmap(0)) for ns in self.node.namespaces),
+            "peers-clear-std": self._peers,
+            "peers-clear-alt": self._peers,
             "peers-tls-std": self._no_peers,
             "peers-tls-alt": self._no_peers,
-            "alumni-clear-std": self._no_peers,
+            "alumni-clear-std": self._peers,
             "alumni-tls-std": self._no_peers,
             "service-clear-std": lambda _: self._endpoint(),
             "service-clear-alt": lambda _: self._endpoint(),
@@ -77,20 +75,36 @@ class InfoCommands:
     # -- tending ----------------------------------------------------------------------------------
 
     def _endpoint(self) -> str:
-        host = self.node.host
-        if ":" in host:
-            host = "[%s]" % host
-        return "%s:%d" % (host, self.node.port)
+        return _endpoint(self.node)
 
     def _no_peers(self, _line: str) -> str:
-        return "%d,%d,[]" % (self.peers_generation, self.node.port)
+        return "%d,%d,[]" % (self.node.membership.generation, self.node.port)
+
+    def _peers(self, _line: str) -> str:
+        peers = ",".join("[%s,,[%s]]" % (peer.node_id, _endpoint(peer))
+                         for peer in self.node.membership.peers_of(self.node))
+        return "%d,%d,[%s]" % (self.node.membership.generation, self.node.port, peers)
+
+    def _bitmap(self, replica: int) -> str:
+        membership = self.node.membership
+        if len(membership.nodes) == 1:
+            return _ALL_PARTITIONS if replica == 0 else base64.b64encode(bytes(PARTITION_COUNT // 8)).decode()
+        bits = bytearray(PARTITION_COUNT // 8)
+        for pid in range(PARTITION_COUNT):
+            if membership.replica_index(self.node, pid) == replica:
+                bits[pid >> 3] |= 0x80 >> (pid & 7)
+        return base64.b64encode(bytes(bits)).decode()
+
+    def _bitmaps(self) -> str:
+        count = self.node.membership.replication_factor
+        return "%d,%s" % (count, ",".join(self._bitmap(i) for i in range(count)))
 
     def _replicas(self, line: str) -> str:
-        return ";".join("%s:0,1,%s" % (ns, _ALL_PARTITIONS) for ns in self.node.namespaces)
+        return ";".join("%s:0,%s" % (ns, self._bitmaps()) for ns in self.node.namespaces)
 
     def _cluster_stable(self, line: str) -> str:
         params = command_params(line)
-        if "size" in params and params["size"] != "1":
+        if "size" in params and params["size"] != str(len(self.node.membership.nodes)):
             return error_value(ResultCode.CLUSTER_KEY_MISMATCH, "cluster not specified size")
         ns = params.get("namespace")
         if ns is not None and ns not in self.node.namespaces:
@@ -102,12 +116,13 @@ class InfoCommands:
     def _statistics(self) -> str:
         stats = self.node.stats
         objects = sum(ns.objects() for ns in self.node.namespaces.values())
-        pairs = [("cluster_size", 1), ("cluster_name", self.node.config.cluster_name),
+        pairs = [("cluster_size", len(self.node.membership.nodes)), ("cluster_name", self.node.config.cluster_name),
                  ("uptime", stats.uptime()), ("objects", objects),
                  ("client_connections", stats.client_connections),
                  ("client_connections_opened", stats.connections_opened),
                  ("client_connections_closed", stats.connections_closed),
-                 ("proto_malformed", stats.malformed), ("requests", stats.requests)]
+                 ("proto_malformed", stats.malformed), ("requests", stats.requests),
+                 ("client_proxy_complete", stats.proxied)]
         return ";".join("%s=%s" % pair for pair in pairs)
 
     def _namespace(self, line: str) -> str:
@@ -116,7 +131,9 @@ class InfoCommands:
         if ns is None:
             return "type=unknown"
         cfg = ns.config
-        pairs = [("ns_cluster_size", 1), ("effective_replication_factor", 1),
+        membership = self.node.membership
+        pairs = [("ns_cluster_size", len(membership.nodes)),
+                 ("effective_replication_factor", membership.replication_factor),
                  ("objects", ns.objects()), ("tombstones", 0), ("expired_objects", ns.expired_count),
                  ("evicted_objects", ns.evicted_count), ("replication-factor", cfg.replication_factor),
                  ("default-ttl", cfg.default_ttl), ("max-ttl", cfg.max_ttl),
@@ -187,3 +204,10 @@ class InfoCommands:
             return error_value(ResultCode.PARAMETER, "unexpected set name")
         ns.truncate(None, lut)
         return "ok"
+
+
+def _endpoint(node: Node) -> str:
+    host = node.host
+    if ":" in host:
+        host = "[%s]" % host
+    return "%s:%d" % (host, node.port)

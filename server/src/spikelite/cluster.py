@@ -1,0 +1,36 @@
+"""A local cluster: several spikelite nodes in one process sharing one store.
+
+Each node has its own identity and port, lists the others as peers and claims its share of the
+partitions (replica `i` of partition `p` is node `(p + i) % size`), so clients tend and route as they
+would against a real multi-node cluster. Requests that reach a node not holding their partition are
+served from the shared store (a real node proxies them) and counted in the `client_proxy_complete`
+statistic, which tests use to check a client's routing.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from .config import ServerConfig
+from .node import Membership, Node
+from .server import SpikeliteServer
+from .store import Clock, Namespace
+
+
+def build_cluster(config: ServerConfig, size: int, replication_factor: int | None = None) -> list[SpikeliteServer]:
+    if size < 1:
+        raise ValueError("a cluster needs at least one node")
+    clock = Clock()
+    namespaces = {name: Namespace(ns, clock) for name, ns in config.namespaces.items()}
+    if replication_factor is None:
+        replication_factor = max((ns.replication_factor for ns in config.namespaces.values()), default=1)
+    nodes = []
+    for index in range(size):
+        node_config = copy.copy(config)
+        if config.port:
+            node_config.port = config.port + index
+        nodes.append(Node(node_config, clock, namespaces))
+    membership = Membership(nodes, replication_factor)
+    for node in nodes:
+        node.membership = membership
+    return [SpikeliteServer(node.config, node) for node in nodes]

@@ -1,0 +1,68 @@
+"""Against a 3-node cluster: the client finds every node from one seed and sends each
+single-record command to the node holding the key's partition (no request is proxied)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import aerospike
+
+CONFIG = Path(__file__).resolve().parent.parent / "spikelite.conf"
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if os.environ.get("SPIKELITE_HOST_PORT"):
+        pytest.fail("the cluster tests start their own local cluster; unset SPIKELITE_HOST_PORT")
+    import spikelite
+    with spikelite.spawn(config=str(CONFIG), nodes=3) as child:
+        yield child
+
+
+def _stat(client, node_name: str, name: str) -> int:
+    text = client.info_single_node("statistics", node_name).strip()
+    stats = dict(kv.split("=", 1) for kv in text.split("\t", 1)[1].split(";"))
+    return int(stats[name])
+
+
+def test_discovers_all_nodes_from_one_seed(cluster):
+    client = aerospike.client({"hosts": cluster.hosts[:1]})
+    try:
+        ports = sorted(port for _, port in client.get_nodes())
+        assert ports == sorted(port for _, port in cluster.hosts)
+        assert len(client.get_node_names()) == 3
+        assert len(client.info_all("build")) == 3
+    finally:
+        client.close()
+
+
+def test_commands_go_to_the_partition_owner(cluster):
+    client = aerospike.client({"hosts": cluster.hosts[1:2]})
+    try:
+        names = [n["node_name"] for n in client.get_node_names()]
+        before = {name: _stat(client, name, "client_proxy_complete") for name in names}
+        for i in range(200):
+            key = ("test", "routing", i)
+            client.put(key, {"v": i})
+            assert client.get(key)[2] == {"v": i}
+            client.increment(key, "v", 1)
+            assert client.exists(key)[1]["gen"] == 2
+            client.remove(key)
+        after = {name: _stat(client, name, "client_proxy_complete") for name in names}
+        assert after == before
+    finally:
+        client.close()
+
+
+def test_data_written_through_one_node_is_read_through_another(cluster):
+    writer = aerospike.client({"hosts": cluster.hosts[:1]})
+    reader = aerospike.client({"hosts": cluster.hosts[2:]})
+    try:
+        writer.put(("test", "shared", "k"), {"a": 1})
+        assert reader.get(("test", "shared", "k"))[2] == {"a": 1}
+    finally:
+        writer.close()
+        reader.close()
