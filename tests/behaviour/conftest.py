@@ -23,9 +23,8 @@ NAMESPACE = "test"
 # (see tests/spikelite.conf).
 TTL_NAMESPACE = "ttl"
 
-MAX_SET_NAME_LEN = 63
-# Unique names stay well below the 63-byte limit so tests can derive a second
-# set name by appending a short suffix.
+# Set names may have up to 63 bytes; unique names stay well below that so
+# tests can derive a second set name by appending a short suffix.
 UNIQUE_SET_NAME_LEN = 48
 
 # Distinguishes runs, so repeated sessions against one long-lived server

@@ -21,6 +21,8 @@ BAD_KEYS = [
     pytest.param(("test", "s", bytearray()), id="empty-bytearray-key"),
     pytest.param(("test", "s", None, b"x" * 20), id="digest-bytes-not-bytearray"),
     pytest.param(("test", "s", None, bytearray(b"x" * 19)), id="digest-19-bytes"),
+    pytest.param(("test", "s" * 64, "k"), id="set-name-64-bytes"),
+    pytest.param(("n" * 32, "s", "k"), id="namespace-name-32-bytes"),
 ]
 
 KEY_TAKING_CALLS = [
@@ -140,9 +142,10 @@ def test_bad_arguments_without_key_raise_param_error(client, call):
         pytest.param(lambda c, k: c.operate(k, [op.write("a", 1), op.read("a")]), id="operate"),
     ],
 )
-def test_unknown_namespace_raises_namespace_not_found(client, set_name, call):
+@pytest.mark.parametrize("namespace", ["no_such_namespace", "", "n" * 31])
+def test_unknown_namespace_raises_namespace_not_found(client, set_name, call, namespace):
     with pytest.raises(ex.NamespaceNotFound) as exc_info:
-        call(client, ("no_such_namespace", set_name, "k"))
+        call(client, (namespace, set_name, "k"))
     assert exc_info.value.code == 20
 
 

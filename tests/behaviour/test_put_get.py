@@ -7,7 +7,6 @@ from aerospike import exception as ex
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
-NEVER_EXPIRE = 4294967295  # meta["ttl"] of a record that never expires
 
 # (value written, value expected back)
 SCALAR_VALUES = [
@@ -270,6 +269,21 @@ def test_same_user_key_in_different_sets_are_distinct_records(client, key, set_n
     client.put(key("k", set_=set_name + "_other"), {"v": 2})
     assert client.get(key("k"))[2] == {"v": 1}
     assert client.get(key("k", set_=set_name + "_other"))[2] == {"v": 2}
+
+
+def test_same_user_key_in_different_namespaces_are_distinct_records(client, ns, ttl_ns, set_name):
+    client.put((ns, set_name, "k"), {"v": 1})
+    client.put((ttl_ns, set_name, "k"), {"v": 2})
+    assert client.get((ns, set_name, "k"))[2] == {"v": 1}
+    assert client.get((ttl_ns, set_name, "k"))[2] == {"v": 2}
+
+
+def test_set_name_of_63_bytes(client, ns, set_name):
+    long_set = (set_name + "x" * 63)[:63]
+    client.put((ns, long_set, "k"), {"v": 1})
+    rkey, _, bins = client.get((ns, long_set, "k"))
+    assert bins == {"v": 1}
+    assert rkey[1] == long_set
 
 
 def test_record_without_set(client, ns, set_name):
