@@ -207,3 +207,17 @@ def test_touch_generation_match(client, key):
     client.put(k, {"a": 1})
     client.touch(k, 100, {"gen": 1}, {"gen": aerospike.POLICY_GEN_EQ})
     assert client.get(k)[1]["gen"] == 2
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda c, k: c.remove(k, policy={"gen": aerospike.POLICY_GEN_EQ, "generation": 1}), id="remove"),
+        pytest.param(lambda c, k: c.touch(k, 100, {"gen": 1}, {"gen": aerospike.POLICY_GEN_EQ}), id="touch"),
+    ],
+)
+def test_missing_record_is_reported_before_generation_check(client, key, call):
+    k = key("missing")
+    with pytest.raises(ex.RecordNotFound):
+        call(client, k)
+    assert client.exists(k)[1] is None

@@ -7,6 +7,8 @@ A record that never expires reads back with meta["ttl"] == 4294967295
 (aerospike.TTL_NEVER_EXPIRE).
 """
 
+import time
+
 import aerospike
 import pytest
 from aerospike import exception as ex
@@ -258,6 +260,10 @@ def test_reads_do_not_change_ttl(client, key):
 
 
 # ---------------------------------------------------------------- expiry
+#
+# A real server expires a record once its void time (write second + ttl) is
+# in the past, in whole seconds: a ttl=N record stays readable for at least N
+# seconds after the write and is gone less than N+1 seconds after it.
 
 
 def _gone(client, k):
@@ -268,13 +274,33 @@ def _gone(client, k):
     return False
 
 
+def _readable(client, k):
+    try:
+        return client.get(k)[2] == {"v": 1}
+    except ex.RecordNotFound:
+        return False
+
+
+def _write_and_check_lifetime(client, k, write, ttl, eventually):
+    before_write = time.monotonic()
+    write()
+    after_write = time.monotonic()
+    assert _readable(client, k)
+    # Still there shortly before its ttl has run out...
+    time.sleep(max(0.0, before_write + ttl - 0.2 - time.monotonic()))
+    elapsed = time.monotonic() - before_write
+    assert _readable(client, k), f"ttl={ttl} record expired early: gone {elapsed:.2f} s after the write"
+    # ...and gone within a second (plus scheduling slack) after it ran out.
+    deadline = after_write + ttl + 1.5 - time.monotonic()
+    eventually(lambda: _gone(client, k), timeout=max(deadline, 0.1), interval=0.05,
+               message=f"ttl={ttl} record still readable")
+
+
 def test_record_expires_after_its_ttl(client, key, eventually):
     k = key("expire")
     other = key("stays")
-    client.put(k, {"v": 1}, {"ttl": 1})
     client.put(other, {"v": 2}, {"ttl": 1000})
-    assert client.get(k)[2] == {"v": 1}
-    eventually(lambda: _gone(client, k), timeout=3.5, interval=0.1, message="ttl=1 record still readable")
+    _write_and_check_lifetime(client, k, lambda: client.put(k, {"v": 1}, {"ttl": 1}), 1, eventually)
     assert client.get(other)[2] == {"v": 2}
     # An expired record can be written again, as a new record.
     client.put(k, {"v": 3})
@@ -286,9 +312,7 @@ def test_record_expires_after_its_ttl(client, key, eventually):
 def test_record_expires_by_set_default_ttl(client, ttl_ns, set_name, eventually):
     k = (ttl_ns, SHORT_SET, f"expire-{set_name}")
     kept = (ttl_ns, set_name, "kept")
-    client.put(k, {"v": 1})
     client.put(kept, {"v": 1})
-    assert client.get(k)[2] == {"v": 1}
-    eventually(lambda: _gone(client, k), timeout=4.5, interval=0.1, message="set-default-ttl record still readable")
+    _write_and_check_lifetime(client, k, lambda: client.put(k, {"v": 1}), SHORT_SET_TTL, eventually)
     # Records in other sets of the namespace keep the 1 h namespace default.
     assert client.get(kept)[2] == {"v": 1}
