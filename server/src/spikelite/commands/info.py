@@ -6,7 +6,7 @@ import base64
 from typing import Callable
 
 from ..node import BUILD, EDITION, Node
-from ..wire import PARTITION_COUNT, ResultCode
+from ..wire import CITRUSLEAF_EPOCH, PARTITION_COUNT, ResultCode
 from ..wire.info import command_name, command_params, error_value
 
 #: Bitmap with every partition's bit set: this node masters all 4096 partitions.
@@ -185,6 +185,8 @@ class InfoCommands:
                 return None, None, None, error_value(ResultCode.PARAMETER, "bad lut")
             if lut > now:
                 return None, None, None, error_value(ResultCode.PARAMETER, "lut is in the future")
+            if lut < CITRUSLEAF_EPOCH * 1_000_000_000:
+                return None, None, None, error_value(ResultCode.PARAMETER, "would truncate to 0")
         return ns, params.get("set"), lut, None
 
     def _truncate(self, line: str) -> str:

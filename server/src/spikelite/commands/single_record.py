@@ -14,6 +14,8 @@ from ..wire.particles import (BLOB_TYPES, INT64_MAX, INT64_MIN, decode_float, de
 TTL_NEVER_EXPIRE = 0xFFFFFFFF
 TTL_DONT_UPDATE = 0xFFFFFFFE
 _F64 = struct.Struct(">d")
+#: Ops that modify a bin's existing value in place (not allowed with replace policies).
+_MODIFY_OPS = frozenset({OpType.INCR, OpType.APPEND, OpType.PREPEND})
 
 #: Ops this server executes so far; collection, bit, HLL and expression ops come with later work.
 _SUPPORTED_OPS = frozenset({OpType.READ, OpType.WRITE, OpType.INCR, OpType.APPEND, OpType.PREPEND,
@@ -88,6 +90,13 @@ class SingleRecordCommands:
 
     def write(self, ns: Namespace, digest: bytes, msg: Message) -> Message:
         """put, append/prepend, increment, touch and operate (with or without reads)."""
+        if not msg.ops:
+            raise AerospikeWireError(ResultCode.PARAMETER, "write without ops")
+        replace = bool(msg.info3 & (Info3.CREATE_OR_REPLACE | Info3.REPLACE_ONLY))
+        if replace:
+            for op in msg.ops:
+                if op.op in _MODIFY_OPS or (op.op == OpType.WRITE and op.particle_type == ParticleType.NULL):
+                    raise AerospikeWireError(ResultCode.PARAMETER, "replace cannot modify or delete bins")
         record = ns.get(digest)
         exists = record is not None
         if msg.info2 & Info2.CREATE_ONLY and exists:
@@ -97,7 +106,10 @@ class SingleRecordCommands:
         if exists:
             self._check_generation(record, msg)
             _check_key(record, msg)
-        replace = bool(msg.info3 & (Info3.CREATE_OR_REPLACE | Info3.REPLACE_ONLY))
+        elif any(op.op == OpType.TOUCH for op in msg.ops):
+            return error(ResultCode.KEY_NOT_FOUND)  # nothing to touch
+        elif msg.info2 & Info2.GENERATION and msg.generation != 0:
+            return error(ResultCode.GENERATION)  # a missing record has generation 0
         bins: dict[str, tuple[int, bytes]] = {} if (record is None or replace) else dict(record.bins)
         respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
         results: list[Op] = []
@@ -135,8 +147,9 @@ class SingleRecordCommands:
         now_cl = ns.clock.now_cl()
         void_time = self._void_time(ns, msg, record, now_cl)
         if not bins:
-            if exists:
-                ns.delete(digest)
+            if not exists:
+                return error(ResultCode.KEY_NOT_FOUND)  # nothing to create
+            ns.delete(digest)
             return Message(ops=results)
         set_name = record.set_name if record is not None else _set_name(msg)
         key = msg.field(FieldType.KEY) or (record.key if record is not None else None)

@@ -23,7 +23,7 @@ class Namespace:
     def get(self, digest: bytes) -> Record | None:
         """The live record of a digest, or None; an expired record is removed on sight."""
         record = self.records.get(digest)
-        if record is not None and record.void_time and record.void_time <= self.clock.now_cl():
+        if record is not None and record.expired(self.clock.now_cl()):
             self._drop(digest, record)
             self.expired_count += 1
             return None
@@ -63,7 +63,7 @@ class Namespace:
     def expire(self) -> int:
         """Remove every expired record (the nsup sweep); returns how many."""
         now = self.clock.now_cl()
-        dead = [(d, r) for d, r in self.records.items() if r.void_time and r.void_time <= now]
+        dead = [(d, r) for d, r in self.records.items() if r.expired(now)]
         for digest, record in dead:
             self._drop(digest, record)
         self.expired_count += len(dead)

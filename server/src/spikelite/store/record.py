@@ -21,7 +21,8 @@ class Record:
         self.set_name = set_name
 
     def expired(self, now_cl: int) -> bool:
-        return self.void_time != 0 and self.void_time <= now_cl
+        """A record lives through the whole second of its void time (as the server compares)."""
+        return self.void_time != 0 and self.void_time < now_cl
 
     def size(self) -> int:
         """Approximate stored size in bytes (used for the record-size limit)."""
