@@ -1,0 +1,1 @@
+"""Unit tests of spikelite.wire, the protocol module (no server needed)."""
