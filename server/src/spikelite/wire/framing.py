@@ -29,6 +29,8 @@ def pack_proto_header(proto_type: int, body_size: int, version: int = PROTO_VERS
 
 def unpack_proto_header(header: bytes) -> tuple[int, int, int]:
     """Return (version, type, body size) of an 8-byte proto header."""
+    if len(header) < PROTO_HEADER_SIZE:
+        raise MalformedMessage("proto header shorter than 8 bytes")
     (value,) = _HEADER.unpack_from(header)
     return value >> 56, (value >> 48) & 0xFF, value & _SIZE_MASK
 
@@ -56,6 +58,6 @@ def decompress(body: bytes, limit: int = MAX_PROTO_BODY + PROTO_HEADER_SIZE) -> 
         message = inflater.decompress(body[8:], expected + 1)
     except zlib.error as exc:
         raise MalformedMessage("bad zlib stream: %s" % exc) from None
-    if len(message) != expected or inflater.unconsumed_tail:
+    if len(message) != expected or inflater.unconsumed_tail or not inflater.eof:
         raise MalformedMessage("compressed message length does not match its prefix")
     return message

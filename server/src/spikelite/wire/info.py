@@ -56,5 +56,5 @@ def parse_reply(body: bytes) -> dict[str, str]:
 
 
 def error_value(code: int, message: str) -> str:
-    """The server's error reply text: `ERROR:<code>:<message>`."""
-    return "ERROR:%d:%s" % (code, message)
+    """The server's error reply text: `ERROR:<code>:<message>` (code 1 is left out: `ERROR::msg`)."""
+    return "ERROR:%s:%s" % ("" if code == 1 else code, message)

@@ -90,7 +90,10 @@ def geojson_text(data: bytes) -> str:
     start = 3 + 8 * ncells
     if start > len(data):
         raise MalformedMessage("geojson particle cell list overruns the value")
-    return data[start:].decode()
+    try:
+        return data[start:].decode()
+    except UnicodeDecodeError:
+        raise MalformedMessage("geojson text is not UTF-8") from None
 
 
 def validate_particle(ptype: int, data: bytes) -> None:

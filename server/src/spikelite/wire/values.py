@@ -1,8 +1,10 @@
 """Aerospike's msgpack conventions for values inside lists, maps, UDF arguments and expressions.
 
 Strings travel as msgpack str objects whose first byte is the particle type 3, blobs likewise with
-4 (or a language-blob type), GeoJSON with 23. Packing goes through the `msgpack` library with
-`use_bin_type=False`, which gives byte strings the str-family header Aerospike clients emit.
+4 (or a language-blob type), GeoJSON with 23, all with the str-family headers (fixstr, str8, str16,
+str32) that Aerospike clients emit. The `msgpack` library packs a Python str with exactly those
+headers; a blob's arbitrary bytes ride inside a str decoded with `surrogateescape`, which msgpack
+encodes back to the same bytes.
 """
 
 from __future__ import annotations
@@ -14,30 +16,33 @@ import msgpack
 from .particles import ParticleType
 from .results import MalformedMessage
 
-_STRING_PREFIX = bytes((ParticleType.STRING,))
-_BLOB_PREFIX = bytes((ParticleType.BLOB,))
-_GEOJSON_PREFIX = bytes((ParticleType.GEOJSON,))
 
 
 class GeoJSONText(str):
     """A GeoJSON document inside a collection value (packed with prefix 23)."""
 
 
+def raw_str(prefix: int, data: bytes) -> str:
+    """A str that msgpack (unicode_errors='surrogateescape') packs as a str-family object holding
+    exactly `prefix` + `data`."""
+    return (bytes((prefix,)) + data).decode("utf-8", "surrogateescape")
+
+
 def _to_wire(value: Any, default: Callable[[Any], Any] | None) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
         return value
     if isinstance(value, GeoJSONText):
-        return _GEOJSON_PREFIX + value.encode()
+        return "\x17" + value
     if isinstance(value, str):
-        return _STRING_PREFIX + value.encode()
+        return "\x03" + value
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return _BLOB_PREFIX + bytes(value)
+        return raw_str(ParticleType.BLOB, bytes(value))
+    if isinstance(value, msgpack.ExtType):
+        return value
     if isinstance(value, (list, tuple)):
         return [_to_wire(item, default) for item in value]
     if isinstance(value, dict):
         return {_to_wire(k, default): _to_wire(v, default) for k, v in value.items()}
-    if isinstance(value, msgpack.ExtType):
-        return value
     if default is not None:
         return _to_wire(default(value), None)
     raise TypeError("cannot pack %s into an Aerospike collection" % type(value).__name__)
@@ -48,7 +53,7 @@ def pack_value(value: Any, default: Callable[[Any], Any] | None = None) -> bytes
 
     `default` converts objects of other types into packable ones (e.g. a client's GeoJSON class).
     """
-    return msgpack.packb(_to_wire(value, default), use_bin_type=False)
+    return msgpack.packb(_to_wire(value, default), use_bin_type=True, unicode_errors="surrogateescape")
 
 
 def _from_wire(item: Any) -> Any:
