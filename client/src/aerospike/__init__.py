@@ -1,0 +1,16 @@
+"""purespike: a pure-Python implementation of the `aerospike` client module.
+
+Same names, constants, exceptions and return shapes as the official C-extension client.
+"""
+
+from . import exception, predicates
+from ._constants import *  # noqa: F401,F403  (every module-level constant of the official client)
+from ._types import CDTInfinite, CDTWildcard, GeoJSON, KeyOrderedDict, null, geodata, geojson
+from ._logging import set_log_handler, set_log_level
+from ._keys import calc_digest, get_partition_id
+from ._serializers import set_deserializer, set_serializer, unset_serializers
+from ._client import Client, client
+
+__version__ = "19.3.0"
+#: True in purespike (the official C extension has no such attribute).
+__purespike__ = True

@@ -1,0 +1,367 @@
+"""aerospike.Client: the single-record API, info calls and connection management."""
+
+from __future__ import annotations
+
+import builtins
+import threading
+
+from spikelite.wire import ResultCode
+
+from . import exception
+from ._cluster.cluster import Cluster, ClusterConfig, ClusterError
+from ._cluster.connection import ConnectionFailed
+from ._cluster.node import NoMoreConnections
+from ._errors import client_error, param_error
+from ._executor import Executor
+from ._keys import parse_key
+from ._policies import client_policies, merge
+from ._values import Decoder, Encoder
+from . import _single_record as sr
+
+
+def _seeds(config: dict) -> list[tuple[str, int, str | None]]:
+    hosts = config.get("hosts")
+    if not isinstance(hosts, list):
+        raise param_error("Hosts must be a list")
+    if not hosts:
+        raise param_error("Hosts must not be empty")
+    seeds = []
+    for host in hosts:
+        if isinstance(host, tuple) and 2 <= len(host) <= 3 and isinstance(host[0], str) and isinstance(host[1], int):
+            seeds.append((host[0], host[1], host[2] if len(host) == 3 else None))
+        elif isinstance(host, str):
+            for part in host.split(","):
+                addr, _, port = part.strip().rpartition(":")
+                if not addr:
+                    addr, port = port, "3000"
+                try:
+                    seeds.append((addr.strip("[]"), int(port), None))
+                except ValueError:
+                    raise param_error("Invalid host") from None
+        else:
+            raise param_error("Invalid host")
+    return seeds
+
+
+class Client:
+    """A client of one Aerospike cluster. Create it with `aerospike.client(config)`."""
+
+    def __init__(self, config: dict):
+        if not isinstance(config, dict):
+            raise param_error("Config must be a dict")
+        self._embedded = None
+        config = self._start_embedded(config) if config.get("embedded") else config
+        self._config = dict(config)
+        self._config["_seeds"] = _seeds(config)
+        self._policies = client_policies(config.get("policies"))
+        serialization = config.get("serialization")
+        serializer = deserializer = None
+        if serialization is not None:
+            if not isinstance(serialization, tuple) or len(serialization) != 2:
+                raise param_error("serialization must be a tuple of (serializer, deserializer)")
+            serializer, deserializer = serialization
+        self._encoder = Encoder(config.get("send_bool_as", 1), serializer)
+        self._decoder = Decoder(deserializer)
+        self._cluster: Cluster | None = None
+        self._executor: Executor | None = None
+        self._lock = threading.Lock()
+
+    # -- connection -------------------------------------------------------------------------------
+
+    def _start_embedded(self, config: dict) -> dict:
+        """purespike extension: `{"embedded": True}` (or a spikelite config file path) serves the
+        client from a spikelite server started in this process; it stops when the client closes.
+        Replace `embedded` by `hosts` to use a real cluster."""
+        if "hosts" in config:
+            raise param_error("give either hosts or embedded, not both")
+        import spikelite
+        embedded = config["embedded"]
+        self._embedded = spikelite.start(embedded if isinstance(embedded, str) else None)
+        return dict(config, hosts=self._embedded.hosts)
+
+    def connect(self, username: str | None = None, password: str | None = None) -> "Client":
+        with self._lock:
+            if self._cluster is not None:
+                return self
+            config = dict(self._config)
+            if username is not None:
+                config["user"], config["password"] = username, password
+            cluster_config = ClusterConfig(config)
+            authenticator = None
+            if cluster_config.user:
+                from ._auth import Authenticator
+                authenticator = Authenticator(cluster_config.user, cluster_config.password or "")
+            cluster = Cluster(cluster_config, authenticator)
+            try:
+                cluster.connect()
+            except (ClusterError, ConnectionFailed, OSError) as exc:
+                cluster.close()
+                raise exception.exception_for(-10, "Failed to connect") from exc
+            self._cluster = cluster
+            self._executor = Executor(cluster)
+        return self
+
+    def is_connected(self) -> bool:
+        return self._cluster is not None
+
+    def close(self) -> None:
+        with self._lock:
+            cluster, self._cluster, self._executor = self._cluster, None, None
+        if cluster is not None:
+            cluster.close()
+        if self._embedded is not None:
+            self._embedded.stop()
+            self._embedded = None
+
+    def _require(self) -> Cluster:
+        cluster = self._cluster
+        if cluster is None:
+            raise exception.exception_for(11, "No connection to aerospike cluster")
+        return cluster
+
+    def shm_key(self):
+        """Shared-memory tending is a C-client feature; purespike accepts the config and has no key."""
+        return None
+
+    def get_policies(self) -> dict:
+        return {kind: dict(values) for kind, values in self._policies.items()}
+
+    # -- the command path -------------------------------------------------------------------------
+
+    def _run(self, key, msg, policy: dict, is_write: bool):
+        self._require()
+        reply, where = self._executor.run(key, msg.to_proto(), policy, is_write)
+        return reply, where
+
+    @staticmethod
+    def _raise_for(reply, where: str, is_write: bool = False):
+        code = reply.result_code
+        raise exception.exception_for(code, "%s %s" % (where, _error_name(code)), False)
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    def get(self, key, policy=None):
+        k = parse_key(key)
+        policy = merge(self._policies["read"], policy)
+        reply, where = self._run(k, sr.read_request(k, policy), policy, False)
+        if reply.result_code:
+            self._raise_for(reply, where)
+        return (k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()),
+                sr.bins_of(reply, self._decoder))
+
+    def select(self, key, bins, policy=None):
+        k = parse_key(key)
+        if not isinstance(bins, (list, tuple)):
+            raise param_error("Bins should be a list")
+        names = [sr.check_bin_name(b) for b in bins]
+        policy = merge(self._policies["read"], policy)
+        reply, where = self._run(k, sr.read_request(k, policy, bins=names), policy, False)
+        if reply.result_code:
+            self._raise_for(reply, where)
+        return k.as_tuple(), sr.meta_of(reply, sr.now_cl()), sr.bins_of(reply, self._decoder)
+
+    def exists(self, key, policy=None):
+        k = parse_key(key)
+        policy = merge(self._policies["read"], policy)
+        reply, where = self._run(k, sr.read_request(k, policy, header_only=True), policy, False)
+        if reply.result_code == ResultCode.KEY_NOT_FOUND:
+            return k.as_tuple(), None
+        if reply.result_code:
+            self._raise_for(reply, where)
+        return k.as_tuple(), sr.meta_of(reply, sr.now_cl())
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    def put(self, key, bins, meta=None, policy=None, serializer=None):
+        k = parse_key(key)
+        if not isinstance(bins, dict):
+            raise param_error("Record should be passed as bin-value pair")
+        meta = sr.check_meta(meta)
+        policy = merge(self._policies["write"], policy)
+        msg = sr.put_request(k, bins, meta, policy, self._encoder, serializer)
+        reply, where = self._run(k, msg, policy, True)
+        if reply.result_code:
+            self._raise_for(reply, where, True)
+        return 0
+
+    def remove(self, key, meta=None, policy=None):
+        k = parse_key(key)
+        meta = sr.check_meta(meta)
+        policy = merge(self._policies["remove"], policy)
+        reply, where = self._run(k, sr.remove_request(k, meta, policy), policy, True)
+        if reply.result_code:
+            self._raise_for(reply, where, True)
+        return 0
+
+    def remove_bin(self, key, list, meta=None, policy=None):  # noqa: A002 - official parameter name
+        k = parse_key(key)
+        if not isinstance(list, (builtins.list, tuple)):
+            raise param_error("Bins should be a list")
+        for name in list:
+            if not isinstance(name, str):
+                raise client_error("Bin name should be of type string")
+        bins = {sr.check_bin_name(name): None for name in list}
+        meta = sr.check_meta(meta)
+        policy = merge(self._policies["write"], policy)
+        msg = sr.put_request(k, bins, meta, policy, self._encoder, None)
+        reply, where = self._run(k, msg, policy, True)
+        if reply.result_code:
+            self._raise_for(reply, where, True)
+        return 0
+
+    def _single_op(self, key, operation: dict, meta, policy):
+        k = parse_key(key)
+        meta = sr.check_meta(meta)
+        policy = merge(self._policies["operate"], policy)
+        msg, _ = sr.operate_request(k, [operation], meta, policy, self._encoder)
+        reply, where = self._run(k, msg, policy, True)
+        if reply.result_code:
+            self._raise_for(reply, where, True)
+        return 0
+
+    def append(self, key, bin, val, meta=None, policy=None):  # noqa: A002
+        return self._single_op(key, {"op": sr.OPERATOR_APPEND, "bin": bin, "val": val}, meta, policy)
+
+    def prepend(self, key, bin, val, meta=None, policy=None):  # noqa: A002
+        return self._single_op(key, {"op": sr.OPERATOR_PREPEND, "bin": bin, "val": val}, meta, policy)
+
+    def increment(self, key, bin, offset, meta=None, policy=None):  # noqa: A002
+        return self._single_op(key, {"op": sr.OPERATOR_INCR, "bin": bin, "val": offset}, meta, policy)
+
+    def touch(self, key, val=0, meta=None, policy=None):
+        if isinstance(val, bool) or not isinstance(val, int):
+            raise param_error("Unsupported operand type(s) for touch : only int or long allowed")
+        meta = dict(sr.check_meta(meta))
+        operation = {"op": sr.OPERATOR_TOUCH}
+        if val:
+            operation["val"] = val
+        return self._single_op(key, operation, meta, policy)
+
+    def operate(self, key, list, meta=None, policy=None):  # noqa: A002
+        k, meta_out, reply = self._operate(key, list, meta, policy)
+        return k.as_tuple(), meta_out, sr.bins_of(reply, self._decoder)
+
+    def operate_ordered(self, key, list, meta=None, policy=None):  # noqa: A002
+        k, meta_out, reply = self._operate(key, list, meta, policy)
+        return k.as_tuple(), meta_out, sr.ordered_bins_of(reply, self._decoder)
+
+    def _operate(self, key, operations, meta, policy):
+        k = parse_key(key)
+        meta = sr.check_meta(meta)
+        policy = merge(self._policies["operate"], policy)
+        msg, writes = sr.operate_request(k, operations, meta, policy, self._encoder)
+        reply, where = self._run(k, msg, policy, writes)
+        if reply.result_code:
+            self._raise_for(reply, where, writes)
+        return k, sr.meta_of(reply, sr.now_cl()), reply
+
+    # -- partitions and nodes ---------------------------------------------------------------------
+
+    def get_key_partition_id(self, ns, set, key) -> int:  # noqa: A002
+        return parse_key((ns, set, key)).partition_id()
+
+    def get_nodes(self) -> list:
+        cluster = self._require()
+        return [node.host for node in cluster.nodes.values()]
+
+    def get_node_names(self) -> list:
+        cluster = self._require()
+        return [{"address": node.host[0], "port": node.host[1], "node_name": node.name}
+                for node in cluster.nodes.values()]
+
+    # -- info -------------------------------------------------------------------------------------
+
+    def _info_timeout(self, policy) -> float:
+        policy = merge(self._policies["info"], policy)
+        timeout = policy.get("timeout", 1000)
+        if isinstance(timeout, bool) or not isinstance(timeout, int):
+            raise param_error("timeout is invalid")
+        return timeout / 1000.0
+
+    def _info_node(self, node, command: str, timeout: float) -> str:
+        request = command if command.endswith("\n") else command + "\n"
+        try:
+            text = node.info_raw(request, timeout)
+        except (ConnectionFailed, NoMoreConnections) as exc:
+            if getattr(exc, "timeout", False):
+                raise exception.exception_for(ResultCode.TIMEOUT, "timeout from %s:%d" % node.host) from None
+            raise exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host)) from None
+        _raise_info_error(text, node)
+        return text
+
+    def info_all(self, command, policy=None) -> dict:
+        cluster = self._require()
+        if not isinstance(command, str):
+            raise param_error("Request must be a string")
+        timeout = self._info_timeout(policy)
+        result = {}
+        for node in list(cluster.nodes.values()):
+            text = self._info_node(node, command, timeout)
+            _, tab, rest = text.partition("\t")
+            result[node.name] = (None, rest if tab else text)
+        return result
+
+    def info_random_node(self, command, policy=None) -> str:
+        cluster = self._require()
+        if not isinstance(command, str):
+            raise param_error("Request must be a string")
+        node = cluster.random_node()
+        if node is None:
+            raise exception.exception_for(11, "No nodes available")
+        return self._info_node(node, command, self._info_timeout(policy))
+
+    def info_single_node(self, command, host, policy=None) -> str:
+        cluster = self._require()
+        if not isinstance(command, str):
+            raise param_error("Request must be a string")
+        node = cluster.nodes.get(host) if isinstance(host, str) else None
+        if node is None:
+            raise param_error("Could not get node with name %s." % (host,))
+        return self._info_node(node, command, self._info_timeout(policy))
+
+    def truncate(self, namespace, set, nanos, policy=None) -> int:  # noqa: A002
+        cluster = self._require()
+        if not isinstance(namespace, str):
+            raise param_error("Namespace must be a string")
+        if set is not None and not isinstance(set, str):
+            raise param_error("Set must be None, or a string")
+        if isinstance(nanos, bool) or not isinstance(nanos, int) or not 0 <= nanos < (1 << 63):
+            raise param_error("Nanos must be a long type greater than 0")
+        if set:
+            command = "truncate:namespace=%s;set=%s" % (namespace, set)
+        else:
+            command = "truncate-namespace:namespace=%s" % namespace
+        if nanos:
+            command += ";lut=%d" % nanos
+        node = cluster.random_node()
+        if node is None:
+            raise exception.exception_for(11, "No nodes available")
+        self._info_node(node, command, self._info_timeout(policy))
+        return 0
+
+
+def _raise_info_error(text: str, node) -> None:
+    """Info replies whose value is `ERROR:<code>:<message>` raise that code's exception."""
+    for line in text.split("\n"):
+        _, tab, value = line.partition("\t")
+        value = value if tab else line
+        if value.startswith("ERROR:") or value.startswith("FAIL:"):
+            parts = value.split(":", 2)
+            try:
+                code = int(parts[1]) if len(parts) > 1 and parts[1] else 1
+            except ValueError:
+                code = 1
+            message = parts[2] if len(parts) > 2 else ""
+            raise exception.exception_for(code, "%s from %s:%d" % (message, *node.host))
+
+
+def _error_name(code: int) -> str:
+    try:
+        return "AEROSPIKE_ERR_" + ResultCode(code).name
+    except ValueError:
+        return "AEROSPIKE_ERR_%d" % code
+
+
+def client(config: dict) -> Client:
+    """A Client connected to the cluster described by `config` (connects on creation)."""
+    return Client(config).connect()

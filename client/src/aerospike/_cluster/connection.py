@@ -1,0 +1,98 @@
+"""One socket to a node, with deadlines, proto framing and optional TLS."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+
+from spikelite.wire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
+
+
+class ConnectionFailed(Exception):
+    """The socket broke or timed out; `timeout` tells which, `sent` whether the request went out."""
+
+    def __init__(self, message: str, timeout: bool = False, sent: bool = False):
+        super().__init__(message)
+        self.timeout = timeout
+        self.sent = sent
+
+
+class Connection:
+    __slots__ = ("sock", "last_used", "authenticated")
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.last_used = time.monotonic()
+        self.authenticated = False
+
+    @classmethod
+    def open(cls, host: str, port: int, timeout: float, tls_context: ssl.SSLContext | None = None,
+             tls_name: str | None = None) -> "Connection":
+        try:
+            sock = socket.create_connection((host, port), timeout=timeout)
+        except socket.timeout:
+            raise ConnectionFailed("connect to %s:%d timed out" % (host, port), timeout=True) from None
+        except OSError as exc:
+            raise ConnectionFailed("connect to %s:%d failed: %s" % (host, port, exc)) from None
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls_context is not None:
+            try:
+                sock = tls_context.wrap_socket(sock, server_hostname=tls_name or host)
+            except (OSError, ssl.SSLError) as exc:
+                sock.close()
+                raise ConnectionFailed("TLS handshake with %s:%d failed: %s" % (host, port, exc)) from None
+        return cls(sock)
+
+    @staticmethod
+    def _timeout(socket_timeout: float | None, deadline: float | None) -> float | None:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise ConnectionFailed("deadline passed", timeout=True)
+        if socket_timeout and (remaining is None or socket_timeout < remaining):
+            return socket_timeout
+        return remaining
+
+    def send(self, data: bytes, socket_timeout: float | None, deadline: float | None) -> None:
+        try:
+            self.sock.settimeout(self._timeout(socket_timeout, deadline))
+            self.sock.sendall(data)
+        except socket.timeout:
+            raise ConnectionFailed("send timed out", timeout=True, sent=True) from None
+        except OSError as exc:
+            raise ConnectionFailed("send failed: %s" % exc, sent=True) from None
+
+    def recv_exact(self, n: int, socket_timeout: float | None, deadline: float | None) -> bytes:
+        buf = bytearray(n)
+        view = memoryview(buf)
+        got = 0
+        try:
+            while got < n:
+                self.sock.settimeout(self._timeout(socket_timeout, deadline))
+                read = self.sock.recv_into(view[got:], n - got)
+                if not read:
+                    raise ConnectionFailed("connection closed by server", sent=True)
+                got += read
+        except socket.timeout:
+            raise ConnectionFailed("receive timed out", timeout=True, sent=True) from None
+        except OSError as exc:
+            raise ConnectionFailed("receive failed: %s" % exc, sent=True) from None
+        return bytes(buf)
+
+    def recv_proto(self, socket_timeout: float | None, deadline: float | None) -> tuple[int, bytes]:
+        """(type, body) of the next message; a compressed reply is inflated transparently."""
+        version, ptype, size = unpack_proto_header(self.recv_exact(PROTO_HEADER_SIZE, socket_timeout, deadline))
+        if version != 2 and not (version == 0 and ptype == ProtoType.ADMIN):
+            raise ConnectionFailed("invalid proto version %d from server" % version, sent=True)
+        body = self.recv_exact(size, socket_timeout, deadline)
+        if ptype == ProtoType.COMPRESSED:
+            inner = decompress(body)
+            _, ptype, _ = unpack_proto_header(inner)
+            body = inner[PROTO_HEADER_SIZE:]
+        return ptype, body
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass

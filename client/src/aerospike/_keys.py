@@ -1,0 +1,101 @@
+"""Key tuples: validation, digests and partition ids."""
+
+from __future__ import annotations
+
+from spikelite.wire import PARTITION_COUNT, digest_of, key_bytes
+from spikelite.wire.results import AerospikeWireError
+
+from ._errors import param_error
+
+DIGEST_SIZE = 20
+MAX_NAMESPACE = 31
+MAX_SET = 63
+
+
+class Key:
+    """A validated key: namespace, set, user key (or None) and the 20-byte digest."""
+
+    __slots__ = ("namespace", "set_name", "user_key", "digest")
+
+    def __init__(self, namespace: str, set_name: str | None, user_key, digest: bytes):
+        self.namespace = namespace
+        self.set_name = set_name
+        self.user_key = user_key
+        self.digest = digest
+
+    def as_tuple(self, with_user_key: bool = True) -> tuple:
+        user_key = self.user_key if with_user_key else None
+        if isinstance(user_key, bytes):
+            user_key = bytearray(user_key)  # blob keys come back as bytearray
+        return (self.namespace, self.set_name, user_key, bytearray(self.digest))
+
+    def partition_id(self) -> int:
+        return (self.digest[0] | (self.digest[1] << 8)) & (PARTITION_COUNT - 1)
+
+
+def _digest(set_name: str | None, user_key) -> bytes:
+    try:
+        key_type, data = key_bytes(user_key)
+    except AerospikeWireError:
+        raise param_error("key is invalid") from None
+    return digest_of(set_name or "", key_type, data)
+
+
+def _is_user_key(value) -> bool:
+    return isinstance(value, (str, bytes, bytearray)) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def parse_key(key) -> Key:
+    """Validate a key tuple `(ns, set, key)` or `(ns, set, None, digest)` as the official client does."""
+    if not isinstance(key, tuple):
+        raise param_error("key is invalid")
+    if len(key) not in (3, 4):
+        raise param_error("key tuple must be (Namespace, Set, Key) or (Namespace, Set, None, Digest)")
+    namespace, set_name, user_key = key[0], key[1], key[2]
+    if not isinstance(namespace, str):
+        raise param_error("namespace must be a string")
+    if len(namespace.encode()) > MAX_NAMESPACE:
+        raise param_error("namespace too long")
+    if set_name is not None and not isinstance(set_name, str):
+        raise param_error("set must be a string")
+    if set_name is not None and len(set_name.encode()) > MAX_SET:
+        raise param_error("set too long")
+    if user_key is not None:
+        if not _is_user_key(user_key):
+            raise param_error("key is invalid")
+        if isinstance(user_key, int) and not -(1 << 63) <= user_key < (1 << 63):
+            raise param_error("integer value exceeds sys.maxsize")
+        if isinstance(user_key, bytearray):
+            if not user_key:
+                raise param_error("key is invalid")
+            user_key = bytes(user_key)
+        elif isinstance(user_key, bytes):
+            # The official client sends a Python bytes key as a string key.
+            user_key = user_key.decode("utf-8", "surrogateescape")
+        return Key(namespace, set_name, user_key, _digest(set_name, user_key))
+    digest = key[3] if len(key) == 4 else None
+    if digest is None:
+        raise param_error("either key or digest is required")
+    if not isinstance(digest, bytearray):
+        raise param_error("digest is invalid. expected a bytearray")
+    if len(digest) != DIGEST_SIZE:
+        raise param_error("digest is invalid. expected a bytearray of 20 bytes")
+    return Key(namespace, set_name, None, bytes(digest))
+
+
+def calc_digest(ns, set, key) -> bytearray:  # noqa: A002 - the official parameter name
+    """The 20-byte RIPEMD-160 digest of a key (the namespace is not hashed)."""
+    if not isinstance(ns, str):
+        raise TypeError("Namespace should be a string")
+    if not isinstance(set, str):
+        raise TypeError("Set should be a string or unicode")
+    if not _is_user_key(key):
+        raise TypeError("Key is invalid")
+    return bytearray(_digest(set, bytes(key) if isinstance(key, bytearray) else key))
+
+
+def get_partition_id(digest) -> int:
+    """Partition id (0..4095) of a digest."""
+    if not isinstance(digest, (bytes, bytearray)) or len(digest) < 2:
+        raise TypeError("digest must be a bytearray")
+    return (digest[0] | (digest[1] << 8)) & (PARTITION_COUNT - 1)

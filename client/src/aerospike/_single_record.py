@@ -1,0 +1,235 @@
+"""Building single-record requests from the Python API's arguments, and reading replies."""
+
+from __future__ import annotations
+
+import warnings
+
+from spikelite.wire import CITRUSLEAF_EPOCH, FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
+from spikelite.wire.keys import pack_key_field
+
+from ._errors import bin_name_error, client_error, param_error
+from ._keys import Key
+from ._values import Decoder, Encoder
+
+POLICY_KEY_SEND = 1
+EXISTS_IGNORE, EXISTS_CREATE, EXISTS_UPDATE, EXISTS_REPLACE, EXISTS_CREATE_OR_REPLACE = 0, 1, 2, 3, 4
+GEN_IGNORE, GEN_EQ, GEN_GT = 0, 1, 2
+COMMIT_MASTER = 1
+TTL_NEVER_EXPIRE = 0xFFFFFFFF
+TTL_CLIENT_DEFAULT = 0xFFFFFFFD
+
+# Python API operator codes (aerospike.OPERATOR_*) → wire op codes.
+OPERATOR_READ, OPERATOR_WRITE, OPERATOR_INCR = 0, 1, 6
+OPERATOR_APPEND, OPERATOR_PREPEND, OPERATOR_TOUCH, OPERATOR_DELETE = 9, 10, 11, 14
+_WIRE_OP = {OPERATOR_READ: OpType.READ, OPERATOR_WRITE: OpType.WRITE, OPERATOR_INCR: OpType.INCR,
+            OPERATOR_APPEND: OpType.APPEND, OPERATOR_PREPEND: OpType.PREPEND,
+            OPERATOR_TOUCH: OpType.TOUCH, OPERATOR_DELETE: OpType.DELETE}
+_WRITE_OPERATORS = {OPERATOR_WRITE, OPERATOR_INCR, OPERATOR_APPEND, OPERATOR_PREPEND, OPERATOR_TOUCH,
+                    OPERATOR_DELETE}
+MAX_BIN_NAME = 15
+
+
+def key_fields(key: Key, policy: dict) -> list[tuple[int, bytes]]:
+    fields = [(FieldType.NAMESPACE, key.namespace.encode())]
+    if key.set_name:
+        fields.append((FieldType.SET, key.set_name.encode()))
+    fields.append((FieldType.DIGEST, key.digest))
+    if policy.get("key") == POLICY_KEY_SEND and key.user_key is not None:
+        fields.append((FieldType.KEY, pack_key_field(key.user_key)))
+    return fields
+
+
+def check_meta(meta) -> dict:
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise param_error("Metadata should be of type dictionary")
+    for name in ("ttl", "gen"):
+        if name in meta and (isinstance(meta[name], bool) or not isinstance(meta[name], int)):
+            raise param_error("%s should be an int or long" % name.capitalize())
+        if name in meta and not -(1 << 31) <= meta[name] <= 0xFFFFFFFF:
+            raise param_error("integer value for %s exceeds sys.maxsize" % name)
+    if "ttl" in meta:
+        warnings.warn('meta["ttl"] is deprecated and will be removed in the next client major release.',
+                      DeprecationWarning, stacklevel=4)
+    return meta
+
+
+def _ttl(meta: dict, policy: dict, touch_ttl: int | None = None) -> int:
+    if touch_ttl is not None:
+        ttl = touch_ttl
+    elif "ttl" in meta:
+        ttl = meta["ttl"]
+    else:
+        ttl = TTL_CLIENT_DEFAULT
+    if ttl & 0xFFFFFFFF == TTL_CLIENT_DEFAULT:
+        ttl = policy.get("ttl", 0)
+    return ttl & 0xFFFFFFFF
+
+
+def _write_flags(msg: Message, meta: dict, policy: dict, with_exists: bool = True) -> None:
+    msg.info2 |= Info2.WRITE
+    gen_policy = policy.get("gen", GEN_IGNORE)
+    if gen_policy == GEN_EQ:
+        msg.info2 |= Info2.GENERATION
+        msg.generation = meta.get("gen", 0)
+    elif gen_policy == GEN_GT:
+        msg.info2 |= Info2.GENERATION_GT
+        msg.generation = meta.get("gen", 0)
+    if with_exists:
+        exists = policy.get("exists", EXISTS_IGNORE)
+        if exists == EXISTS_CREATE:
+            msg.info2 |= Info2.CREATE_ONLY
+        elif exists == EXISTS_UPDATE:
+            msg.info3 |= Info3.UPDATE_ONLY
+        elif exists == EXISTS_REPLACE:
+            msg.info3 |= Info3.REPLACE_ONLY
+        elif exists == EXISTS_CREATE_OR_REPLACE:
+            msg.info3 |= Info3.CREATE_OR_REPLACE
+    if policy.get("durable_delete"):
+        msg.info2 |= Info2.DURABLE_DELETE
+    if policy.get("commit_level") == COMMIT_MASTER:
+        msg.info3 |= Info3.COMMIT_MASTER
+
+
+def _timeout(msg: Message, policy: dict) -> None:
+    msg.transaction_ttl = policy.get("total_timeout", 0) or 0
+    if policy.get("compress"):
+        msg.info1 |= Info1.COMPRESS_RESPONSE
+
+
+def _read_flags(msg: Message, policy: dict) -> None:
+    if policy.get("read_mode_ap") == 1:
+        msg.info1 |= Info1.READ_MODE_AP_ALL
+    sc = policy.get("read_mode_sc", 0)
+    if sc == 1:
+        msg.info3 |= Info3.SC_READ_TYPE
+    elif sc == 2:
+        msg.info3 |= Info3.SC_READ_RELAX
+    elif sc == 3:
+        msg.info3 |= Info3.SC_READ_TYPE | Info3.SC_READ_RELAX
+    msg.record_ttl = policy.get("read_touch_ttl_percent", 0) & 0xFFFFFFFF
+
+
+def check_bin_name(name) -> str:
+    if not isinstance(name, str):
+        raise param_error("Bin name should be of type string")
+    if len(name.encode()) > MAX_BIN_NAME:
+        raise bin_name_error("A bin name should not exceed 15 characters limit")
+    return name
+
+
+def read_request(key: Key, policy: dict, bins: list[str] | None = None, header_only: bool = False) -> Message:
+    msg = Message(info1=Info1.READ, fields=key_fields(key, policy))
+    _read_flags(msg, policy)
+    if header_only:
+        msg.info1 |= Info1.GET_NO_BINS
+    elif bins is None:
+        msg.info1 |= Info1.GET_ALL
+    else:
+        msg.ops = [Op(OpType.READ, 0, name) for name in bins]
+    _timeout(msg, policy)
+    return msg
+
+
+def put_request(key: Key, bins: dict, meta: dict, policy: dict, encoder: Encoder, serializer) -> Message:
+    msg = Message(fields=key_fields(key, policy))
+    _write_flags(msg, meta, policy)
+    msg.record_ttl = _ttl(meta, policy)
+    ops = []
+    for name, value in bins.items():
+        if not isinstance(name, str):
+            raise client_error("A bin name must be a string or unicode string.")
+        check_bin_name(name)
+        ptype, data = encoder.particle(value, serializer)
+        ops.append(Op(OpType.WRITE, ptype, name, data))
+    msg.ops = ops
+    _timeout(msg, policy)
+    return msg
+
+
+def remove_request(key: Key, meta: dict, policy: dict) -> Message:
+    msg = Message(info2=Info2.DELETE, fields=key_fields(key, policy))
+    if "generation" in policy:  # the remove policy's own expected generation wins over meta
+        meta = dict(meta, gen=policy["generation"])
+    _write_flags(msg, meta, policy, with_exists=False)
+    _timeout(msg, policy)
+    return msg
+
+
+def operate_request(key: Key, operations: list, meta: dict, policy: dict, encoder: Encoder) -> tuple[Message, bool]:
+    """The request for an operate call, and whether it writes."""
+    if not isinstance(operations, list):
+        raise param_error("Operations should be of type list")
+    if not operations:
+        raise param_error("No operations defined")
+    msg = Message(fields=key_fields(key, policy))
+    ops: list[Op] = []
+    writes = reads = False
+    touch_ttl = None
+    for operation in operations:
+        if not isinstance(operation, dict) or "op" not in operation:
+            raise param_error("Operation should be a dict with an op")
+        code = operation["op"]
+        wire_op = _WIRE_OP.get(code)
+        if wire_op is None:
+            raise param_error("operation %r is not supported yet by purespike" % (code,))
+        name = operation.get("bin", "")
+        if code in (OPERATOR_TOUCH, OPERATOR_DELETE):
+            if code == OPERATOR_TOUCH and operation.get("val") is not None:
+                touch_ttl = operation["val"]
+            ops.append(Op(wire_op))
+            writes = True
+            continue
+        if name is None or not isinstance(name, str):
+            raise param_error("Bin name should be of type string")
+        check_bin_name(name)
+        if code == OPERATOR_READ:
+            ops.append(Op(OpType.READ, 0, name))
+            reads = True
+            continue
+        if "val" not in operation:
+            raise param_error("Value should be given for this operation")
+        value = operation["val"]
+        if code == OPERATOR_INCR and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise param_error("Unsupported operand type(s) for +: only 'int' and 'float' are allowed")
+        if code in (OPERATOR_APPEND, OPERATOR_PREPEND) and not isinstance(value, (str, bytes, bytearray)):
+            raise param_error("Cannot concatenate 'str' and 'non-str' objects")
+        ptype, data = encoder.particle(value)
+        ops.append(Op(wire_op, ptype, name, data))
+        writes = True
+    if reads:
+        msg.info1 |= Info1.READ
+        _read_flags(msg, policy)
+    if writes:
+        _write_flags(msg, meta, policy)
+        msg.record_ttl = _ttl(meta, policy, touch_ttl)
+    msg.ops = ops
+    _timeout(msg, policy)
+    return msg, writes
+
+
+def meta_of(reply: Message, now_cl: int) -> dict:
+    """{'ttl', 'gen'} of a reply: remaining seconds (4294967295 = never expires), generation."""
+    void_time = reply.record_ttl
+    if void_time == 0:
+        ttl = TTL_NEVER_EXPIRE
+    else:
+        ttl = max(1, void_time - now_cl)
+    return {"ttl": ttl, "gen": reply.generation}
+
+
+def bins_of(reply: Message, decoder: Decoder) -> dict:
+    return {op.name: decoder.particle(op.particle_type, op.value) for op in reply.ops}
+
+
+def ordered_bins_of(reply: Message, decoder: Decoder) -> list:
+    return [(op.name, decoder.particle(op.particle_type, op.value)) for op in reply.ops]
+
+
+def now_cl() -> int:
+    import time
+    return int(time.time()) - CITRUSLEAF_EPOCH
+
+
+__all__ = ["ParticleType"]

@@ -1,0 +1,219 @@
+"""Python values ⇄ Aerospike particles, as the official client converts them."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any, Callable
+
+import msgpack
+
+from spikelite.wire import ParticleType
+from spikelite.wire.particles import BLOB_TYPES, decode_bool, decode_float, decode_int, geojson_text
+
+from ._errors import client_error, param_error
+from ._types import GeoJSON, KeyOrderedDict
+
+_I64 = struct.Struct(">q")
+_F64 = struct.Struct(">d")
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_GEO_HEADER = b"\x00\x00\x00"
+_MAP_K_ORDERED = msgpack.ExtType(1, b"")
+
+SEND_BOOL_AS_INTEGER = 0
+SEND_BOOL_AS_BOOL = 1
+SERIALIZER_NONE = 0
+SERIALIZER_USER = 3
+
+
+_null_type: type | None = None
+
+
+def _is_null(value: Any) -> bool:
+    """Is this the `aerospike.null()` sentinel (which removes a bin)?"""
+    global _null_type
+    if _null_type is None:
+        from ._types import null
+        _null_type = type(null())
+    return isinstance(value, _null_type)
+
+
+class Encoder:
+    """Converts bin values for one client (its bool mode and serializer)."""
+
+    def __init__(self, send_bool_as: int = SEND_BOOL_AS_BOOL, serializer: Callable | None = None):
+        self.send_bool_as = send_bool_as
+        self.serializer = serializer
+
+    # -- top-level bin values -----------------------------------------------------------------
+
+    def particle(self, value: Any, serializer_mode: int | None = None) -> tuple[int, bytes]:
+        """(particle type, bytes) of a bin value; NULL for None / aerospike.null()."""
+        if value is None or _is_null(value):
+            return ParticleType.NULL, b""
+        if isinstance(value, bool):
+            if self.send_bool_as == SEND_BOOL_AS_INTEGER:
+                return ParticleType.INTEGER, _I64.pack(int(value))
+            return ParticleType.BOOL, b"\x01" if value else b"\x00"
+        if isinstance(value, int):
+            if not _INT64_MIN <= value <= _INT64_MAX:
+                raise param_error("integer value exceeds sys.maxsize")
+            return ParticleType.INTEGER, _I64.pack(value)
+        if isinstance(value, float):
+            return ParticleType.FLOAT, _F64.pack(value)
+        if isinstance(value, str):
+            return ParticleType.STRING, value.encode()
+        if isinstance(value, GeoJSON):
+            return ParticleType.GEOJSON, _GEO_HEADER + value.dumps().encode()
+        if _is_hll(value):
+            return ParticleType.HLL, bytes(value)
+        if isinstance(value, (bytes, bytearray)):
+            return ParticleType.BLOB, bytes(value)
+        if isinstance(value, list):
+            return ParticleType.LIST, self.pack(value)
+        if isinstance(value, dict):
+            return ParticleType.MAP, self.pack(value)
+        return self._serialize(value, serializer_mode)
+
+    def _serialize(self, value: Any, serializer_mode: int | None) -> tuple[int, bytes]:
+        if serializer_mode == SERIALIZER_USER:
+            from ._serializers import global_serializer
+            fn = self.serializer or global_serializer()
+            if fn is None:
+                raise client_error("No serializer callback registered")
+            data = fn(value)
+            if not isinstance(data, (bytes, bytearray, str)):
+                raise client_error("Unable to set as_bytes")
+            return ParticleType.PYTHON_BLOB, data.encode() if isinstance(data, str) else bytes(data)
+        raise param_error("Cannot serialize: SERIALIZER_NONE selected")
+
+    # -- msgpack (collection values) ----------------------------------------------------------
+
+    def pack(self, value: Any) -> bytes:
+        return msgpack.packb(self._wire(value), use_bin_type=False)
+
+    def _wire(self, value: Any) -> Any:
+        if value is None or isinstance(value, (bool, float)):
+            return value
+        if isinstance(value, int):
+            if not _INT64_MIN <= value <= _INT64_MAX:
+                raise param_error("integer value exceeds sys.maxsize")
+            return value
+        if isinstance(value, str):
+            return b"\x03" + value.encode()
+        if isinstance(value, GeoJSON):
+            return b"\x17" + value.dumps().encode()
+        if _is_hll(value):
+            return b"\x04" + bytes(value)
+        if isinstance(value, (bytes, bytearray)):
+            return b"\x04" + bytes(value)
+        if isinstance(value, list):
+            return [self._wire(v) for v in value]
+        if isinstance(value, KeyOrderedDict):
+            # Key-ordered map: a flag entry (ext type 1, no data) → nil leads the pairs.
+            ordered = {_MAP_K_ORDERED: None}
+            ordered.update((self._wire(k), self._wire(v)) for k, v in sorted_items(value))
+            return ordered
+        if isinstance(value, dict):
+            return {self._wire(k): self._wire(v) for k, v in value.items()}
+        if _is_null(value):
+            return None
+        raise param_error("Cannot serialize: SERIALIZER_NONE selected")
+
+
+def sorted_items(d: dict) -> list:
+    """Items of a key-ordered map in key order (insertion order when keys don't compare)."""
+    try:
+        return sorted(d.items(), key=lambda kv: kv[0])
+    except TypeError:
+        return list(d.items())
+
+
+def _is_hll(value: Any) -> bool:
+    return type(value).__name__ == "HyperLogLog"
+
+
+# -- decoding -------------------------------------------------------------------------------------
+
+class Decoder:
+    def __init__(self, deserializer: Callable | None = None):
+        self.deserializer = deserializer
+
+    def particle(self, ptype: int, data: bytes) -> Any:
+        if ptype == ParticleType.INTEGER:
+            return decode_int(data)
+        if ptype == ParticleType.STRING:
+            return data.decode("utf-8", "surrogateescape")
+        if ptype == ParticleType.FLOAT:
+            return decode_float(data)
+        if ptype == ParticleType.BLOB:
+            return bytes(data)
+        if ptype == ParticleType.LIST or ptype == ParticleType.MAP:
+            return self.unpack(data)
+        if ptype == ParticleType.BOOL:
+            return decode_bool(data)
+        if ptype == ParticleType.GEOJSON:
+            return GeoJSON(geojson_text(data))
+        if ptype == ParticleType.NULL:
+            return None
+        if ptype == ParticleType.HLL:
+            from ._types import HyperLogLog
+            return HyperLogLog(data)
+        if ptype == ParticleType.PYTHON_BLOB:
+            from ._serializers import global_deserializer
+            fn = self.deserializer or global_deserializer()
+            if fn is not None:
+                return fn(bytes(data))
+            return bytes(data)
+        if ptype in BLOB_TYPES:
+            return bytes(data)
+        return bytes(data)
+
+    def unpack(self, data: bytes) -> Any:
+        return self._from_wire(msgpack.unpackb(data, raw=True, strict_map_key=False,
+                                               ext_hook=_ext_hook))
+
+    def _from_wire(self, item: Any) -> Any:
+        if isinstance(item, bytes):
+            if not item:
+                return b""
+            prefix = item[0]
+            if prefix == 3:
+                return item[1:].decode("utf-8", "surrogateescape")
+            if prefix == 23:
+                return GeoJSON(item[1:].decode("utf-8", "surrogateescape"))
+            return item[1:]
+        if isinstance(item, list):
+            if item and isinstance(item[0], _Flag):
+                item = item[1:]
+            return [self._from_wire(x) for x in item]
+        if isinstance(item, dict):
+            ordered = False
+            result = {}
+            for k, v in item.items():
+                if isinstance(k, _Flag):
+                    ordered = bool(k.flags & 1)
+                    continue
+                result[self._from_wire(k)] = self._from_wire(v)
+            return KeyOrderedDict(result) if ordered else result
+        return item
+
+
+class _Flag:
+    """An ordered-collection header (ext with no data; the ext type carries the flags)."""
+
+    __slots__ = ("flags",)
+
+    def __init__(self, flags: int):
+        self.flags = flags
+
+    def __hash__(self) -> int:
+        return hash(("flag", self.flags))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Flag) and other.flags == self.flags
+
+
+def _ext_hook(code: int, data: bytes):
+    if not data:
+        return _Flag(code & 0xFF)
+    return msgpack.ExtType(code, data)
