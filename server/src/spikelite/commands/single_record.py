@@ -6,8 +6,9 @@ import struct
 
 from ..store import Namespace, Record
 from ..store.record import next_generation
-from ..wire import (MAX_BIN_NAME, AerospikeWireError, FieldType, Info1, Info2, Info3, Message, Op,
-                    OpType, ParticleType, ResultCode)
+from .. import binops
+from ..wire import (MAX_BIN_NAME, READ_OPS, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
+                    Op, OpType, ParticleType, ResultCode)
 from ..wire.particles import (BLOB_TYPES, INT64_MAX, INT64_MIN, decode_float, decode_int, encode_int,
                               validate_particle)
 
@@ -67,7 +68,12 @@ class SingleRecordCommands:
             return reply
         for op in msg.ops:
             if op.op != OpType.READ:
-                if op.op in _SUPPORTED_OPS:
+                if op.op in READ_OPS:
+                    result = binops.apply(op, dict(record.bins))
+                    if result is not None:
+                        reply.ops.append(result)
+                    continue
+                if op.op in _SUPPORTED_OPS or op.op in binops.MODIFY_OPS:
                     raise AerospikeWireError(ResultCode.PARAMETER, "write op in a read request")
                 raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE,
                                          "op %d is not implemented by spikelite yet" % op.op)
@@ -110,6 +116,8 @@ class SingleRecordCommands:
             return error(ResultCode.KEY_NOT_FOUND)  # nothing to touch
         elif msg.info2 & Info2.GENERATION and msg.generation != 0:
             return error(ResultCode.GENERATION)  # a missing record has generation 0
+        if not exists and all(op.op in READ_OPS for op in msg.ops):
+            return error(ResultCode.KEY_NOT_FOUND)  # an operate that only reads a missing record
         bins: dict[str, tuple[int, bytes]] = {} if (record is None or replace) else dict(record.bins)
         respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
         results: list[Op] = []
@@ -117,8 +125,16 @@ class SingleRecordCommands:
         for op in msg.ops:
             code = op.op
             if code not in _SUPPORTED_OPS:
-                raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE,
-                                         "op %d is not implemented by spikelite yet" % code)
+                # collection / bit / HLL / expression ops: read ones see the bins as they are now,
+                # modify ones change them in place
+                result = binops.apply(op, bins)
+                if code in binops.MODIFY_OPS:
+                    has_write = True
+                if result is not None:
+                    results.append(result)
+                elif respond_all:
+                    results.append(Op(code, ParticleType.NULL, op.name, b""))
+                continue
             if code == OpType.READ:
                 if not op.name:
                     if msg.info1 & Info1.GET_ALL:
