@@ -173,7 +173,12 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
         code = operation["op"]
         wire_op = _WIRE_OP.get(code)
         if wire_op is None:
-            raise param_error("operation %r is not supported yet by purespike" % (code,))
+            from ._operations import encode_operation
+            encoded, is_write = encode_operation(operation, encoder)
+            ops.append(encoded)
+            writes = writes or is_write
+            reads = reads or not is_write
+            continue
         name = operation.get("bin", "")
         if code in (OPERATOR_TOUCH, OPERATOR_DELETE):
             if code == OPERATOR_TOUCH and operation.get("val") is not None:
