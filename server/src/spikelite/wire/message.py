@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from enum import IntEnum, IntFlag
+from enum import IntEnum
 from typing import Iterator
 
 from .framing import ProtoType, frame
@@ -21,7 +21,9 @@ _FIELD_HEADER = struct.Struct(">IB")
 _OP_HEADER = struct.Struct(">IBBBB")
 
 
-class Info1(IntFlag):
+# Header flag bits are plain ints (not IntFlag): they are tested on every request, and enum
+# arithmetic costs more than the rest of the header handling.
+class Info1:
     READ = 0x01
     GET_ALL = 0x02
     SHORT_QUERY = 0x04
@@ -32,7 +34,7 @@ class Info1(IntFlag):
     COMPRESS_RESPONSE = 0x80
 
 
-class Info2(IntFlag):
+class Info2:
     WRITE = 0x01
     DELETE = 0x02
     GENERATION = 0x04
@@ -43,7 +45,7 @@ class Info2(IntFlag):
     RESPOND_ALL_OPS = 0x80
 
 
-class Info3(IntFlag):
+class Info3:
     LAST = 0x01
     COMMIT_MASTER = 0x02
     PARTITION_DONE = 0x04
@@ -54,7 +56,7 @@ class Info3(IntFlag):
     SC_READ_RELAX = 0x80
 
 
-class Info4(IntFlag):
+class Info4:
     MRT_VERIFY_READ = 0x01
     MRT_ROLL_FORWARD = 0x02
     MRT_ROLL_BACK = 0x04
