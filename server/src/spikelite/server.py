@@ -63,10 +63,10 @@ class RequestHandler:
             self.node.stats.malformed += 1
             log.debug("malformed AS_MSG: %s", exc)
             return Message(result_code=exc.code).to_proto()
-        reply = self.data.execute(msg).to_proto()
-        if compress_reply and msg.info1 & Info1.COMPRESS_RESPONSE and len(reply) > 128:
-            return compress(reply)
-        return reply
+        replies = self.data.replies(msg)
+        if compress_reply and msg.info1 & Info1.COMPRESS_RESPONSE:
+            replies = [compress(r) if len(r) > 128 else r for r in replies]
+        return replies[0] if len(replies) == 1 else b"".join(replies)
 
     @staticmethod
     def _admin(body: bytes) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..wire import (DIGEST_SIZE, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
                     ResultCode, partition_id)
+from .batch import execute_batch
 from .single_record import SingleRecordCommands
 
 
@@ -12,6 +13,12 @@ class DataCommands:
         self.node = node
         self.namespaces = node.namespaces
         self.single = SingleRecordCommands()
+
+    def replies(self, msg: Message) -> list[bytes]:
+        """The complete reply protos for one data command (several for a batch)."""
+        if msg.info1 & Info1.BATCH:
+            return execute_batch(msg, self.execute)
+        return [self.execute(msg).to_proto()]
 
     def execute(self, msg: Message) -> Message:
         """The reply to one data command (errors become replies carrying their result code)."""
@@ -22,7 +29,7 @@ class DataCommands:
 
     def _execute(self, msg: Message) -> Message:
         if msg.info1 & Info1.BATCH:
-            return Message(info3=Info3.LAST, result_code=ResultCode.UNSUPPORTED_FEATURE)
+            raise AerospikeWireError(ResultCode.PARAMETER, "batch inside a batch")
         ns_name = msg.field(FieldType.NAMESPACE)
         if ns_name is None:
             raise AerospikeWireError(ResultCode.PARAMETER, "no namespace field")
