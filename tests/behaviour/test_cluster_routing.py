@@ -66,3 +66,21 @@ def test_data_written_through_one_node_is_read_through_another(cluster):
     finally:
         writer.close()
         reader.close()
+
+
+def test_batches_are_split_by_partition_owner(cluster):
+    from aerospike_helpers.operations import operations as op
+
+    client = aerospike.client({"hosts": cluster.hosts[:1]})
+    try:
+        names = [n["node_name"] for n in client.get_node_names()]
+        before = {name: _stat(client, name, "client_proxy_complete") for name in names}
+        keys = [("test", "batch_routing", i) for i in range(300)]
+        client.batch_operate(keys, [op.write("v", 1)])
+        result = client.batch_read(keys)
+        assert result.result == 0
+        assert all(r.record[2] == {"v": 1} for r in result.batch_records)
+        after = {name: _stat(client, name, "client_proxy_complete") for name in names}
+        assert after == before
+    finally:
+        client.close()

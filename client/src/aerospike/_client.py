@@ -255,6 +255,101 @@ class Client:
             self._raise_for(reply, where, writes)
         return k, sr.meta_of(reply, sr.now_cl()), reply
 
+    # -- batch ------------------------------------------------------------------------------------
+
+    def _batch(self, records: list, rows: list, policy: dict):
+        from aerospike_helpers.batch.records import BatchRecords
+        from ._batch import BatchExecutor, fill_records
+        self._require()
+        results = BatchExecutor(self._cluster, self._decoder).run(rows, policy) if rows else {}
+        batch = BatchRecords(records)
+        batch.result = fill_records(records, rows, results, self._decoder, sr.now_cl())
+        return batch
+
+    def batch_read(self, keys, bins=None, policy=None):
+        from aerospike_helpers.batch.records import BatchRecord
+        from ._batch import check_keys, read_row
+        parsed = check_keys(keys)
+        if bins is not None:
+            if not isinstance(bins, builtins.list):
+                raise param_error("bins should be a list")
+            bins = [sr.check_bin_name(b) for b in bins]
+        policy = merge(self._policies["batch"], policy)
+        rows = [read_row(i, k, policy, bins, False) for i, k in enumerate(parsed)]
+        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+
+    def batch_operate(self, keys, ops, policy_batch=None, policy_batch_write=None, ttl=None):
+        from aerospike_helpers.batch.records import BatchRecord
+        from ._batch import check_keys, operate_row
+        parsed = check_keys(keys)
+        if not isinstance(ops, builtins.list) or not ops:
+            raise param_error("ops should be a list of op dictionaries")
+        policy = merge(self._policies["batch_parent_write"], policy_batch)
+        row_policy = merge(self._policies["batch_write"], policy_batch_write)
+        meta = {} if ttl is None else {"ttl": ttl}
+        rows = [operate_row(i, k, ops, meta, row_policy, self._encoder) for i, k in enumerate(parsed)]
+        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+
+    def batch_remove(self, keys, policy_batch=None, policy_batch_remove=None):
+        from aerospike_helpers.batch.records import BatchRecord
+        from ._batch import check_keys, remove_row
+        parsed = check_keys(keys)
+        policy = merge(self._policies["batch_parent_write"], policy_batch)
+        row_policy = merge(self._policies["batch_remove"], policy_batch_remove)
+        rows = [remove_row(i, k, row_policy) for i, k in enumerate(parsed)]
+        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+
+    def batch_write(self, batch_records, policy_batch=None):
+        from aerospike_helpers.batch.records import Apply, BatchRecords, Read, Remove, Write
+        from ._batch import operate_row, read_row, remove_row
+        if not isinstance(batch_records, BatchRecords):
+            raise param_error("batch_records must be an aerospike_helpers.batch.records.BatchRecords instance")
+        policy = merge(self._policies["batch_parent_write"], policy_batch)
+        rows = []
+        for i, record in enumerate(batch_records.batch_records):
+            key = parse_key(record.key)
+            if isinstance(record, Read):
+                row_policy = merge(self._policies["batch"], record.policy)
+                if record.ops:
+                    rows.append(operate_row(i, key, record.ops, record.meta or {}, row_policy, self._encoder))
+                else:
+                    rows.append(read_row(i, key, row_policy, None if record.read_all_bins else [], record.read_all_bins))
+            elif isinstance(record, Write):
+                row_policy = merge(self._policies["batch_write"], record.policy)
+                row = operate_row(i, key, record.ops, sr.check_meta(record.meta), row_policy, self._encoder)
+                row.is_write = True
+                rows.append(row)
+            elif isinstance(record, Remove):
+                rows.append(remove_row(i, key, merge(self._policies["batch_remove"], record.policy)))
+            elif isinstance(record, Apply):
+                raise param_error("batch Apply (record UDFs) is not supported by purespike yet")
+            else:
+                raise param_error("batch_records must hold Read, Write, Apply or Remove records")
+        result = self._batch(batch_records.batch_records, rows, policy)
+        batch_records.result = result.result
+        return batch_records
+
+    # Older batch calls (removed from the official client in 19.x, still used by applications).
+
+    def get_many(self, keys, policy=None) -> list:
+        """[(key, meta, bins)] in key order; meta and bins are None for missing records."""
+        batch = self.batch_read(keys, None, policy)
+        return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
+
+    def select_many(self, keys, bins, policy=None) -> list:
+        batch = self.batch_read(keys, bins if bins else None, policy)
+        return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
+
+    def exists_many(self, keys, policy=None) -> list:
+        """[(key, meta)] in key order; meta is None for missing records."""
+        batch = self.batch_read(keys, [], policy)
+        return [r.record if r.record is not None else (r.key, None) for r in batch.batch_records]
+
+    def batch_get_ops(self, keys, ops, policy=None) -> list:
+        """[(key, meta, bins)] of read operations applied to each key."""
+        batch = self.batch_operate(keys, ops, policy)
+        return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
+
     # -- partitions and nodes ---------------------------------------------------------------------
 
     def get_key_partition_id(self, ns, set, key) -> int:  # noqa: A002

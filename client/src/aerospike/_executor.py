@@ -78,3 +78,29 @@ class Executor:
                 attempt += 1
                 if sleep:
                     time.sleep(sleep if deadline is None else max(0.0, min(sleep, deadline - time.monotonic())))
+
+
+def run_stream(node, request: bytes, policy: dict, consume) -> None:
+    """Send one multi-record request (batch, scan, query) to `node` and feed each reply body to
+    `consume(body) -> bool` until it returns True (it saw the LAST marker).
+
+    Connection failures and timeouts raise ConnectionFailed / NoMoreConnections for the caller,
+    which decides about retries (a stream cannot be resumed transparently)."""
+    total = _ms(policy.get("total_timeout", 0))
+    socket_timeout = _ms(policy.get("socket_timeout", 0))
+    if policy.get("compress") and len(request) >= COMPRESS_THRESHOLD:
+        request = compress(request)
+    deadline = time.monotonic() + total if total else None
+    conn = node.get_connection(deadline)
+    try:
+        conn.send(request, socket_timeout, deadline)
+        while True:
+            ptype, body = conn.recv_proto(socket_timeout, deadline)
+            if ptype != ProtoType.AS_MSG:
+                raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype)
+            if consume(body):
+                break
+    except BaseException:
+        node.discard_connection(conn)
+        raise
+    node.put_connection(conn)

@@ -1,0 +1,213 @@
+"""Batch calls: rows per key grouped by node, one batch-index request per node, replies by row."""
+
+from __future__ import annotations
+
+import struct
+import time
+
+from spikelite.wire import (FieldType, Info1, Info2, Info3, Message, ProtoType, ResultCode, frame,
+                            parse_message)
+
+from . import _single_record as sr
+from . import exception
+from ._cluster.connection import ConnectionFailed
+from ._cluster.node import NoMoreConnections
+from ._executor import raise_timeout, run_stream
+from ._keys import Key, parse_key
+
+# parent flags: inline processing allowed, report every row's error, send the failing row too
+_INLINE = 0x01
+_REPORT_ALL_ERRORS = 0x04
+_REPORT_ERROR_RECORD = 0x08
+# row flags
+_ROW_REPEAT, _ROW_INFO, _ROW_GEN, _ROW_TTL = 0x01, 0x02, 0x04, 0x08
+_U32 = struct.Struct(">I")
+_U16 = struct.Struct(">H")
+_FIELD = struct.Struct(">IB")
+_BATCH_FAILED = -16
+
+
+class Row:
+    """One key's sub-command: the message template (flags, fields, ops) and where its result goes."""
+
+    __slots__ = ("index", "key", "msg", "is_write", "header_only", "record_type")
+
+    def __init__(self, index: int, key: Key, msg: Message, is_write: bool, header_only: bool = False):
+        self.index = index
+        self.key = key
+        self.msg = msg
+        self.is_write = is_write
+        self.header_only = header_only
+
+
+def read_row(index: int, key: Key, policy: dict, bins, read_all: bool) -> Row:
+    if read_all or bins is None:
+        msg = sr.read_request(key, policy)
+    elif bins:
+        msg = sr.read_request(key, policy, bins=bins)
+    else:
+        msg = sr.read_request(key, policy, header_only=True)
+    return Row(index, key, msg, False, header_only=not read_all and bins is not None and not bins)
+
+
+def operate_row(index: int, key: Key, ops: list, meta: dict, policy: dict, encoder) -> Row:
+    msg, writes = sr.operate_request(key, ops, meta, policy, encoder)
+    if writes:
+        msg.info2 |= Info2.WRITE
+        if not msg.info1 & Info1.GET_ALL:
+            msg.info2 |= Info2.RESPOND_ALL_OPS
+    return Row(index, key, msg, writes)
+
+
+def remove_row(index: int, key: Key, policy: dict) -> Row:
+    msg = sr.remove_request(key, {}, policy)
+    msg.info2 |= Info2.RESPOND_ALL_OPS
+    return Row(index, key, msg, True)
+
+
+def _encode_rows(rows: list[Row]) -> bytes:
+    parts = []
+    previous = None
+    for row in rows:
+        msg = row.msg
+        parts.append(_U32.pack(row.index))
+        parts.append(row.key.digest)
+        signature = (msg.info1, msg.info2, msg.info3, msg.generation, msg.record_ttl,
+                     row.key.namespace, row.key.set_name, tuple((o.op, o.particle_type, o.name, o.value) for o in msg.ops))
+        has_key = any(t == FieldType.KEY for t, _ in msg.fields)
+        if previous is not None and signature == previous and not has_key:
+            parts.append(bytes((_ROW_REPEAT,)))
+            continue
+        previous = None if has_key else signature
+        flags = _ROW_INFO | _ROW_TTL | (_ROW_GEN if row.is_write else 0)
+        parts.append(bytes((flags, msg.info1, msg.info2, msg.info3)))
+        if row.is_write:
+            parts.append(_U16.pack(msg.generation & 0xFFFF))
+        parts.append(_U32.pack(msg.record_ttl & 0xFFFFFFFF))
+        fields = [(FieldType.NAMESPACE, row.key.namespace.encode()),
+                  (FieldType.SET, (row.key.set_name or "").encode())]
+        fields += [(t, d) for t, d in msg.fields if t not in (FieldType.NAMESPACE, FieldType.SET, FieldType.DIGEST)]
+        parts.append(_U16.pack(len(fields)))
+        parts.append(_U16.pack(len(msg.ops)))
+        for ftype, data in fields:
+            parts.append(_FIELD.pack(len(data) + 1, ftype))
+            parts.append(data)
+        body = Message(ops=msg.ops).encode()[22:]  # ops encoded as in any AS_MSG
+        parts.append(body)
+    return b"".join(parts)
+
+
+def batch_request(rows: list[Row], policy: dict) -> bytes:
+    flags = _REPORT_ERROR_RECORD | _REPORT_ALL_ERRORS
+    if policy.get("allow_inline", True):
+        flags |= _INLINE
+    payload = _U32.pack(len(rows)) + bytes((flags,)) + _encode_rows(rows)
+    parent = Message(info1=Info1.BATCH, transaction_ttl=policy.get("total_timeout", 0) or 0,
+                     fields=[(FieldType.BATCH_INDEX, payload)])
+    if policy.get("compress"):
+        parent.info1 |= Info1.COMPRESS_RESPONSE
+    return parent.to_proto()
+
+
+class BatchExecutor:
+    """Runs the rows of one batch call on the cluster and stores each row's reply."""
+
+    def __init__(self, cluster, decoder):
+        self.cluster = cluster
+        self.decoder = decoder
+
+    def run(self, rows: list[Row], policy: dict) -> dict[int, Message | int]:
+        """{row index: reply message, or a client-side result code}."""
+        results: dict[int, Message | int] = {}
+        by_node: dict[object, list[Row]] = {}
+        for row in rows:
+            node, known = self.cluster.node_for(row.key.namespace, row.key.partition_id(), row.is_write,
+                                                policy.get("replica", 2), 0)
+            if not known:
+                results[row.index] = int(ResultCode.NAMESPACE_NOT_FOUND)
+            elif node is None:
+                results[row.index] = -8
+            else:
+                by_node.setdefault(node, []).append(row)
+        for node, node_rows in by_node.items():
+            self._run_node(node, node_rows, policy, results)
+        return results
+
+    def _run_node(self, node, rows: list[Row], policy: dict, results: dict) -> None:
+        request = batch_request(rows, policy)
+        max_retries = 0 if any(r.is_write for r in rows) else policy.get("max_retries", 0) or 0
+        attempt = 0
+        while True:
+            received: dict[int, Message] = {}
+            final = []
+
+            def consume(body: bytes) -> bool:
+                pos, end = 0, len(body)
+                while pos < end:
+                    msg, pos = parse_message(body, pos, end)
+                    if msg.info3 & Info3.LAST:
+                        final.append(msg.result_code)
+                        return True
+                    received[msg.transaction_ttl] = msg
+                return False
+
+            try:
+                run_stream(node, request, policy, consume)
+            except (ConnectionFailed, NoMoreConnections) as exc:
+                if attempt < max_retries:
+                    attempt += 1
+                    sleep = (policy.get("sleep_between_retries", 0) or 0) / 1000.0
+                    if sleep:
+                        time.sleep(sleep)
+                    continue
+                in_doubt = any(r.is_write for r in rows) and getattr(exc, "sent", False)
+                if getattr(exc, "timeout", False):
+                    raise_timeout(" from %s:%d" % node.host, in_doubt)
+                raise exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host), in_doubt) from None
+            results.update(received)
+            if final and final[0] not in (0,):
+                for row in rows:
+                    results.setdefault(row.index, final[0])
+            return
+
+
+def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl: int) -> int:
+    """Store each row's outcome in its BatchRecord; returns the call's overall result."""
+    overall = 0
+    for record, row in zip(records, rows):
+        outcome = results.get(row.index)
+        key_tuple = row.key.as_tuple()
+        if outcome is None:
+            record.result = ResultCode.TIMEOUT
+            overall = _BATCH_FAILED
+            continue
+        if isinstance(outcome, int):
+            record.result = outcome
+            record.record = None
+            overall = _BATCH_FAILED
+            continue
+        record.result = outcome.result_code
+        if outcome.result_code == 0:
+            meta = sr.meta_of(outcome, now_cl)
+            if row.header_only:
+                record.record = (key_tuple, meta)
+            else:
+                record.record = (key_tuple, meta, sr.bins_of(outcome, decoder))
+        else:
+            record.record = None
+            if outcome.result_code not in (ResultCode.KEY_NOT_FOUND,):
+                overall = _BATCH_FAILED
+    return overall
+
+
+def check_keys(keys) -> list[Key]:
+    from ._errors import param_error
+    if not isinstance(keys, list):
+        raise param_error("keys should be a list of aerospike key tuples")
+    parsed = []
+    for i, key in enumerate(keys):
+        try:
+            parsed.append(parse_key(key))
+        except exception.ParamError as exc:
+            raise param_error("failed to convert key at index: %d -> %s" % (i, exc.args[1])) from None
+    return parsed
