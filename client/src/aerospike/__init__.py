@@ -10,6 +10,7 @@ from ._logging import set_log_handler, set_log_level
 from ._keys import calc_digest, get_partition_id
 from ._serializers import set_deserializer, set_serializer, unset_serializers
 from ._client import Client, client
+from ._query import Query, Scan
 
 __version__ = "19.3.0"
 #: True in purespike (the official C extension has no such attribute).

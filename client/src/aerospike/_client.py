@@ -350,6 +350,18 @@ class Client:
         batch = self.batch_operate(keys, ops, policy)
         return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
 
+    # -- scans and queries --------------------------------------------------------------------------
+
+    def query(self, namespace, set=None):  # noqa: A002 - official parameter name
+        from ._query import Query
+        self._require()
+        return Query(self, namespace, set)
+
+    def scan(self, namespace, set=None):  # noqa: A002
+        from ._query import Scan
+        self._require()
+        return Scan(self, namespace, set)
+
     # -- partitions and nodes ---------------------------------------------------------------------
 
     def get_key_partition_id(self, ns, set, key) -> int:  # noqa: A002

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..wire import (DIGEST_SIZE, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
                     ResultCode, partition_id)
 from .batch import execute_batch
+from .scan import run_scan
 from .single_record import SingleRecordCommands
 
 
@@ -18,7 +19,21 @@ class DataCommands:
         """The complete reply protos for one data command (several for a batch)."""
         if msg.info1 & Info1.BATCH:
             return execute_batch(msg, self.execute)
+        if msg.field(FieldType.DIGEST) is None:
+            try:
+                ns = self._namespace(msg)
+                if ns is None:
+                    return [Message(result_code=ResultCode.NAMESPACE_NOT_FOUND).to_proto()]
+                return run_scan(self.node, ns, msg)
+            except AerospikeWireError as exc:
+                return [Message(result_code=exc.code).to_proto()]
         return [self.execute(msg).to_proto()]
+
+    def _namespace(self, msg: Message):
+        ns_name = msg.field(FieldType.NAMESPACE)
+        if ns_name is None:
+            raise AerospikeWireError(ResultCode.PARAMETER, "no namespace field")
+        return self.namespaces.get(ns_name.decode("utf-8", "replace"))
 
     def execute(self, msg: Message) -> Message:
         """The reply to one data command (errors become replies carrying their result code)."""
@@ -30,10 +45,7 @@ class DataCommands:
     def _execute(self, msg: Message) -> Message:
         if msg.info1 & Info1.BATCH:
             raise AerospikeWireError(ResultCode.PARAMETER, "batch inside a batch")
-        ns_name = msg.field(FieldType.NAMESPACE)
-        if ns_name is None:
-            raise AerospikeWireError(ResultCode.PARAMETER, "no namespace field")
-        ns = self.namespaces.get(ns_name.decode("utf-8", "replace"))
+        ns = self._namespace(msg)
         if ns is None:
             return Message(result_code=ResultCode.NAMESPACE_NOT_FOUND)
         digest = msg.field(FieldType.DIGEST)
