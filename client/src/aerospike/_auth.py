@@ -1,19 +1,23 @@
-"""Internal (user/password) authentication over the admin protocol (proto type 2)."""
+"""Internal (user/password) authentication over the admin protocol (proto type 2).
+
+The first socket logs in (LOGIN: user + bcrypt hash of the password) and receives a session token;
+every further socket sends AUTHENTICATE (user + token) as its first message. An expired or rejected
+token means logging in again. A LOGIN answered SECURITY_NOT_ENABLED (52) means the cluster has no
+security: from then on sockets are used as they are.
+"""
 
 from __future__ import annotations
 
-import struct
+import threading
 import time
 
-from spikelite.wire import ProtoType, frame
+from spikelite.wire import AerospikeWireError, MalformedMessage, ProtoType
+from spikelite.wire.admin import PASSWORD_SALT, AdminCommand, AdminField, AdminMessage, parse_records, unpack_u32
 
 from . import exception
 
-_SALT = b"$2a$10$7EqJtq98hPqEX7fNZaFWoO"
-_LOGIN, _AUTHENTICATE = 20, 0
-_USER, _CREDENTIAL, _SESSION_TOKEN, _SESSION_TTL = 0, 3, 5, 6
 _SECURITY_NOT_ENABLED = 52
-_FIELD = struct.Struct(">IB")
+_DEFAULT_SESSION_TTL = 24 * 3600
 
 
 def hash_password(password: str) -> bytes:
@@ -22,23 +26,21 @@ def hash_password(password: str) -> bytes:
     except ImportError:
         raise exception.exception_for(-1, "user/password login needs the 'bcrypt' package: "
                                           "pip install 'purespike[auth]'") from None
-    return bcrypt.hashpw(password.encode(), _SALT)
+    return bcrypt.hashpw(password.encode(), PASSWORD_SALT)
 
 
-def _message(command: int, fields: list[tuple[int, bytes]]) -> bytes:
-    header = bytes([0, 0, command, len(fields)]) + bytes(12)
-    body = b"".join(_FIELD.pack(len(data) + 1, ftype) + data for ftype, data in fields)
-    return frame(ProtoType.ADMIN, header + body)
-
-
-def _parse(body: bytes) -> tuple[int, dict[int, bytes]]:
-    result, count = body[1], body[3]
-    fields, pos = {}, 16
-    for _ in range(count):
-        size, ftype = _FIELD.unpack_from(body, pos)
-        fields[ftype] = body[pos + 5:pos + 4 + size]
-        pos += 4 + size
-    return result, fields
+def _exchange(conn, msg: AdminMessage, timeout: float, deadline: float) -> AdminMessage:
+    conn.send(msg.to_proto(), timeout, deadline)
+    ptype, body = conn.recv_proto(timeout, deadline)
+    try:
+        if ptype != ProtoType.ADMIN:
+            raise MalformedMessage("proto type %d in reply to an admin message" % ptype)
+        records = parse_records(body)
+        if not records:
+            raise MalformedMessage("empty admin reply")
+    except MalformedMessage as exc:
+        raise exception.exception_for(-1, "bad login reply: %s" % exc) from None
+    return records[0]
 
 
 class Authenticator:
@@ -50,27 +52,43 @@ class Authenticator:
         self.token: bytes | None = None
         self.expires = 0.0
         self.disabled = False
+        self._lock = threading.Lock()
 
     def __call__(self, conn, timeout: float) -> None:
         if self.disabled:
             return
         deadline = time.monotonic() + timeout
-        if self.token is not None and time.monotonic() < self.expires:
-            conn.send(_message(_AUTHENTICATE, [(_USER, self.user.encode()), (_SESSION_TOKEN, self.token)]),
-                      timeout, deadline)
-            _, body = conn.recv_proto(timeout, deadline)
-            result, _ = _parse(body)
-            if result == 0:
+        user = self.user.encode()
+        with self._lock:
+            token = self.token if time.monotonic() < self.expires else None
+        if token is not None:
+            reply = _exchange(conn, AdminMessage(AdminCommand.AUTHENTICATE,
+                                                 [(AdminField.USER, user), (AdminField.SESSION_TOKEN, token)]),
+                              timeout, deadline)
+            if reply.result == 0:
                 return
-            self.token = None  # expired or revoked: log in again below
-        conn.send(_message(_LOGIN, [(_USER, self.user.encode()), (_CREDENTIAL, self.credential)]), timeout, deadline)
-        _, body = conn.recv_proto(timeout, deadline)
-        result, fields = _parse(body)
-        if result == _SECURITY_NOT_ENABLED:
+            with self._lock:  # expired or revoked: log in again below
+                if self.token == token:
+                    self.token = None
+        reply = _exchange(conn, AdminMessage(AdminCommand.LOGIN,
+                                             [(AdminField.USER, user), (AdminField.CREDENTIAL, self.credential)]),
+                          timeout, deadline)
+        if reply.result == _SECURITY_NOT_ENABLED:
             self.disabled = True
             return
-        if result != 0:
-            raise exception.exception_for(result, "login failed for user %s" % self.user)
-        self.token = fields.get(_SESSION_TOKEN)
-        ttl = struct.unpack(">I", fields[_SESSION_TTL])[0] if _SESSION_TTL in fields else 24 * 3600
-        self.expires = time.monotonic() + max(1, ttl - 60)
+        if reply.result != 0:
+            raise exception.exception_for(reply.result, "login failed for user %s" % self.user)
+        token = reply.field(AdminField.SESSION_TOKEN)
+        if not token:
+            raise exception.exception_for(-1, "login reply without a session token")
+        ttl = _DEFAULT_SESSION_TTL
+        ttl_field = reply.field(AdminField.SESSION_TTL)
+        if ttl_field is not None:
+            try:
+                ttl = unpack_u32(ttl_field)
+            except AerospikeWireError:
+                pass
+        with self._lock:
+            self.token = token
+            # Renew a minute early so a token never expires between check and use.
+            self.expires = time.monotonic() + max(1, ttl - 60)
