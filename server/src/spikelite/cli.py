@@ -19,6 +19,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--config", help="aerospike.conf-style file (default: namespace 'test' in memory)")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1, or the config's)")
     parser.add_argument("--port", type=int, help="port (default 3000, or the config's; 0 picks a free one)")
+    parser.add_argument("--tls-port", type=int,
+                        help="TLS port (default: the config's tls-port; 0 picks a free one); needs TLS configured")
     parser.add_argument("--nodes", type=int, default=1,
                         help="start a local cluster of this many nodes sharing one store (default 1)")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
@@ -28,6 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def _serve(servers: list[SpikeliteServer]) -> None:
     for server in servers:
         await server.start()
+        if server.node.tls_port is not None:  # before the plain line: spawn() reads up to that one
+            print("spikelite tls listening on %s:%d tls-name %s"
+                  % (server.node.tls_host, server.node.tls_port, server.config.tls.name), flush=True)
         print("spikelite listening on %s:%d" % (server.host, server.port), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -53,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         config.address = args.host
     if args.port is not None:
         config.port = args.port
+    if args.tls_port is not None:
+        if config.tls is None:
+            print("spikelite: --tls-port needs TLS configured (tls-port and tls-name in network/service)",
+                  file=sys.stderr)
+            return 2
+        config.tls.port = args.tls_port
     if args.nodes < 1:
         print("spikelite: --nodes must be at least 1", file=sys.stderr)
         return 2

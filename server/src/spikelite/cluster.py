@@ -10,6 +10,7 @@ statistic, which tests use to check a client's routing.
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 from .config import ServerConfig
 from .node import Membership, Node
@@ -29,9 +30,10 @@ def build_cluster(config: ServerConfig, size: int, replication_factor: int | Non
         node_config = copy.copy(config)
         if config.port:
             node_config.port = config.port + index
+        if config.tls is not None and config.tls.port:
+            node_config.tls = dataclasses.replace(config.tls, port=config.tls.port + index)
         nodes.append(Node(node_config, clock, namespaces))
     membership = Membership(nodes, replication_factor)
     for node in nodes:
         node.membership = membership
-        node.security = nodes[0].security  # users are cluster-wide, as on a real cluster
     return [SpikeliteServer(node.config, node) for node in nodes]

@@ -37,6 +37,13 @@ class EmbeddedServer:
         """The `hosts` entry of an aerospike client config reaching this server (every node)."""
         return [(s.host, s.port) for s in self.servers]
 
+    @property
+    def tls_hosts(self) -> list[tuple[str, int, str]]:
+        """`(host, tls port, tls-name)` of every node listening for TLS (config `tls-port`), the
+        `hosts` entry of a client config with `tls` enabled; empty without TLS."""
+        return [(s.node.tls_host, s.node.tls_port, s.config.tls.name) for s in self.servers
+                if s.node.tls_port is not None]
+
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         try:
@@ -73,15 +80,20 @@ class EmbeddedServer:
 
 
 def start(config: ServerConfig | str | None = None, host: str = "127.0.0.1", port: int = 0,
-          timeout: float = 10.0, nodes: int = 1) -> EmbeddedServer:
+          timeout: float = 10.0, nodes: int = 1, tls_port: int | None = None) -> EmbeddedServer:
     """Start a server in this process; `config` is a ServerConfig, a path to a config file, or None
     for the default (namespace `test` in memory). `port=0` picks a free port. `nodes` > 1 starts a
-    local cluster (see `spikelite.cluster`)."""
+    local cluster (see `spikelite.cluster`). With TLS configured, `tls_port` overrides the config's
+    `tls-port` (0 picks a free one) and `.tls_hosts` tells where it listens."""
     if config is None:
         config = default_config()
     elif not isinstance(config, ServerConfig):
         config = load_config(config)
     config.address, config.port = host, port
+    if tls_port is not None:
+        if config.tls is None:
+            raise ValueError("tls_port needs TLS configured (tls-port and tls-name in network/service)")
+        config.tls.port = tls_port
     return EmbeddedServer(config, nodes)._start(timeout)
 
 
@@ -99,9 +111,16 @@ class ChildServer:
         self.process = subprocess.Popen([sys.executable, "-m", "spikelite", *args],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         prefix = "spikelite listening on "
+        tls_prefix = "spikelite tls listening on "
         self.endpoints: list[tuple[str, int]] = []
-        for _ in range(nodes):
+        self.tls_endpoints: list[tuple[str, int, str]] = []
+        while len(self.endpoints) < nodes:
             line = self._read_banner(timeout)
+            if line.startswith(tls_prefix):  # `HOST:PORT tls-name NAME`, before the node's plain line
+                address, _, name = line[len(tls_prefix):].strip().partition(" tls-name ")
+                host, _, port = address.rpartition(":")
+                self.tls_endpoints.append((host, int(port), name))
+                continue
             if not line.startswith(prefix):
                 self.process.kill()
                 _, err = self.process.communicate()
@@ -123,6 +142,11 @@ class ChildServer:
     @property
     def hosts(self) -> list[tuple[str, int]]:
         return list(self.endpoints)
+
+    @property
+    def tls_hosts(self) -> list[tuple[str, int, str]]:
+        """`(host, tls port, tls-name)` of every node listening for TLS; empty without TLS."""
+        return list(self.tls_endpoints)
 
     def stop(self) -> None:
         import subprocess
@@ -146,10 +170,13 @@ class ChildServer:
 
 
 def spawn(config: str | None = None, host: str = "127.0.0.1", port: int = 0,
-          timeout: float = 20.0, nodes: int = 1) -> ChildServer:
+          timeout: float = 20.0, nodes: int = 1, tls_port: int | None = None) -> ChildServer:
     """Start a server as a child process; `config` is a path to a config file or None.
-    `nodes` > 1 starts a local cluster of that many nodes."""
+    `nodes` > 1 starts a local cluster of that many nodes. With TLS configured, `tls_port`
+    overrides the config's `tls-port` (0 picks a free one) and `.tls_hosts` tells where it listens."""
     args = ["--host", host, "--port", str(port), "--nodes", str(nodes)]
+    if tls_port is not None:
+        args += ["--tls-port", str(tls_port)]
     if config is not None:
         args += ["--config", str(config)]
     return ChildServer(args, timeout, nodes)

@@ -15,7 +15,6 @@ from .commands.dispatch import DataCommands
 from .commands.info import InfoCommands
 from .config import ServerConfig
 from .node import Node
-from .security import AuthState
 from .wire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, AerospikeWireError, Info1, Message, ProtoType,
                    ResultCode, compress, decompress, parse_message, unpack_proto_header)
 from .wire.framing import frame
@@ -38,18 +37,8 @@ class RequestHandler:
         self.data = DataCommands(node)
         self.info = InfoCommands(node)
 
-    def handle(self, proto_type: int, body: bytes, auth: AuthState | None = None) -> bytes:
-        """`auth` is the connection's security state (None: a connection of its own, unauthenticated)."""
+    def handle(self, proto_type: int, body: bytes) -> bytes:
         self.node.stats.requests += 1
-        security = self.node.security
-        if security is not None:
-            if auth is None:
-                auth = AuthState()
-            if proto_type == ProtoType.ADMIN:
-                return security.handle(body, auth)
-            if auth.user is None and proto_type in (ProtoType.AS_MSG, ProtoType.COMPRESSED,
-                                                    ProtoType.INFO):
-                return self._not_authenticated(proto_type)
         if proto_type == ProtoType.AS_MSG:
             return self._as_msg(body, compress_reply=False)
         if proto_type == ProtoType.INFO:
@@ -80,13 +69,6 @@ class RequestHandler:
         return replies[0] if len(replies) == 1 else b"".join(replies)
 
     @staticmethod
-    def _not_authenticated(proto_type: int) -> bytes:
-        if proto_type == ProtoType.INFO:
-            # A real node answers the whole request with this one line, whatever it asked.
-            return frame(ProtoType.INFO, b"ERROR:%d:not authenticated\n" % ResultCode.NOT_AUTHENTICATED)
-        return Message(result_code=ResultCode.NOT_AUTHENTICATED).to_proto()
-
-    @staticmethod
     def _admin(body: bytes) -> bytes:
         """Security is not enabled on this node: every admin command answers 52."""
         reply = bytearray(_ADMIN_HEADER_SIZE)
@@ -101,7 +83,6 @@ class Connection(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.last_activity = time.monotonic()
-        self.auth = AuthState()  # who is logged in on this socket (security on)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -114,8 +95,6 @@ class Connection(asyncio.Protocol):
         self.server.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.auth.user is not None and self.server.node.security is not None:
-            self.server.node.security.connection_closed(self.auth)
         if self in self.server.connections:
             self.server.connections.discard(self)
             stats = self.server.node.stats
@@ -148,7 +127,7 @@ class Connection(asyncio.Protocol):
                 body = bytes(buffer[pos + PROTO_HEADER_SIZE:end])
                 pos = end
                 try:
-                    replies.append(self.handler.handle(proto_type, body, self.auth))
+                    replies.append(self.handler.handle(proto_type, body))
                 except AerospikeWireError as exc:  # e.g. a broken compressed message
                     self.server.node.stats.malformed += 1
                     replies.append(Message(result_code=exc.code).to_proto())
@@ -171,6 +150,19 @@ class Connection(asyncio.Protocol):
             self.transport.write(b"".join(replies) if len(replies) > 1 else replies[0])
 
 
+class TlsConnection(Connection):
+    """A connection on the TLS port; asyncio has completed the handshake when this is made."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        tls = self.server.config.tls
+        if not tls.admits(transport.get_extra_info("peercert")):
+            log.debug("client certificate not admitted by tls-authenticate-client; closing")
+            self.transport = transport  # type: ignore[assignment]
+            transport.abort()
+            return
+        super().connection_made(transport)
+
+
 class SpikeliteServer:
     def __init__(self, config: ServerConfig, node: Node | None = None):
         self.config = config
@@ -178,6 +170,7 @@ class SpikeliteServer:
         self.handler = RequestHandler(self.node)
         self.connections: set[Connection] = set()
         self._server: asyncio.AbstractServer | None = None
+        self._tls_server: asyncio.AbstractServer | None = None
         self._timers: list[asyncio.TimerHandle] = []
 
     @property
@@ -196,11 +189,22 @@ class SpikeliteServer:
         self.node.host, self.node.port = sock.getsockname()[:2]
         if self.node.host == "0.0.0.0":
             self.node.host = "127.0.0.1"
+        if self.config.tls is not None:
+            await self._start_tls(loop)
         for ns in self.node.namespaces.values():
             if ns.config.nsup_period > 0:
                 self._schedule(ns.config.nsup_period, self._sweep, ns)
         if self.config.proto_fd_idle_ms > 0:
             self._schedule(min(1.0, self.config.proto_fd_idle_ms / 1000), self._reap_idle)
+
+    async def _start_tls(self, loop: asyncio.AbstractEventLoop) -> None:
+        tls = self.config.tls
+        addresses = tls.addresses or [self.config.address]
+        self._tls_server = await loop.create_server(
+            lambda: TlsConnection(self), addresses if len(addresses) > 1 else addresses[0], tls.port,
+            ssl=tls.ssl_context, ssl_handshake_timeout=10.0, reuse_address=True)
+        host, self.node.tls_port = self._tls_server.sockets[0].getsockname()[:2]
+        self.node.tls_host = "127.0.0.1" if host == "0.0.0.0" else host
 
     def _schedule(self, period: float, fn, *args) -> None:
         loop = asyncio.get_running_loop()
@@ -231,8 +235,12 @@ class SpikeliteServer:
     async def stop(self) -> None:
         for timer in self._timers:
             timer.cancel()
+        if self._tls_server is not None:
+            self._tls_server.close()
         if self._server is not None:
             self._server.close()
             for conn in list(self.connections):
                 conn.transport.close()
             await self._server.wait_closed()
+        if self._tls_server is not None:
+            await self._tls_server.wait_closed()

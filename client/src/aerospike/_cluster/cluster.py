@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
 import ssl
 import threading
 import time
+import warnings
 
-from .. import exception
-from .connection import Connection, ConnectionFailed
+from .connection import Connection, ConnectionFailed, TlsContext
 from .node import Node, info_on
 from .partitions import PartitionMap
 from .peers import parse_peers, parse_replicas
@@ -48,24 +49,105 @@ class ClusterConfig:
         self.use_services_alternate = bool(config.get("use_services_alternate", False))
         self.rack_aware = bool(config.get("rack_aware", False))
         self.rack_ids = list(config.get("rack_ids") or ([config["rack_id"]] if "rack_id" in config else []))
-        self.tls: dict = config.get("tls") or {}
-        self.tls_context = _tls_context(self.tls) if self.tls.get("enable") else None
+        tls = config.get("tls")
+        self.tls: dict = tls if isinstance(tls, dict) else {}  # the official client ignores a non-dict
+        # for_login_only: the official client then talks clear text outside login, which fails
+        # against a TLS-only port as it does here: purespike keeps every connection clear text.
+        use_tls = bool(self.tls.get("enable")) and not self.tls.get("for_login_only")
+        self.tls_context = _tls_context(self.tls) if use_tls else None
 
 
-def _tls_context(tls: dict) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=tls.get("cafile"), capath=tls.get("capath"))
-    if tls.get("certfile"):
-        context.load_cert_chain(tls["certfile"], tls.get("keyfile"), tls.get("keyfile_pw"))
-    if tls.get("cipher_suite"):
-        context.set_ciphers(tls["cipher_suite"])
+#: The protocol names the official client knows (it has no "TLSv1.3" and never negotiates it).
+_TLS_PROTOCOLS = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2"]
+
+
+def _tls_protocols(text: str) -> tuple[ssl.TLSVersion, ssl.TLSVersion]:
+    """`protocols` as the official client reads it: names with optional `+`/`-`, `all` = TLSv1 to
+    TLSv1.2; a bare name replaces what came before. Default TLSv1.2."""
+    wanted = {"TLSv1.2"}
+    for token in text.split():
+        sign, name = (token[0], token[1:]) if token[0] in "+-" else ("", token)
+        if name == "all":
+            names = {"TLSv1", "TLSv1.1", "TLSv1.2"}
+        elif name in _TLS_PROTOCOLS:
+            names = {name}
+        else:
+            raise _tls_error("unknown TLS protocol %s" % name)
+        if not sign:
+            wanted = set(names)
+        elif sign == "+":
+            wanted |= names
+        else:
+            wanted -= names
+    if "SSLv3" in wanted:
+        raise _tls_error("SSLv3 not supported")
+    if not wanted:
+        raise _tls_error("no TLS protocol enabled")
+    versions = {"TLSv1": ssl.TLSVersion.TLSv1, "TLSv1.1": ssl.TLSVersion.TLSv1_1, "TLSv1.2": ssl.TLSVersion.TLSv1_2}
+    chosen = sorted(versions[name] for name in wanted)
+    return chosen[0], chosen[-1]
+
+
+def _tls_error(message: str):
+    from ..exception import exception_for
+    return exception_for(-9, message)  # TLSError, as the official client raises for a bad tls config
+
+
+def _tls_str(tls: dict, key: str) -> str | None:
+    value = tls.get(key)
+    return value if isinstance(value, str) and value else None  # the official client skips other types
+
+
+def _tls_blacklist(path: str) -> frozenset:
+    """`cert_blacklist`: one certificate a line, `SERIAL-HEX [issuer as /C=../CN=..]`."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = [line.split(None, 1) for line in f if line.strip() and not line.startswith("#")]
+    except OSError:
+        raise _tls_error("Failed to read certificate blacklist: %s" % path) from None
+    return frozenset((parts[0].upper().lstrip("0") or "0", parts[1].strip() if len(parts) > 1 else None)
+                     for parts in lines)
+
+
+def _tls_context(tls: dict) -> TlsContext:
+    """The client's TLS context from the `tls` config dict (keys of the official client: enable,
+    cafile, capath, protocols, cipher_suite, cert_blacklist, keyfile, keyfile_pw, certfile,
+    crl_check, crl_check_all, log_session_info, for_login_only). A bad setting raises TLSError."""
+    context = TlsContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False  # the tls_name is checked as the official client does (Connection.open)
+    context.verify_mode = ssl.CERT_REQUIRED
+    with warnings.catch_warnings():  # TLSv1/TLSv1.1 are deprecated in Python, still accepted here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version, context.maximum_version = _tls_protocols(_tls_str(tls, "protocols") or "")
+    cafile, capath = _tls_str(tls, "cafile"), _tls_str(tls, "capath")
+    if cafile or capath:
+        try:
+            context.load_verify_locations(cafile, capath)
+        except (OSError, ssl.SSLError) as exc:
+            raise _tls_error("Failed to load CAFile: %s" % exc) from None
+    else:
+        context.load_default_certs()
+    certfile, keyfile = _tls_str(tls, "certfile"), _tls_str(tls, "keyfile")
+    if certfile:
+        if not os.path.exists(certfile):
+            raise _tls_error("Failed to load certificate chain file %s: no such file" % certfile)
+        try:
+            context.load_cert_chain(certfile, keyfile, _tls_str(tls, "keyfile_pw"))
+        except (OSError, ssl.SSLError) as exc:
+            if keyfile:  # a certificate without its key is not offered, as by the official client
+                raise _tls_error("Failed to load certificate %s / key %s: %s" % (certfile, keyfile, exc)) from None
+    cipher_suite = _tls_str(tls, "cipher_suite")
+    if cipher_suite:
+        try:
+            context.set_ciphers(cipher_suite)
+        except ssl.SSLError:
+            raise _tls_error("no compatible cipher found") from None
     if tls.get("crl_check") or tls.get("crl_check_all"):
         context.verify_flags |= ssl.VERIFY_CRL_CHECK_CHAIN if tls.get("crl_check_all") else ssl.VERIFY_CRL_CHECK_LEAF
-    protocols = tls.get("protocols")
-    if protocols:
-        versions = {"TLSv1.2": ssl.TLSVersion.TLSv1_2, "TLSv1.3": ssl.TLSVersion.TLSv1_3}
-        wanted = [versions[p] for p in protocols.replace("+", " ").split() if p in versions]
-        if wanted:
-            context.minimum_version, context.maximum_version = min(wanted), max(wanted)
+    blacklist = _tls_str(tls, "cert_blacklist")
+    if blacklist:
+        context.blacklist = _tls_blacklist(blacklist)
+    context.log_session_info = bool(tls.get("log_session_info"))
     return context
 
 
@@ -101,14 +183,9 @@ class Cluster:
 
     def connect(self) -> None:
         errors = []
-        refused = None  # the last seed's security error (login failed, not authenticated)
         for address, port, tls_name in self.config.seeds:
             try:
                 node = self._validate((address, port), tls_name)
-            except exception.AerospikeError as exc:
-                refused = exc
-                _log(LOG_WARN, "Failed to connect to seed %s %d. %s" % (address, port, exc.msg))
-                continue
             except (ConnectionFailed, ClusterError, OSError, ValueError) as exc:
                 errors.append("%s:%d %s" % (address, port, exc))
                 _log(LOG_WARN, "Failed to connect to seed %s %d. %s" % (address, port, exc))
@@ -117,8 +194,6 @@ class Cluster:
                 self.nodes.setdefault(node.name, node)
             break
         if not self.nodes:
-            if refused is not None:  # as the official client: the code of the refusal
-                raise exception.exception_for(refused.code, "Failed to connect")
             raise ClusterError("; ".join(errors) or "no seed hosts")
         self.tend()
         self._thread = threading.Thread(target=self._run, name="aerospike-tend", daemon=True)
@@ -134,12 +209,6 @@ class Cluster:
             reply = info_on(conn, commands, timeout, time.monotonic() + timeout)
         finally:
             conn.close()
-        for line, value in reply.items():
-            # A request refused as a whole, e.g. "ERROR:80:not authenticated" from a node with
-            # security on when the client has no credentials.
-            code = line.split(":")[1] if line.startswith("ERROR:") and not value else ""
-            if code.lstrip("-").isdigit():
-                raise exception.exception_for(int(code), line)
         name = reply.get("node", "")
         if not name or name.startswith("ERROR"):
             raise ClusterError("invalid node info response: node")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 import time
 
 from spikelite.wire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
+
+log = logging.getLogger("aerospike")
 
 
 class ConnectionFailed(Exception):
@@ -16,6 +19,49 @@ class ConnectionFailed(Exception):
         super().__init__(message)
         self.timeout = timeout
         self.sent = sent
+
+
+class TlsContext(ssl.SSLContext):
+    """Python's TLS context plus what the official client checks itself: the certificate blacklist
+    (`cert_blacklist`) and whether to log each session's cipher (`log_session_info`)."""
+
+    blacklist: frozenset = frozenset()  # (serial in upper-case hex, issuer "/C=../CN=.." or None)
+    log_session_info: bool = False
+
+
+_SHORT_NAMES = {"countryName": "C", "stateOrProvinceName": "ST", "localityName": "L", "organizationName": "O",
+                "organizationalUnitName": "OU", "commonName": "CN", "emailAddress": "emailAddress"}
+
+
+def _one_line(name) -> str:
+    return "".join("/%s=%s" % (_SHORT_NAMES.get(key, key), value) for rdn in name for key, value in rdn)
+
+
+def tls_name_matches(cert: dict, name: str) -> bool:
+    """The official client's check: `name` equals a DNS subject-alt-name or the common name of the
+    certificate (case-insensitive; `*.` matches one left-most label). IP addresses are not names."""
+    ids = [value for kind, value in cert.get("subjectAltName", ()) if kind == "DNS"]
+    ids += [value for rdn in cert.get("subject", ()) for key, value in rdn if key == "commonName"]
+    name = name.lower()
+    for cert_id in ids:
+        cert_id = cert_id.lower()
+        if cert_id == name:
+            return True
+        if cert_id.startswith("*.") and "." in name and name[name.index("."):] == cert_id[1:]:
+            return True
+    return False
+
+
+def _check_peer(sock: ssl.SSLSocket, context: TlsContext, tls_name: str) -> str | None:
+    """Why the server's certificate is refused after the handshake, or None."""
+    cert = sock.getpeercert() or {}
+    if not tls_name_matches(cert, tls_name):
+        return "TLS name '%s' mismatch" % tls_name
+    serial = str(cert.get("serialNumber", "")).upper().lstrip("0") or "0"
+    for blocked, issuer in context.blacklist:
+        if blocked == serial and (issuer is None or issuer == _one_line(cert.get("issuer", ()))):
+            return "certificate %s is blacklisted" % serial
+    return None
 
 
 class Connection:
@@ -37,11 +83,21 @@ class Connection:
             raise ConnectionFailed("connect to %s:%d failed: %s" % (host, port, exc)) from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if tls_context is not None:
+            if not tls_name:  # the official client cannot verify a node without its TLS name
+                sock.close()
+                raise ConnectionFailed("no TLS name for %s:%d (give hosts as (address, port, tls_name))"
+                                       % (host, port))
             try:
-                sock = tls_context.wrap_socket(sock, server_hostname=tls_name or host)
+                sock = tls_context.wrap_socket(sock, server_hostname=tls_name)
             except (OSError, ssl.SSLError) as exc:
                 sock.close()
                 raise ConnectionFailed("TLS handshake with %s:%d failed: %s" % (host, port, exc)) from None
+            refusal = _check_peer(sock, tls_context, tls_name) if isinstance(tls_context, TlsContext) else None
+            if refusal is not None:
+                sock.close()
+                raise ConnectionFailed("TLS with %s:%d: %s" % (host, port, refusal))
+            if getattr(tls_context, "log_session_info", False):
+                log.info("TLS session with %s:%d: %s %s", host, port, sock.version(), sock.cipher())
         return cls(sock)
 
     @staticmethod

@@ -40,14 +40,14 @@ class InfoCommands:
             "replicas-master": lambda _: ";".join("%s:%s" % (ns, self._bitmap(0)) for ns in self.node.namespaces),
             "peers-clear-std": self._peers,
             "peers-clear-alt": self._peers,
-            "peers-tls-std": self._no_peers,
-            "peers-tls-alt": self._no_peers,
+            "peers-tls-std": self._tls_peers,
+            "peers-tls-alt": lambda _: self._tls_peers(_, alternate=True),
             "alumni-clear-std": self._peers,
-            "alumni-tls-std": self._no_peers,
+            "alumni-tls-std": self._tls_peers,
             "service-clear-std": lambda _: self._endpoint(),
             "service-clear-alt": lambda _: self._endpoint(),
-            "service-tls-std": lambda _: "",
-            "service-tls-alt": lambda _: "",
+            "service-tls-std": lambda _: ",".join(_tls_endpoints(self.node)),
+            "service-tls-alt": lambda _: ",".join(_tls_endpoints(self.node, alternate=True)),
             "service": lambda _: self._endpoint(),
             "services": lambda _: "",
             "services-alternate": lambda _: "",
@@ -84,6 +84,15 @@ class InfoCommands:
         peers = ",".join("[%s,,[%s]]" % (peer.node_id, _endpoint(peer))
                          for peer in self.node.membership.peers_of(self.node))
         return "%d,%d,[%s]" % (self.node.membership.generation, self.node.port, peers)
+
+    def _tls_peers(self, line: str, alternate: bool = False) -> str:
+        """`peers-tls-*`: the peers' TLS endpoints and tls-name; an empty list without TLS."""
+        if self.node.tls_port is None:
+            return self._no_peers(line)
+        peers = ",".join("[%s,%s,[%s]]" % (peer.node_id, peer.config.tls.name,
+                                          ",".join(_tls_endpoints(peer, alternate)))
+                         for peer in self.node.membership.peers_of(self.node) if peer.tls_port is not None)
+        return "%d,%d,[%s]" % (self.node.membership.generation, self.node.tls_port, peers)
 
     def _bitmap(self, replica: int) -> str:
         membership = self.node.membership
@@ -206,6 +215,17 @@ class InfoCommands:
             return error_value(ResultCode.PARAMETER, "unexpected set name")
         ns.truncate(None, lut)
         return "ok"
+
+
+def _tls_endpoints(node: Node, alternate: bool = False) -> list[str]:
+    """Where clients reach this node over TLS: tls-access-address/port (or the alternate ones),
+    else the address and port the TLS listener is bound to. Empty without TLS."""
+    tls = node.config.tls
+    if tls is None or node.tls_port is None:
+        return []
+    addresses = (alternate and tls.alternate_access_addresses) or tls.access_addresses or [node.tls_host]
+    port = (alternate and tls.alternate_access_port) or tls.access_port or node.tls_port
+    return ["%s:%d" % ("[%s]" % a if ":" in a else a, port) for a in addresses]
 
 
 def _endpoint(node: Node) -> str:
