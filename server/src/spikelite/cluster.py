@@ -36,4 +36,5 @@ def build_cluster(config: ServerConfig, size: int, replication_factor: int | Non
     membership = Membership(nodes, replication_factor)
     for node in nodes:
         node.membership = membership
+        node.security = nodes[0].security  # users are cluster-wide, as on a real cluster
     return [SpikeliteServer(node.config, node) for node in nodes]

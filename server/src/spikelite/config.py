@@ -41,6 +41,13 @@ class NamespaceConfig:
 
 
 @dataclass
+class SecurityConfig:
+    """A `security { }` context: user/password login is required (as on Aerospike 7+ Enterprise)."""
+    session_ttl: int = 86_400  # seconds a login's session token stays valid (real range 120..864000)
+    enable_quotas: bool = False  # accepted; quotas are not enforced
+
+
+@dataclass
 class ServerConfig:
     address: str = "127.0.0.1"
     port: int = DEFAULT_PORT
@@ -50,6 +57,7 @@ class ServerConfig:
     proto_fd_max: int = 15_000
     namespaces: dict[str, NamespaceConfig] = field(default_factory=dict)
     tls: "TlsServiceConfig | None" = None  # TLS on the service port (see spikelite.tls)
+    security: SecurityConfig | None = None  # None: admin messages answer SECURITY_NOT_ENABLED
 
 
 def default_config() -> ServerConfig:
@@ -152,7 +160,7 @@ _IGNORED_NAMESPACE = {"memory-size", "high-water-memory-pct", "high-water-disk-p
                       "transaction-pending-limit", "default-read-touch-ttl-pct", "enable-xdr",
                       "evict-hist-buckets", "migrate-order", "disable-write-dup-res",
                       "background-query-max-rps", "single-query-threads", "indexes-memory-budget"}
-_IGNORED_CONTEXTS = {"logging", "heartbeat", "fabric", "info", "xdr", "security", "mod-lua",
+_IGNORED_CONTEXTS = {"logging", "heartbeat", "fabric", "info", "xdr", "mod-lua",
                      "tls", "geo2dsphere-within", "index-type", "sindex-type"}
 
 
@@ -212,6 +220,51 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
     return ns
 
 
+# Real `security` settings with no effect here: privileges are not enforced, nothing is logged.
+_IGNORED_SECURITY = {"privilege-refresh-period", "tps-weight", "default-password-file",
+                     "enable-ldap", "ldap-login-threads", "report-authentication", "report-data-op",
+                     "report-sys-admin", "report-user-admin", "report-violation", "syslog-local"}
+_IGNORED_SECURITY_LOG = {"report-authentication", "report-data-op", "report-data-op-role",
+                         "report-data-op-user", "report-sys-admin", "report-user-admin",
+                         "report-violation"}
+
+
+def _session_ttl(text: str) -> int:
+    value = seconds(text)
+    if not 120 <= value <= 864_000:
+        raise ValueError("must be between 120 and 864000 seconds")
+    return value
+
+
+def _security(ctx: _Context, source: str) -> SecurityConfig | None:
+    """`security { }` turns security on; `enable-security false` (pre-5.7 files) leaves it off."""
+    security = SecurityConfig()
+    enabled = True
+    settings = []
+    for name, values, lineno in ctx.settings:
+        if name == "enable-security":
+            if len(values) != 1:
+                raise ConfigError("%s:%d: 'enable-security' takes one value" % (source, lineno))
+            try:
+                enabled = boolean(values[0])
+            except ValueError as exc:
+                raise ConfigError("%s:%d: enable-security: %s" % (source, lineno, exc)) from None
+        else:
+            settings.append((name, values, lineno))
+    _apply(security, _Context(ctx.name, ctx.arg, ctx.line, settings),
+           {"session-ttl": ("session_ttl", _session_ttl), "enable-quotas": ("enable_quotas", boolean)},
+           _IGNORED_SECURITY, source)
+    for child in ctx.children:
+        if child.name == "log":
+            _apply(security, child, {}, _IGNORED_SECURITY_LOG, source)
+            if child.children:
+                raise ConfigError("%s:%d: unknown context '%s' in log"
+                                  % (source, child.children[0].line, child.children[0].name))
+        elif child.name not in ("ldap", "syslog"):  # external login is not supported; accepted
+            raise ConfigError("%s:%d: unknown context '%s' in security" % (source, child.line, child.name))
+    return security if enabled else None
+
+
 def parse_config(text: str, source: str = "<config>") -> ServerConfig:
     root = _parse_tree(text, source)
     if root.settings:
@@ -247,6 +300,8 @@ def parse_config(text: str, source: str = "<config>") -> ServerConfig:
             if ns.name in config.namespaces:
                 raise ConfigError("%s:%d: namespace '%s' defined twice" % (source, ctx.line, ns.name))
             config.namespaces[ns.name] = ns
+        elif ctx.name == "security":
+            config.security = _security(ctx, source)
         elif ctx.name not in _IGNORED_CONTEXTS:
             raise ConfigError("%s:%d: unknown context '%s'" % (source, ctx.line, ctx.name))
     if config.address in ("any", "0.0.0.0"):

@@ -63,6 +63,10 @@ class Node:
         self.membership = Membership([self], 1)
         self.tls_host: str | None = None  # the TLS service endpoint, once listening (config.tls)
         self.tls_port: int | None = None
+        self.security = None  # users and sessions when the config has a `security` context
+        if config.security is not None:
+            from .security import Security
+            self.security = Security(config.security)
 
     def holds(self, partition_id: int, is_write: bool) -> bool:
         """Would a real node serve this partition itself (master for writes, any replica for reads)?"""

@@ -15,6 +15,7 @@ from .commands.dispatch import DataCommands
 from .commands.info import InfoCommands
 from .config import ServerConfig
 from .node import Node
+from .security import AuthState
 from .wire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, AerospikeWireError, Info1, Message, ProtoType,
                    ResultCode, compress, decompress, parse_message, unpack_proto_header)
 from .wire.framing import frame
@@ -37,8 +38,18 @@ class RequestHandler:
         self.data = DataCommands(node)
         self.info = InfoCommands(node)
 
-    def handle(self, proto_type: int, body: bytes) -> bytes:
+    def handle(self, proto_type: int, body: bytes, auth: AuthState | None = None) -> bytes:
+        """`auth` is the connection's security state (None: a connection of its own, unauthenticated)."""
         self.node.stats.requests += 1
+        security = self.node.security
+        if security is not None:
+            if auth is None:
+                auth = AuthState()
+            if proto_type == ProtoType.ADMIN:
+                return security.handle(body, auth)
+            if auth.user is None and proto_type in (ProtoType.AS_MSG, ProtoType.COMPRESSED,
+                                                    ProtoType.INFO):
+                return self._not_authenticated(proto_type)
         if proto_type == ProtoType.AS_MSG:
             return self._as_msg(body, compress_reply=False)
         if proto_type == ProtoType.INFO:
@@ -69,6 +80,13 @@ class RequestHandler:
         return replies[0] if len(replies) == 1 else b"".join(replies)
 
     @staticmethod
+    def _not_authenticated(proto_type: int) -> bytes:
+        if proto_type == ProtoType.INFO:
+            # A real node answers the whole request with this one line, whatever it asked.
+            return frame(ProtoType.INFO, b"ERROR:%d:not authenticated\n" % ResultCode.NOT_AUTHENTICATED)
+        return Message(result_code=ResultCode.NOT_AUTHENTICATED).to_proto()
+
+    @staticmethod
     def _admin(body: bytes) -> bytes:
         """Security is not enabled on this node: every admin command answers 52."""
         reply = bytearray(_ADMIN_HEADER_SIZE)
@@ -83,6 +101,7 @@ class Connection(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.last_activity = time.monotonic()
+        self.auth = AuthState()  # who is logged in on this socket (security on)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -95,6 +114,8 @@ class Connection(asyncio.Protocol):
         self.server.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self.auth.user is not None and self.server.node.security is not None:
+            self.server.node.security.connection_closed(self.auth)
         if self in self.server.connections:
             self.server.connections.discard(self)
             stats = self.server.node.stats
@@ -127,7 +148,7 @@ class Connection(asyncio.Protocol):
                 body = bytes(buffer[pos + PROTO_HEADER_SIZE:end])
                 pos = end
                 try:
-                    replies.append(self.handler.handle(proto_type, body))
+                    replies.append(self.handler.handle(proto_type, body, self.auth))
                 except AerospikeWireError as exc:  # e.g. a broken compressed message
                     self.server.node.stats.malformed += 1
                     replies.append(Message(result_code=exc.code).to_proto())

@@ -10,6 +10,7 @@ import threading
 import time
 import warnings
 
+from .. import exception
 from .connection import Connection, ConnectionFailed, TlsContext
 from .node import Node, info_on
 from .partitions import PartitionMap
@@ -183,9 +184,14 @@ class Cluster:
 
     def connect(self) -> None:
         errors = []
+        refused = None  # the last seed's security error (login failed, not authenticated)
         for address, port, tls_name in self.config.seeds:
             try:
                 node = self._validate((address, port), tls_name)
+            except exception.AerospikeError as exc:
+                refused = exc
+                _log(LOG_WARN, "Failed to connect to seed %s %d. %s" % (address, port, exc.msg))
+                continue
             except (ConnectionFailed, ClusterError, OSError, ValueError) as exc:
                 errors.append("%s:%d %s" % (address, port, exc))
                 _log(LOG_WARN, "Failed to connect to seed %s %d. %s" % (address, port, exc))
@@ -194,6 +200,8 @@ class Cluster:
                 self.nodes.setdefault(node.name, node)
             break
         if not self.nodes:
+            if refused is not None:  # as the official client: the code of the refusal
+                raise exception.exception_for(refused.code, "Failed to connect")
             raise ClusterError("; ".join(errors) or "no seed hosts")
         self.tend()
         self._thread = threading.Thread(target=self._run, name="aerospike-tend", daemon=True)
@@ -209,6 +217,12 @@ class Cluster:
             reply = info_on(conn, commands, timeout, time.monotonic() + timeout)
         finally:
             conn.close()
+        for line, value in reply.items():
+            # A request refused as a whole, e.g. "ERROR:80:not authenticated" from a node with
+            # security on when the client has no credentials.
+            code = line.split(":")[1] if line.startswith("ERROR:") and not value else ""
+            if code.lstrip("-").isdigit():
+                raise exception.exception_for(int(code), line)
         name = reply.get("node", "")
         if not name or name.startswith("ERROR"):
             raise ClusterError("invalid node info response: node")
