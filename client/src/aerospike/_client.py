@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import threading
+import time
+import warnings
 
 from spikelite.wire import ResultCode
 
@@ -361,6 +363,87 @@ class Client:
         from ._query import Scan
         self._require()
         return Scan(self, namespace, set)
+
+    # -- secondary indexes ------------------------------------------------------------------------
+
+    _INDEX_DATATYPES = {0: "STRING", 1: "NUMERIC", 4: "NUMERIC", 2: "GEO2DSPHERE", 3: "BLOB"}
+    _INDEX_TYPES = {0: None, 1: "LIST", 2: "MAPKEYS", 3: "MAPVALUES"}
+
+    def _index_create(self, ns, set_name, bin_name, index_type, datatype, name, policy) -> int:
+        for value, what in ((ns, "Namespace"), (bin_name, "Bin"), (name, "Index name")):
+            if not isinstance(value, str):
+                raise param_error("%s should be a string" % what)
+        if set_name is not None and not isinstance(set_name, str):
+            raise param_error("Set should be a string")
+        type_name = self._INDEX_DATATYPES.get(datatype)
+        if type_name is None or index_type not in self._INDEX_TYPES:
+            raise param_error("Index type is invalid")
+        command = "sindex-create:namespace=%s" % ns
+        if set_name:
+            command += ";set=%s" % set_name
+        command += ";indexname=%s" % name
+        if self._INDEX_TYPES[index_type]:
+            command += ";indextype=%s" % self._INDEX_TYPES[index_type]
+        command += ";bin=%s;type=%s" % (bin_name, type_name)
+        self._index_command(command, policy)
+        self._wait_index(ns, name, policy)
+        return 0
+
+    def _index_command(self, command: str, policy) -> None:
+        cluster = self._require()
+        node = cluster.random_node()
+        if node is None:
+            raise exception.exception_for(11, "No nodes available")
+        self._info_node(node, command, self._info_timeout(policy))
+
+    def _wait_index(self, ns: str, name: str, policy) -> None:
+        """Poll sindex-stat on every node until the index reports load_pct=100."""
+        deadline = time.monotonic() + 30
+        for node in list(self._require().nodes.values()):
+            while True:
+                text = self._info_node(node, "sindex-stat:namespace=%s;indexname=%s" % (ns, name),
+                                       self._info_timeout(policy))
+                if "load_pct=100" in text or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+
+    def index_single_value_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 0, index_datatype, name, policy)
+
+    def index_integer_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        warnings.warn("index_integer_create() is deprecated. Please use index_single_value_create() instead",
+                      DeprecationWarning, stacklevel=2)
+        return self._index_create(ns, set, bin, 0, 4, name, policy)
+
+    def index_string_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        warnings.warn("index_string_create() is deprecated. Please use index_single_value_create() instead",
+                      DeprecationWarning, stacklevel=2)
+        return self._index_create(ns, set, bin, 0, 0, name, policy)
+
+    def index_blob_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        warnings.warn("index_blob_create() is deprecated. Please use index_single_value_create() instead",
+                      DeprecationWarning, stacklevel=2)
+        return self._index_create(ns, set, bin, 0, 3, name, policy)
+
+    def index_geo2dsphere_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        warnings.warn("index_geo2dsphere_create() is deprecated. Please use index_single_value_create() instead",
+                      DeprecationWarning, stacklevel=2)
+        return self._index_create(ns, set, bin, 0, 2, name, policy)
+
+    def index_list_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 1, index_datatype, name, policy)
+
+    def index_map_keys_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 2, index_datatype, name, policy)
+
+    def index_map_values_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 3, index_datatype, name, policy)
+
+    def index_remove(self, ns, name, policy=None) -> int:
+        if not isinstance(ns, str) or not isinstance(name, str):
+            raise param_error("Namespace and index name should be strings")
+        self._index_command("sindex-delete:namespace=%s;indexname=%s" % (ns, name), policy)
+        return 0
 
     # -- partitions and nodes ---------------------------------------------------------------------
 

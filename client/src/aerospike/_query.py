@@ -229,7 +229,14 @@ class _RecordStream:
         return msg.to_proto()
 
     def _predicate_fields(self) -> list:
-        return []
+        (index_type, data), ctx = self._predicate
+        fields = []
+        if index_type:
+            fields.append((FieldType.INDEX_TYPE, bytes((index_type,))))
+        fields.append((FieldType.INDEX_RANGE, data))
+        if ctx:
+            raise exception.exception_for(16, "queries on a CDT context index are not supported by purespike yet")
+        return fields
 
     def _run_node(self, node, parts, policy, nobins, limit, deliver) -> int:
         by_pid = {p.pid: p for p in parts}
@@ -314,9 +321,7 @@ class Query(_RecordStream):
         self.records_per_second = 0
 
     def where(self, predicate, ctx=None) -> None:
-        if not isinstance(predicate, tuple) or len(predicate) < 4:
-            raise param_error("predicate is invalid")
-        self._predicate = (predicate, ctx)
+        self._predicate = (index_range(predicate), ctx)
 
     def results(self, policy=None, options=None) -> list:
         return self._collect(policy, options)
@@ -345,3 +350,43 @@ class Scan(_RecordStream):
             self._run(policy, options, callback, nodename)
         except _Stop:
             pass
+
+
+# -- secondary-index filters --------------------------------------------------------------------------
+
+_PREDICATE_EQUAL, _PREDICATE_RANGE = 0, 1
+_DT_STRING, _DT_GEO, _DT_BLOB, _DT_NUMERIC = 0, 2, 3, 4
+_INT64 = struct.Struct(">q")
+
+
+def _range_value(datatype: int, value) -> tuple[int, bytes]:
+    if datatype == _DT_NUMERIC and isinstance(value, int) and not isinstance(value, bool):
+        if not -(1 << 63) <= value < (1 << 63):
+            raise param_error("predicate is invalid.")
+        return ParticleType.INTEGER, _INT64.pack(value)
+    if datatype == _DT_STRING and isinstance(value, str):
+        return ParticleType.STRING, value.encode()
+    if datatype == _DT_BLOB and isinstance(value, (bytes, bytearray)):
+        return ParticleType.BLOB, bytes(value)
+    if datatype == _DT_GEO and isinstance(value, str):
+        return ParticleType.GEOJSON, value.encode()
+    raise param_error("predicate is invalid.")
+
+
+def index_range(predicate) -> tuple[int, bytes]:
+    """(collection index type, INDEX_RANGE field data) of a predicate from aerospike.predicates."""
+    if not isinstance(predicate, tuple) or len(predicate) < 4:
+        raise param_error("predicate is invalid.")
+    kind, datatype, bin_name = predicate[0], predicate[1], predicate[2]
+    if not isinstance(bin_name, str) or kind not in (_PREDICATE_EQUAL, _PREDICATE_RANGE):
+        raise param_error("predicate is invalid.")
+    index_type = predicate[5] if len(predicate) > 5 and predicate[5] else 0
+    begin_type, begin = _range_value(datatype, predicate[3])
+    if kind == _PREDICATE_RANGE and datatype == _DT_NUMERIC:
+        _, end = _range_value(datatype, predicate[4])
+    else:
+        end = begin
+    name = bin_name.encode()
+    data = b"".join([bytes((1, len(name))), name, bytes((begin_type,)), _U32.pack(len(begin)), begin,
+                     _U32.pack(len(end)), end])
+    return index_type, data

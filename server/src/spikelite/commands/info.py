@@ -8,6 +8,7 @@ from typing import Callable
 from ..node import BUILD, EDITION, Node
 from ..wire import CITRUSLEAF_EPOCH, PARTITION_COUNT, ResultCode
 from ..wire.info import command_name, command_params, error_value
+from .sindex_info import SindexCommands
 
 #: Bitmap with every partition's bit set: this node masters all 4096 partitions.
 _ALL_PARTITIONS = base64.b64encode(b"\xff" * (PARTITION_COUNT // 8)).decode()
@@ -22,6 +23,7 @@ FEATURES = ";".join([
 class InfoCommands:
     def __init__(self, node: Node):
         self.node = node
+        self.sindexes = SindexCommands(node)
         exact: dict[str, Callable[[str], str]] = {
             "node": lambda _: self.node.node_id,
             "build": lambda _: BUILD,
@@ -61,6 +63,12 @@ class InfoCommands:
             "user-agent-set": lambda _: "ok",
             "truncate": self._truncate,
             "truncate-namespace": self._truncate_namespace,
+            "sindex-create": self.sindexes.create,
+            "sindex-delete": self.sindexes.delete,
+            "sindex-exists": self.sindexes.exists,
+            "sindex-list": self.sindexes.list,
+            "sindex": self.sindexes.stats,
+            "sindex-stat": self.sindexes.stat,
             "racks": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
             "rack-ids": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
         }
@@ -233,3 +241,4 @@ def _endpoint(node: Node) -> str:
     if ":" in host:
         host = "[%s]" % host
     return "%s:%d" % (host, node.port)
+

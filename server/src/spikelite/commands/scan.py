@@ -17,6 +17,7 @@ from ..wire import (DIGEST_SIZE, PARTITION_COUNT, AerospikeWireError, FieldType,
 from ..wire.framing import ProtoType, frame
 
 _U64 = struct.Struct(">Q")
+_U32 = struct.Struct(">I")
 _CHUNK = 128 * 1024
 
 
@@ -49,8 +50,6 @@ def run_scan(node, ns, msg: Message) -> list[bytes]:
     """Reply protos of a foreground scan/query."""
     if msg.field(FieldType.UDF_FILENAME) is not None or msg.info2 & Info2.WRITE:
         raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "background and UDF queries are not served yet")
-    if msg.field(FieldType.INDEX_RANGE) is not None or msg.field(FieldType.INDEX_NAME) is not None:
-        raise AerospikeWireError(ResultCode.INDEX_NOT_FOUND, "no secondary index")
     if msg.field(FieldType.FILTER_EXPRESSION) is not None:
         raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "filter expressions are not served yet")
     pids, resume = _pids(msg)
@@ -65,7 +64,12 @@ def run_scan(node, ns, msg: Message) -> list[bytes]:
     wanted = set(pids)
     by_pid: dict[int, list] = {}
     now = ns.clock.now_cl()
-    for digest, record in ns.records.items():
+    index_range = msg.field(FieldType.INDEX_RANGE)
+    if index_range is not None:
+        candidates = _index_candidates(ns, msg, index_range, set_name)  # only the matches: O(log n + m)
+    else:
+        candidates = ns.records.items()
+    for digest, record in candidates:
         pid = (digest[0] | (digest[1] << 8)) & (PARTITION_COUNT - 1)
         if pid not in wanted or record.expired(now):
             continue
@@ -114,3 +118,67 @@ def run_scan(node, ns, msg: Message) -> list[bytes]:
     chunk.append(Message(info3=Info3.LAST).encode())
     protos.append(frame(ProtoType.AS_MSG, b"".join(chunk)))
     return protos
+
+
+def parse_index_range(data: bytes) -> tuple[str, int, bytes, bytes]:
+    """(bin name, particle type, begin, end) of an INDEX_RANGE field."""
+    try:
+        if data[0] != 1:
+            raise AerospikeWireError(ResultCode.PARAMETER, "index range must hold one range")
+        name_len = data[1]
+        bin_name = data[2:2 + name_len].decode()
+        pos = 2 + name_len
+        ptype = data[pos]
+        (begin_len,) = _U32.unpack_from(data, pos + 1)
+        begin = data[pos + 5:pos + 5 + begin_len]
+        pos += 5 + begin_len
+        (end_len,) = _U32.unpack_from(data, pos)
+        end = data[pos + 4:pos + 4 + end_len]
+        if len(begin) != begin_len or len(end) != end_len:
+            raise IndexError
+    except (IndexError, struct.error, UnicodeDecodeError):
+        raise AerospikeWireError(ResultCode.PARAMETER, "malformed index range") from None
+    return bin_name, ptype, begin, end
+
+
+def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None) -> list:
+    from ..store.sindex import ITYPE_BY_CODE, KTYPE_BY_PARTICLE, KTYPE_NUMERIC
+    bin_name, ptype, begin, end = parse_index_range(data)
+    index_name = msg.field(FieldType.INDEX_NAME)
+    itype_field = msg.field(FieldType.INDEX_TYPE)
+    itype = ITYPE_BY_CODE.get(itype_field[0] if itype_field else 0)
+    ktype = KTYPE_BY_PARTICLE.get(ptype)
+    context = msg.field(FieldType.INDEX_CONTEXT)
+    index = None
+    for candidate in ns.indexes.values():
+        d = candidate.definition
+        if index_name is not None:
+            if d.name == index_name.decode("utf-8", "replace"):
+                index = candidate
+            continue
+        if (d.bin_name == bin_name and d.ktype == ktype and d.itype == itype and d.expression is None
+                and (d.set_name is None or d.set_name == set_name) and (d.context is not None) == (context is not None)):
+            index = candidate
+            break
+    if index is None:
+        raise AerospikeWireError(ResultCode.INDEX_NOT_FOUND, "no index for bin %r" % bin_name)
+    if index.definition.ktype == KTYPE_NUMERIC:
+        if len(begin) != 8 or len(end) != 8:
+            raise AerospikeWireError(ResultCode.PARAMETER, "numeric range values must be 8 bytes")
+        low, high = struct.unpack(">q", begin)[0], struct.unpack(">q", end)[0]
+        if low > high:
+            raise AerospikeWireError(ResultCode.PARAMETER, "range begin above end")
+        matches = index.lookup_range(low, high)
+    else:
+        matches = index.lookup_equal(bytes(begin))
+    records = ns.records
+    seen = set()
+    result = []
+    for digest, _value in matches:
+        if digest in seen:
+            continue
+        seen.add(digest)
+        record = records.get(digest)
+        if record is not None:
+            result.append((digest, record))
+    return result

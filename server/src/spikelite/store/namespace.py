@@ -17,6 +17,7 @@ class Namespace:
         self.truncate_lut: dict[str | None, int] = {}  # set (None = namespace) → last truncate, ns
         self.expired_count = 0
         self.evicted_count = 0
+        self.indexes: dict[str, "SecondaryIndex"] = {}
 
     # -- records --------------------------------------------------------------------------------
 
@@ -35,6 +36,10 @@ class Namespace:
             if record.set_name:
                 self.set_counts[record.set_name] = self.set_counts.get(record.set_name, 0) + 1
         self.records[digest] = record
+        for index in self.indexes.values():
+            if old is not None:
+                index.remove(digest)
+            index.add(digest, record)
 
     def delete(self, digest: bytes) -> bool:
         record = self.records.get(digest)
@@ -47,6 +52,20 @@ class Namespace:
         del self.records[digest]
         if record.set_name:
             self.set_counts[record.set_name] -= 1
+        for index in self.indexes.values():
+            index.remove(digest)
+
+    # -- secondary indexes ------------------------------------------------------------------------
+
+    def create_index(self, definition) -> "SecondaryIndex":
+        from .sindex import SecondaryIndex
+        index = SecondaryIndex(definition)
+        now = self.clock.now_cl()
+        for digest, record in self.records.items():
+            if not record.expired(now):
+                index.add(digest, record)
+        self.indexes[definition.name] = index
+        return index
 
     # -- TTL --------------------------------------------------------------------------------------
 
