@@ -120,3 +120,14 @@ def test_no_credentials_against_a_secured_node(secure):
     assert info.value.code == 80
     assert info.value.msg == "Failed to connect"
     assert isinstance(info.value, exception.AdminError)
+
+
+def test_empty_password_is_a_parameter_error(secure):
+    with pytest.raises(exception.ParamError):
+        aerospike.client({"hosts": secure.hosts, "user": "admin", "password": ""})
+
+
+def test_user_without_password_does_not_log_in(secure):
+    with pytest.raises(exception.NotAuthenticated) as info:
+        aerospike.client({"hosts": secure.hosts, "user": "admin"})
+    assert info.value.code == 80

@@ -88,6 +88,11 @@ class Client:
             config = dict(self._config)
             if username is not None:
                 config["user"], config["password"] = username, password
+            if config.get("user") is not None:
+                if config.get("password") is None:
+                    config.pop("user")  # the official client logs in only with both
+                elif config["password"] == "":
+                    raise param_error("Password must not be empty")
             cluster_config = ClusterConfig(config)
             authenticator = None
             if cluster_config.user:
