@@ -8,7 +8,7 @@ from spikelite.wire import ProtoType, ResultCode, compress, parse_message
 from spikelite.wire.message import Message
 
 from . import exception
-from ._cluster.cluster import Cluster
+from ._cluster.cluster import REPLICA_MASTER, Cluster
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._keys import Key
@@ -25,59 +25,96 @@ def raise_timeout(node_desc: str, in_doubt: bool):
     raise exception.exception_for(ResultCode.TIMEOUT, "timeout%s" % node_desc, in_doubt)
 
 
+def timeout_message(policy: dict, iterations: int, node) -> str:
+    """The official client's message for a command that ran out of time (C client wording)."""
+    return "Client timeout: socket=%d total=%d iterations=%d lastNode=%s" % (
+        policy.get("socket_timeout", 0) or 0, policy.get("total_timeout", 0) or 0, iterations,
+        "%s:%d" % node.host if node is not None else "null")
+
+
+def in_doubt_for(code: int, is_write: bool, sent: int) -> bool:
+    """Whether a write may have been applied although it failed with `code` after being sent
+    `sent` times (the official client's rule)."""
+    return is_write and (sent > 1 or (sent == 1 and (code == ResultCode.TIMEOUT or code <= 0)))
+
+
 class Executor:
     def __init__(self, cluster: Cluster):
         self.cluster = cluster
 
     def run(self, key: Key, request: bytes, policy: dict, is_write: bool) -> tuple[Message, str]:
-        """The reply to a single-record command, and the 'host:port' that answered."""
+        """The reply to a single-record command, and the 'host:port' that answered.
+
+        Retries follow the official (C) client: a connection failure, a timeout or an exhausted
+        pool is retried up to `max_retries` times. Before a retry the command sleeps
+        `sleep_between_retries`, except on the first retry of a read (or of a write failing for
+        another reason than a timeout or exhausted pool) when the replica policy lets it move to
+        another replica. A retry that would not start before `total_timeout` is not made. When
+        retries run out the last failure is raised; timeouts carry the C client's message."""
         total = _ms(policy.get("total_timeout", 0))
         socket_timeout = _ms(policy.get("socket_timeout", 0))
+        if total and (not socket_timeout or socket_timeout > total):
+            socket_timeout = total
         max_retries = policy.get("max_retries", 0) or 0
-        sleep = _ms(policy.get("sleep_between_retries", 0))
+        sleep_ms = policy.get("sleep_between_retries", 0) or 0
         replica = policy.get("replica", 2)
         if policy.get("compress") and len(request) >= COMPRESS_THRESHOLD:
             request = compress(request)
         deadline = time.monotonic() + total if total else None
         pid = key.partition_id()
-        attempt = 0
-        sent_once = False
+        replica_index = 0
+        iteration = 0
+        sent = 0
+        node = None
         while True:
-            node, known = self.cluster.node_for(key.namespace, pid, is_write, replica, attempt)
+            node, known = self.cluster.node_for(key.namespace, pid, is_write, replica, replica_index)
             if not known:
                 raise exception.exception_for(ResultCode.NAMESPACE_NOT_FOUND, "Invalid namespace: %s" % key.namespace)
-            where = ""
+            if node is None:
+                raise exception.exception_for(-8, "Node not found for partition %s:%d" % (key.namespace, pid),
+                                              in_doubt_for(-8, is_write, sent))
             try:
-                if node is None:
-                    raise exception.exception_for(-8, "Node not found for partition %s:%d" % (key.namespace, pid))
-                where = " from %s:%d" % node.host
                 conn = node.get_connection(deadline)
                 try:
                     conn.send(request, socket_timeout, deadline)
-                    sent_once = True
+                    sent += 1
                     ptype, body = conn.recv_proto(socket_timeout, deadline)
                 except BaseException:
                     node.discard_connection(conn)
                     raise
                 node.put_connection(conn)
+            except NoMoreConnections as exc:
+                code, message = -7, str(exc)
+            except ConnectionFailed as exc:
+                if exc.timeout:
+                    code, message = ResultCode.TIMEOUT, ""
+                else:
+                    code, message = -10, "%s from %s:%d" % (exc, *node.host)
+            else:
                 if ptype != ProtoType.AS_MSG:
-                    raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype)
+                    raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
+                                                  in_doubt_for(-2, is_write, sent))
                 reply, _ = parse_message(body)
                 return reply, "%s:%d" % node.host
-            except (ConnectionFailed, NoMoreConnections) as exc:
-                timed_out = getattr(exc, "timeout", False)
-                in_doubt = is_write and (sent_once or getattr(exc, "sent", False))
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise_timeout(where, in_doubt)
-                if attempt >= max_retries:
-                    if timed_out:
-                        raise_timeout(where, in_doubt)
-                    if isinstance(exc, NoMoreConnections):
-                        raise exception.exception_for(-7, str(exc), in_doubt) from None
-                    raise exception.exception_for(-10, "%s%s" % (exc, where), in_doubt) from None
-                attempt += 1
-                if sleep:
-                    time.sleep(sleep if deadline is None else max(0.0, min(sleep, deadline - time.monotonic())))
+            iteration += 1
+            if iteration > max_retries:
+                break
+            if replica != REPLICA_MASTER and (not is_write or code not in (ResultCode.TIMEOUT, -7)):
+                replica_index += 1
+                pause = 0 if iteration == 1 else sleep_ms
+            else:
+                pause = sleep_ms
+            if deadline is not None:
+                remaining = deadline - time.monotonic() - pause / 1000.0
+                if remaining <= 0:
+                    break
+                if socket_timeout > remaining:
+                    socket_timeout = remaining
+            if pause:
+                time.sleep(pause / 1000.0)
+        if code == ResultCode.TIMEOUT:
+            message = timeout_message(policy, iteration, node)
+        raise exception.exception_for(code, message, in_doubt_for(code, is_write, sent))
 
 
 def run_stream(node, request: bytes, policy: dict, consume) -> None:

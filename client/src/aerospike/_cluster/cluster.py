@@ -42,7 +42,7 @@ class ClusterConfig:
         self.user: str | None = config.get("user")
         self.password: str | None = config.get("password")
         self.cluster_name: str | None = config.get("cluster_name")
-        self.tend_interval = config.get("tend_interval", 1000) / 1000.0
+        self.tend_interval = _tend_interval(config.get("tend_interval", 1000)) / 1000.0
         self.connect_timeout = config.get("connect_timeout", 1000) / 1000.0
         self.login_timeout = config.get("login_timeout_ms", 5000) / 1000.0
         self.max_conns_per_node = config.get("max_conns_per_node", 100)
@@ -152,6 +152,17 @@ def _tls_context(tls: dict) -> TlsContext:
     return context
 
 
+def _tend_interval(value) -> int:
+    """`tend_interval` in ms as the official client takes it: ints 0-249 are refused, values that
+    are not (non-negative) ints are ignored."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return 1000
+    if value < 250:
+        from ..exception import exception_for
+        raise exception_for(-1, "Invalid tend interval: %d. min value: 250" % value)
+    return value
+
+
 class ClusterError(Exception):
     """Seeding failed: no node could be validated."""
 
@@ -248,6 +259,7 @@ class Cluster:
             self._reseed()
             return
         peers_changed, partitions_changed = [], []
+        refreshed = 0
         for node in list(self.nodes.values()):
             try:
                 reply = node.tend_info(["node", "peers-generation", "partition-generation"],
@@ -261,6 +273,7 @@ class Cluster:
                 self._remove(node)
                 continue
             node.failures = 0
+            refreshed += 1
             peers_gen = _int(reply.get("peers-generation"))
             part_gen = _int(reply.get("partition-generation"))
             if peers_gen != node.peers_generation:
@@ -276,8 +289,13 @@ class Cluster:
                                if n.partition_generation == -1 and n not in partitions_changed]
         for node in partitions_changed:
             self._refresh_partitions(node)
+        # As the official client: when no node answered this tend, nodes that failed the last
+        # _MAX_TEND_FAILURES tends are dropped (a lone node too: the seeds are tried again on the
+        # next tend); otherwise a failing node goes once no peer lists it.
         for node in list(self.nodes.values()):
-            if node.failures >= _MAX_TEND_FAILURES and node.name not in referenced and len(self.nodes) > 1:
+            if node.failures >= _MAX_TEND_FAILURES and (
+                    refreshed == 0 or (node.name not in referenced and len(self.nodes) > 1)):
+                log.info("removing node %s: %d tends failed", node, node.failures)
                 self._remove(node)
 
     def _peers_command(self) -> str:

@@ -51,7 +51,8 @@ class Node:
                     continue
                 return conn
             if self._open_count >= config.max_conns_per_node:
-                raise NoMoreConnections("%s: max_conns_per_node %d reached" % (self.name, config.max_conns_per_node))
+                raise NoMoreConnections("Max node %s connections would be exceeded: %d"
+                                        % (self.name, config.max_conns_per_node))
             self._open_count += 1
         try:
             timeout = config.connect_timeout
