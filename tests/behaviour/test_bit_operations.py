@@ -188,8 +188,6 @@ def test_reads_and_writes_in_order(client, rec):
     assert results(client, rec, ops) == [b"\x55", None, b"\xaa", None, 0xAB, 5]
 
 
-@pytest.mark.xfail(reason="spikelite's read path drops the null result of a collection/bit/HLL read of a "
-                          "missing bin although the client asked for RESPOND_ALL_OPS", strict=False)
 def test_read_of_missing_bin_answers_none(client, rec):
     # bit reads make the client ask for every op's result; a missing bin's is None
     _, _, bins = client.operate(rec, [bw.bit_get("nope", 0, 8), op.read("i")])

@@ -72,6 +72,8 @@ class SingleRecordCommands:
                     result = binops.apply(op, dict(record.bins))
                     if result is not None:
                         reply.ops.append(result)
+                    elif respond_all:
+                        reply.ops.append(Op(op.op, ParticleType.NULL, op.name, b""))
                     continue
                 if op.op in _SUPPORTED_OPS or op.op in binops.MODIFY_OPS:
                     raise AerospikeWireError(ResultCode.PARAMETER, "write op in a read request")
@@ -211,6 +213,10 @@ class SingleRecordCommands:
                 bins.pop(op.name, None)
                 return
             validate_particle(ptype, value)
+            if ptype == ParticleType.HLL:
+                from ..binops.hll import HLL
+                if not HLL.is_valid(value):
+                    raise AerospikeWireError(ResultCode.PARAMETER, "malformed HLL value")
             bins[op.name] = (ptype, value)
         elif op.op == OpType.INCR:
             if ptype == ParticleType.INTEGER:
