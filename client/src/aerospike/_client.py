@@ -109,7 +109,8 @@ class Client:
         return self
 
     def is_connected(self) -> bool:
-        return self._cluster is not None
+        """True while the client has a live view of at least one node (as the official client)."""
+        return self._cluster is not None and bool(self._cluster.nodes)
 
     def close(self) -> None:
         with self._lock:
@@ -137,13 +138,15 @@ class Client:
 
     def _run(self, key, msg, policy: dict, is_write: bool):
         self._require()
-        reply, where = self._executor.run(key, msg.to_proto(), policy, is_write)
-        return reply, where
+        reply, where, in_doubt = self._executor.run(key, msg.to_proto(), policy, is_write)
+        return reply, (where, in_doubt)
 
     @staticmethod
-    def _raise_for(reply, where: str, is_write: bool = False):
+    def _raise_for(reply, where, is_write: bool = False):
+        """Raise the exception for a reply's result code; `where` is ('host:port', in_doubt)."""
         code = reply.result_code
-        raise exception.exception_for(code, "%s %s" % (where, _error_name(code)), False)
+        address, in_doubt = where
+        raise exception.exception_for(code, "%s %s" % (address, _error_name(code)), in_doubt)
 
     # -- reads ------------------------------------------------------------------------------------
 
@@ -550,7 +553,17 @@ def _raise_info_error(text: str, node) -> None:
             raise exception.exception_for(code, "%s from %s:%d" % (message, *node.host))
 
 
+#: The C client's status names where they differ from the server's result code names.
+_C_STATUS_NAMES = {2: "RECORD_NOT_FOUND", 3: "RECORD_GENERATION", 4: "REQUEST_INVALID",
+                   5: "RECORD_EXISTS", 12: "BIN_INCOMPATIBLE_TYPE", 13: "RECORD_TOO_BIG",
+                   14: "RECORD_KEY_BUSY", 17: "BIN_NOT_FOUND", 19: "RECORD_KEY_MISMATCH",
+                   20: "NAMESPACE_NOT_FOUND", 21: "BIN_NAME", 22: "FAIL_FORBIDDEN",
+                   200: "INDEX_FOUND", 201: "INDEX_NOT_FOUND", 100: "UDF"}
+
+
 def _error_name(code: int) -> str:
+    if code in _C_STATUS_NAMES:
+        return "AEROSPIKE_ERR_" + _C_STATUS_NAMES[code]
     try:
         return "AEROSPIKE_ERR_" + ResultCode(code).name
     except ValueError:

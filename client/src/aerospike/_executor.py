@@ -42,8 +42,9 @@ class Executor:
     def __init__(self, cluster: Cluster):
         self.cluster = cluster
 
-    def run(self, key: Key, request: bytes, policy: dict, is_write: bool) -> tuple[Message, str]:
-        """The reply to a single-record command, and the 'host:port' that answered.
+    def run(self, key: Key, request: bytes, policy: dict, is_write: bool) -> tuple[Message, str, bool]:
+        """The reply to a single-record command, the 'host:port' that answered, and whether an
+        error in that reply leaves the write in doubt.
 
         Retries follow the official (C) client: a connection failure, a timeout or an exhausted
         pool is retried up to `max_retries` times. Before a retry the command sleeps
@@ -95,7 +96,8 @@ class Executor:
                     raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
                                                   in_doubt_for(-2, is_write, sent))
                 reply, _ = parse_message(body)
-                return reply, "%s:%d" % node.host
+                # A server error after the write went out more than once may hide an applied write.
+                return reply, "%s:%d" % node.host, is_write and sent > 1
             iteration += 1
             if iteration > max_retries:
                 break
