@@ -367,6 +367,11 @@ class Client:
         self._require()
         return Query(self, namespace, set)
 
+    def job_info(self, job_id, module, policy=None) -> dict:
+        """Progress of a background scan/query job: {'status', 'progress_pct', 'records_read'}."""
+        from ._background import job_info
+        return job_info(self, job_id, module, policy)
+
     def scan(self, namespace, set=None):  # noqa: A002
         from ._query import Scan
         self._require()

@@ -119,10 +119,17 @@ class _RecordStream:
         return status
 
     def add_ops(self, ops) -> None:
-        raise exception.exception_for(16, "background operations queries are not supported by purespike yet")
+        """Write operations that `execute_background` applies to every selected record."""
+        if not isinstance(ops, list):
+            raise param_error("ops must be a list")
+        self._ops = list(ops)
 
     def execute_background(self, policy=None) -> int:
-        raise exception.exception_for(16, "background queries are not supported by purespike yet")
+        """Start a background job applying the added ops on every node; returns the job id."""
+        from ._background import start_background
+        if not getattr(self, "_ops", None):
+            raise param_error("no operations added: call add_ops() first")
+        return start_background(self, policy)
 
     def apply(self, module, function, arguments=None):
         raise exception.exception_for(16, "stream UDFs are not supported by purespike yet")

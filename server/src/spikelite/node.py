@@ -61,6 +61,8 @@ class Node:
         self.host = config.address
         self.port = config.port
         self.membership = Membership([self], 1)
+        from .commands.background import JobRegistry
+        self.jobs = JobRegistry()
         self.tls_host: str | None = None  # the TLS service endpoint, once listening (config.tls)
         self.tls_port: int | None = None
         self.security = None  # users and sessions when the config has a `security` context

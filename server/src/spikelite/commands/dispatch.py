@@ -24,7 +24,7 @@ class DataCommands:
                 ns = self._namespace(msg)
                 if ns is None:
                     return [Message(result_code=ResultCode.NAMESPACE_NOT_FOUND).to_proto()]
-                return run_scan(self.node, ns, msg)
+                return run_scan(self.node, ns, msg, self.execute)
             except AerospikeWireError as exc:
                 return [Message(result_code=exc.code).to_proto()]
         return [self.execute(msg).to_proto()]

@@ -63,6 +63,8 @@ class InfoCommands:
             "user-agent-set": lambda _: "ok",
             "truncate": self._truncate,
             "truncate-namespace": self._truncate_namespace,
+            "query-show": self._query_show,
+            "scan-show": self._query_show,
             "sindex-create": self.sindexes.create,
             "sindex-delete": self.sindexes.delete,
             "sindex-exists": self.sindexes.exists,
@@ -127,6 +129,24 @@ class InfoCommands:
         if ns is not None and ns not in self.node.namespaces:
             return error_value(ResultCode.NAMESPACE_NOT_FOUND, "namespace not found")
         return self.node.node_id[-12:]
+
+    # -- background jobs --------------------------------------------------------------------------
+
+    def _query_show(self, line: str) -> str:
+        """`query-show` (all jobs) or `query-show:id=<trid>` / `trid=` (decimal, 0x hex or 0 octal)."""
+        jobs = self.node.jobs.jobs
+        params = command_params(line)
+        wanted = params.get("id", params.get("trid"))
+        if wanted is None:
+            return ";".join(job.describe() for job in jobs.values())
+        try:
+            trid = int(wanted, 0)
+        except ValueError:
+            return error_value(ResultCode.PARAMETER, "bad id")
+        job = jobs.get(trid)
+        if job is None:
+            return error_value(ResultCode.KEY_NOT_FOUND, "job not found")
+        return job.describe()
 
     # -- statistics -------------------------------------------------------------------------------
 

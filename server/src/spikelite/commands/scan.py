@@ -46,10 +46,20 @@ def _pids(msg: Message) -> tuple[list[int], dict[int, bytes]]:
     return pids, resume
 
 
-def run_scan(node, ns, msg: Message) -> list[bytes]:
-    """Reply protos of a foreground scan/query."""
-    if msg.field(FieldType.UDF_FILENAME) is not None or msg.info2 & Info2.WRITE:
-        raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "background and UDF queries are not served yet")
+def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
+    """Reply protos of a scan/query; a background operations query (info2 WRITE, no UDF) applies
+    its ops to the selected records through `execute_single`."""
+    if msg.field(FieldType.UDF_FILENAME) is not None:
+        raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "UDF queries are not served yet")
+    if msg.info2 & Info2.WRITE:
+        from .background import run_background
+        pids, _ = _pids(msg)
+        if len(node.membership.nodes) > 1:  # each node of a cluster runs the job on what it masters
+            pids = [pid for pid in pids if node.membership.replica_index(node, pid) == 0]
+        set_field = msg.field(FieldType.SET)
+        selected = _select(ns, msg, pids, set_field.decode("utf-8", "replace") if set_field else None)
+        return run_background(node, ns, msg, execute_single,
+                              (entry for pid in pids for entry in selected.get(pid, ())))
     if msg.field(FieldType.FILTER_EXPRESSION) is not None:
         raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "filter expressions are not served yet")
     pids, resume = _pids(msg)
@@ -61,21 +71,7 @@ def run_scan(node, ns, msg: Message) -> list[bytes]:
     selected = [op.name for op in msg.ops if op.op == OpType.READ and op.name]
     ns_field = msg.field(FieldType.NAMESPACE)
 
-    wanted = set(pids)
-    by_pid: dict[int, list] = {}
-    now = ns.clock.now_cl()
-    index_range = msg.field(FieldType.INDEX_RANGE)
-    if index_range is not None:
-        candidates = _index_candidates(ns, msg, index_range, set_name)  # only the matches: O(log n + m)
-    else:
-        candidates = ns.records.items()
-    for digest, record in candidates:
-        pid = (digest[0] | (digest[1] << 8)) & (PARTITION_COUNT - 1)
-        if pid not in wanted or record.expired(now):
-            continue
-        if set_name is not None and record.set_name != set_name:
-            continue
-        by_pid.setdefault(pid, []).append((digest, record))
+    by_pid = _select(ns, msg, pids, set_name)
 
     protos: list[bytes] = []
     chunk: list[bytes] = []
@@ -86,7 +82,7 @@ def run_scan(node, ns, msg: Message) -> list[bytes]:
             chunk.append(Message(info3=Info3.PARTITION_DONE, result_code=ResultCode.PARTITION_UNAVAILABLE,
                                  generation=pid).encode())
             continue
-        entries = sorted(by_pid.get(pid, ()), key=lambda item: item[0])
+        entries = by_pid.get(pid, ())
         after = resume.get(pid)
         for digest, record in entries:
             if after is not None and digest <= after:
@@ -118,6 +114,29 @@ def run_scan(node, ns, msg: Message) -> list[bytes]:
     chunk.append(Message(info3=Info3.LAST).encode())
     protos.append(frame(ProtoType.AS_MSG, b"".join(chunk)))
     return protos
+
+
+def _select(ns, msg: Message, pids: list[int], set_name: str | None) -> dict[int, list]:
+    """{pid: [(digest, record)]} of the live records of the request's partitions and set (only the
+    index matches when the request names a secondary-index range)."""
+    wanted = set(pids)
+    by_pid: dict[int, list] = {}
+    now = ns.clock.now_cl()
+    index_range = msg.field(FieldType.INDEX_RANGE)
+    if index_range is not None:
+        candidates = _index_candidates(ns, msg, index_range, set_name)  # only the matches: O(log n + m)
+    else:
+        candidates = ns.records.items()
+    for digest, record in candidates:
+        pid = (digest[0] | (digest[1] << 8)) & (PARTITION_COUNT - 1)
+        if pid not in wanted or record.expired(now):
+            continue
+        if set_name is not None and record.set_name != set_name:
+            continue
+        by_pid.setdefault(pid, []).append((digest, record))
+    for entries in by_pid.values():
+        entries.sort(key=lambda item: item[0])
+    return by_pid
 
 
 def parse_index_range(data: bytes) -> tuple[str, int, bytes, bytes]:

@@ -1,0 +1,92 @@
+"""Background queries (write ops applied on the server to every selected record) and job_info."""
+
+from __future__ import annotations
+
+import os
+import struct
+
+from spikelite.wire import FieldType, Info2, Info3, Message, parse_message
+
+from . import exception
+from . import _single_record as sr
+from ._errors import param_error
+from ._executor import run_stream
+from ._policies import merge
+
+_U32 = struct.Struct(">I")
+_U64 = struct.Struct(">Q")
+JOB_STATUS_INPROGRESS = 1
+JOB_STATUS_COMPLETED = 2
+
+
+def start_background(stream, policy) -> int:
+    client = stream._client
+    cluster = client._require()
+    policy = merge(client._policies["write"], policy)
+    if not cluster.has_namespace(stream._namespace):
+        raise exception.exception_for(20, "Invalid namespace: %s" % stream._namespace)
+    ops_msg, _ = sr.operate_request(_FakeKey(stream._namespace), stream._ops, {}, dict(policy, ttl=stream.ttl),
+                                    client._encoder)
+    trid = int.from_bytes(os.urandom(8), "big") & 0x7FFFFFFFFFFFFFFF
+    fields = [(FieldType.NAMESPACE, stream._namespace.encode())]
+    if stream._set:
+        fields.append((FieldType.SET, stream._set.encode()))
+    fields.append((FieldType.SOCKET_TIMEOUT, _U32.pack(policy.get("socket_timeout", 0) or 0)))
+    fields.append((FieldType.TRID, _U64.pack(trid)))
+    if stream._predicate is not None:
+        fields.extend(stream._predicate_fields())
+    info2 = Info2.WRITE | (Info2.DURABLE_DELETE if policy.get("durable_delete") else 0)
+    msg = Message(info2=info2, record_ttl=ops_msg.record_ttl, transaction_ttl=policy.get("total_timeout", 0) or 0,
+                  fields=fields, ops=ops_msg.ops)
+    request = msg.to_proto()
+    for node in list(cluster.nodes.values()):
+        errors = []
+
+        def consume(body: bytes) -> bool:
+            reply, _ = parse_message(body)
+            if reply.result_code:
+                errors.append(reply.result_code)
+            return True
+
+        run_stream(node, request, policy, consume)
+        if errors:
+            raise exception.exception_for(errors[0], "%s:%d background query failed" % node.host)
+    return trid
+
+
+class _FakeKey:
+    """Just enough of a Key for building ops without a record key."""
+
+    def __init__(self, namespace: str):
+        self.namespace = namespace
+        self.set_name = None
+        self.digest = bytes(20)
+        self.user_key = None
+
+
+def job_info(client, job_id, module, policy=None) -> dict:
+    if isinstance(job_id, bool) or not isinstance(job_id, int):
+        raise param_error("job_id should be an integer")
+    if module not in ("scan", "query"):
+        raise param_error("module must be aerospike.JOB_SCAN or aerospike.JOB_QUERY")
+    cluster = client._require()
+    timeout = client._info_timeout(policy)
+    status, progress, read, known = JOB_STATUS_COMPLETED, 100, 0, False
+    for node in list(cluster.nodes.values()):
+        text = node.info_raw("query-show:id=%d\n" % job_id, timeout)
+        _, _, value = text.partition("\t")
+        value = value.strip()
+        if value.startswith("ERROR"):
+            continue  # a job a node does not know is finished there (servers >= 6)
+        known = True
+        fields = dict(item.split("=", 1) for item in value.split(":") if "=" in item)
+        if not fields.get("status", "").lower().startswith("done"):
+            status = JOB_STATUS_INPROGRESS
+        try:
+            progress = min(progress, int(float(fields.get("job-progress", "100"))))
+            read += int(fields.get("recs-succeeded", "0"))
+        except ValueError:
+            pass
+    if not known:
+        progress = 0  # no node knows the job: finished (or never run), with nothing to report
+    return {"progress_pct": progress, "records_read": read, "status": status}
