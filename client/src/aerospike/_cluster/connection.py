@@ -65,12 +65,22 @@ def _check_peer(sock: ssl.SSLSocket, context: TlsContext, tls_name: str) -> str 
 
 
 class Connection:
-    __slots__ = ("sock", "last_used", "authenticated")
+    __slots__ = ("sock", "last_used", "authenticated", "_buffer", "_timeout_set")
+
+    #: Bytes asked of the socket per read: a whole small reply (header and body) in one call.
+    READ_SIZE = 65536
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
         self.last_used = time.monotonic()
         self.authenticated = False
+        self._buffer = bytearray()
+        self._timeout_set: float | None = -1.0
+
+    def _settimeout(self, value: float | None) -> None:
+        if value != self._timeout_set:  # settimeout is a syscall-level call: skip repeats
+            self.sock.settimeout(value)
+            self._timeout_set = value
 
     @classmethod
     def open(cls, host: str, port: int, timeout: float, tls_context: ssl.SSLContext | None = None,
@@ -111,7 +121,7 @@ class Connection:
 
     def send(self, data: bytes, socket_timeout: float | None, deadline: float | None) -> None:
         try:
-            self.sock.settimeout(self._timeout(socket_timeout, deadline))
+            self._settimeout(self._timeout(socket_timeout, deadline))
             self.sock.sendall(data)
         except socket.timeout:
             raise ConnectionFailed("send timed out", timeout=True, sent=True) from None
@@ -119,21 +129,22 @@ class Connection:
             raise ConnectionFailed("send failed: %s" % exc, sent=True) from None
 
     def recv_exact(self, n: int, socket_timeout: float | None, deadline: float | None) -> bytes:
-        buf = bytearray(n)
-        view = memoryview(buf)
-        got = 0
+        """The next `n` bytes; reads ahead into a buffer so a reply usually costs one recv."""
+        buffer = self._buffer
         try:
-            while got < n:
-                self.sock.settimeout(self._timeout(socket_timeout, deadline))
-                read = self.sock.recv_into(view[got:], n - got)
-                if not read:
+            while len(buffer) < n:
+                self._settimeout(self._timeout(socket_timeout, deadline))
+                chunk = self.sock.recv(max(self.READ_SIZE, n - len(buffer)))
+                if not chunk:
                     raise ConnectionFailed("connection closed by server", sent=True)
-                got += read
+                buffer += chunk
         except socket.timeout:
             raise ConnectionFailed("receive timed out", timeout=True, sent=True) from None
         except OSError as exc:
             raise ConnectionFailed("receive failed: %s" % exc, sent=True) from None
-        return bytes(buf)
+        data = bytes(buffer[:n])
+        del buffer[:n]
+        return data
 
     def recv_proto(self, socket_timeout: float | None, deadline: float | None) -> tuple[int, bytes]:
         """(type, body) of the next message; a compressed reply is inflated transparently."""
