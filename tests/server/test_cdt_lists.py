@@ -382,7 +382,7 @@ def test_context_ops():
     assert code_of(b.op, L.SIZE, ctx=[(0x10, 0), (0x10, 0)]) == ResultCode.BIN_TYPE  # element is an int
     assert code_of(b.op, L.SIZE, ctx=[(0x10, 0), (0x10, 0), (0x10, 0)]) == ResultCode.OP_NOT_APPLICABLE
     assert code_of(Bin([1]).op, L.APPEND, 2, ctx=[(0x10, 0)]) == ResultCode.BIN_TYPE
-    assert code_of(Bin([{"a": 1}]).op, L.SIZE, ctx=[(0x10, 0)]) == ResultCode.BIN_TYPE
+    assert code_of(Bin([V.CdtMap([("a", 1)])]).op, L.SIZE, ctx=[(0x10, 0)]) == ResultCode.BIN_TYPE
 
 
 def test_context_create():
