@@ -84,3 +84,18 @@ def test_batches_are_split_by_partition_owner(cluster):
         assert after == before
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("config", [
+    pytest.param({"use_services_alternate": True}, id="services-alternate"),
+    pytest.param({"rack_aware": True, "rack_id": 1,
+                  "policies": {"read": {"replica": aerospike.POLICY_REPLICA_PREFER_RACK}}}, id="rack-aware"),
+])
+def test_alternate_addresses_and_rack_awareness(cluster, config):
+    client = aerospike.client(dict(config, hosts=cluster.hosts[:1]))
+    try:
+        assert len(client.get_nodes()) == 3
+        client.put(("test", "alt", 1), {"a": 1})
+        assert client.get(("test", "alt", 1))[2] == {"a": 1}
+    finally:
+        client.close()
