@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import time
 
+from spikelite.wire.message import encode_ops
 from spikelite.wire import (FieldType, Info1, Info2, Info3, Message, ProtoType, ResultCode, frame,
                             parse_message)
 
@@ -92,7 +93,7 @@ def _encode_rows(rows: list[Row]) -> bytes:
         for ftype, data in fields:
             parts.append(_FIELD.pack(len(data) + 1, ftype))
             parts.append(data)
-        body = Message(ops=msg.ops).encode()[22:]  # ops encoded as in any AS_MSG
+        body = encode_ops(msg.ops)
         parts.append(body)
     return b"".join(parts)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import struct
 
-from ..wire import (DIGEST_SIZE, AerospikeWireError, FieldType, Info3, Message, Op, ResultCode,
-                    parse_message)
+from ..wire import DIGEST_SIZE, AerospikeWireError, FieldType, Info3, MalformedMessage, Message, ResultCode
+from ..wire.message import parse_fields, parse_ops
 from ..wire.framing import ProtoType, frame
 
 # parent flags
@@ -29,8 +29,6 @@ ROW_INFO4 = 0x10
 
 _U32 = struct.Struct(">I")
 _U16 = struct.Struct(">H")
-_FIELD = struct.Struct(">IB")
-_OP = struct.Struct(">IBBBB")
 #: Row results that never stop a batch.
 _BENIGN = frozenset({ResultCode.OK, ResultCode.KEY_NOT_FOUND, ResultCode.FILTERED_OUT})
 #: Reply protos are cut at about this size.
@@ -90,41 +88,14 @@ def parse_rows(payload: bytes, parent: Message) -> tuple[int, list[_Row]]:
             pos += 4
         n_fields, n_ops = _U16.unpack_from(payload, pos)[0], _U16.unpack_from(payload, pos + 2)[0]
         pos += 4
-        row.fields, pos = _parse_fields(payload, pos, end, max(n_fields, 1) if n_fields == 0 else n_fields)
-        row.ops, pos = _parse_ops(payload, pos, end, n_ops)
+        try:
+            row.fields, pos = parse_fields(payload, pos, end, n_fields or 1)  # very old clients send 0
+            row.ops, pos = parse_ops(payload, pos, end, n_ops)
+        except MalformedMessage as exc:
+            raise AerospikeWireError(ResultCode.PARAMETER, "batch row: %s" % exc) from None
         rows.append(row)
         previous = row
     return flags, rows
-
-
-def _parse_fields(buf: bytes, pos: int, end: int, count: int) -> tuple[list, int]:
-    fields = []
-    for _ in range(count):
-        if end - pos < 5:
-            raise AerospikeWireError(ResultCode.PARAMETER, "truncated batch row field")
-        size, ftype = _FIELD.unpack_from(buf, pos)
-        if size < 1 or pos + 4 + size > end:
-            raise AerospikeWireError(ResultCode.PARAMETER, "batch row field overruns")
-        fields.append((ftype, bytes(buf[pos + 5:pos + 4 + size])))
-        pos += 4 + size
-    return fields, pos
-
-
-def _parse_ops(buf: bytes, pos: int, end: int, count: int) -> tuple[list, int]:
-    ops = []
-    for _ in range(count):
-        if end - pos < 8:
-            raise AerospikeWireError(ResultCode.PARAMETER, "truncated batch row op")
-        size, opcode, ptype, _flags, name_len = _OP.unpack_from(buf, pos)
-        if size < 4 + name_len or pos + 4 + size > end:
-            raise AerospikeWireError(ResultCode.PARAMETER, "batch row op overruns")
-        try:
-            name = bytes(buf[pos + 8:pos + 8 + name_len]).decode()
-        except UnicodeDecodeError:
-            raise AerospikeWireError(ResultCode.PARAMETER, "bin name is not UTF-8") from None
-        ops.append(Op(opcode, ptype, name, bytes(buf[pos + 8 + name_len:pos + 4 + size])))
-        pos += 4 + size
-    return ops, pos
 
 
 def execute_batch(parent: Message, execute_single) -> list[bytes]:

@@ -184,12 +184,7 @@ class Message:
         for ftype, data in self.fields:
             parts.append(_FIELD_HEADER.pack(len(data) + 1, ftype))
             parts.append(data)
-        for op in self.ops:
-            name = op.name.encode()
-            parts.append(_OP_HEADER.pack(4 + len(name) + len(op.value), op.op, op.particle_type, 0,
-                                         len(name)))
-            parts.append(name)
-            parts.append(op.value)
+        parts.append(encode_ops(self.ops))
         return b"".join(parts)
 
     def to_proto(self) -> bytes:
@@ -200,6 +195,50 @@ class Message:
 def signed32(value: int) -> int:
     """Read an unsigned 32-bit header value as signed (TTL -1 / -2)."""
     return value - (1 << 32) if value & 0x80000000 else value
+
+
+def parse_fields(buf: bytes | memoryview, pos: int, end: int, count: int) -> tuple[list[tuple[int, bytes]], int]:
+    """`count` fields starting at `pos`: ([(type, data)], offset after them)."""
+    fields = []
+    for _ in range(count):
+        if end - pos < FIELD_HEADER_SIZE:
+            raise MalformedMessage("truncated field header")
+        size, ftype = _FIELD_HEADER.unpack_from(buf, pos)
+        if size < 1 or pos + 4 + size > end:
+            raise MalformedMessage("field of type %d overruns the message" % ftype)
+        fields.append((ftype, bytes(buf[pos + FIELD_HEADER_SIZE:pos + 4 + size])))
+        pos += 4 + size
+    return fields, pos
+
+
+def parse_ops(buf: bytes | memoryview, pos: int, end: int, count: int) -> tuple[list[Op], int]:
+    """`count` ops starting at `pos`: ([Op], offset after them)."""
+    ops = []
+    for _ in range(count):
+        if end - pos < OP_HEADER_SIZE:
+            raise MalformedMessage("truncated op header")
+        size, opcode, ptype, _flags, name_len = _OP_HEADER.unpack_from(buf, pos)
+        if size < 4 + name_len or pos + 4 + size > end:
+            raise MalformedMessage("op %d overruns the message" % opcode)
+        name_start = pos + OP_HEADER_SIZE
+        try:
+            name = bytes(buf[name_start:name_start + name_len]).decode()
+        except UnicodeDecodeError:
+            raise MalformedMessage("bin name is not UTF-8") from None
+        ops.append(Op(opcode, ptype, name, bytes(buf[name_start + name_len:pos + 4 + size])))
+        pos += 4 + size
+    return ops, pos
+
+
+def encode_ops(ops: list[Op]) -> bytes:
+    """The wire bytes of a list of ops (as they follow the fields of an AS_MSG or a batch row)."""
+    parts = []
+    for op in ops:
+        name = op.name.encode()
+        parts.append(_OP_HEADER.pack(4 + len(name) + len(op.value), op.op, op.particle_type, 0, len(name)))
+        parts.append(name)
+        parts.append(op.value)
+    return b"".join(parts)
 
 
 def parse_message(buf: bytes | memoryview, offset: int = 0, end: int | None = None) -> tuple[Message, int]:
@@ -215,30 +254,8 @@ def parse_message(buf: bytes | memoryview, offset: int = 0, end: int | None = No
      n_fields, n_ops) = _MSG_HEADER.unpack_from(buf, offset)
     if header_sz != MSG_HEADER_SIZE:
         raise MalformedMessage("header size %d, expected 22" % header_sz)
-    pos = offset + MSG_HEADER_SIZE
-    fields = []
-    for _ in range(n_fields):
-        if end - pos < FIELD_HEADER_SIZE:
-            raise MalformedMessage("truncated field header")
-        size, ftype = _FIELD_HEADER.unpack_from(buf, pos)
-        if size < 1 or pos + 4 + size > end:
-            raise MalformedMessage("field of type %d overruns the message" % ftype)
-        fields.append((ftype, bytes(buf[pos + FIELD_HEADER_SIZE:pos + 4 + size])))
-        pos += 4 + size
-    ops = []
-    for _ in range(n_ops):
-        if end - pos < OP_HEADER_SIZE:
-            raise MalformedMessage("truncated op header")
-        size, opcode, ptype, _flags, name_len = _OP_HEADER.unpack_from(buf, pos)
-        if size < 4 + name_len or pos + 4 + size > end:
-            raise MalformedMessage("op %d overruns the message" % opcode)
-        name_start = pos + OP_HEADER_SIZE
-        try:
-            name = bytes(buf[name_start:name_start + name_len]).decode()
-        except UnicodeDecodeError:
-            raise MalformedMessage("bin name is not UTF-8") from None
-        ops.append(Op(opcode, ptype, name, bytes(buf[name_start + name_len:pos + 4 + size])))
-        pos += 4 + size
+    fields, pos = parse_fields(buf, offset + MSG_HEADER_SIZE, end, n_fields)
+    ops, pos = parse_ops(buf, pos, end, n_ops)
     return Message(info1, info2, info3, info4, result, generation, record_ttl, transaction_ttl,
                    fields, ops), pos
 
