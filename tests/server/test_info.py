@@ -104,3 +104,18 @@ def test_truncate_namespace_leaves_other_namespaces(conn):
     assert conn.info("truncate-namespace:namespace=test")["truncate-namespace:namespace=test"] == "ok"
     assert conn.request(get_msg("test", "goes", "k")).result_code == wire.ResultCode.KEY_NOT_FOUND
     assert conn.request(get_msg("ttl", "keepme", "k")).result_code == 0
+
+
+def test_nsup_sweep_removes_expired_records_without_reads(conn):
+    def stats():
+        text = conn.info("namespace/test")["namespace/test"]
+        return dict(kv.split("=", 1) for kv in text.split(";"))
+
+    msg = put_msg("test", "sweep", "k", {"a": 1})
+    msg.record_ttl = 1
+    assert conn.request(msg).result_code == 0
+    before = int(stats()["expired_objects"])
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and int(stats()["expired_objects"]) == before:
+        time.sleep(0.2)
+    assert int(stats()["expired_objects"]) == before + 1  # removed by the sweep (nsup-period 1)
