@@ -97,14 +97,18 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
             elif no_bins:
                 ops = []
             else:
-                ops = [Op(OpType.READ, ptype, name, data) for name, (ptype, data) in record.bins.items()]
+                ops = None  # every bin: the record's stored, already encoded ops
             fields = [(FieldType.NAMESPACE, ns_field), (FieldType.DIGEST, digest)]
             if record.set_name:
                 fields.append((FieldType.SET, record.set_name.encode()))
             if record.key is not None:
                 fields.append((FieldType.KEY, record.key))
-            encoded = Message(info1=Info1.GET_NO_BINS if no_bins else 0, generation=record.generation,
-                              record_ttl=record.void_time, fields=fields, ops=ops).encode()
+            reply = Message(info1=Info1.GET_NO_BINS if no_bins else 0, generation=record.generation,
+                            record_ttl=record.void_time, fields=fields, ops=ops)
+            if ops is None:
+                reply.ops = []
+                reply.encoded_ops = record.encoded_bins()
+            encoded = reply.encode()
             chunk.append(encoded)
             size += len(encoded)
             sent += 1

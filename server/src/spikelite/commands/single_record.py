@@ -64,7 +64,7 @@ class SingleRecordCommands:
         if not msg.ops:
             if not msg.info1 & Info1.GET_ALL:
                 raise AerospikeWireError(ResultCode.PARAMETER, "read asks for no bins")
-            reply.ops = _all_bins(record.bins)
+            reply.encoded_ops = record.encoded_bins()  # stored already in reply form
             return reply
         for op in msg.ops:
             if op.op != OpType.READ:

@@ -142,7 +142,7 @@ class Message:
     """An AS_MSG with its header values, fields ({type: bytes}, in order) and ops."""
 
     __slots__ = ("info1", "info2", "info3", "info4", "result_code", "generation", "record_ttl",
-                 "transaction_ttl", "fields", "ops")
+                 "transaction_ttl", "fields", "ops", "encoded_ops")
 
     def __init__(self, info1: int = 0, info2: int = 0, info3: int = 0, info4: int = 0,
                  result_code: int = 0, generation: int = 0, record_ttl: int = 0,
@@ -158,6 +158,8 @@ class Message:
         self.transaction_ttl = transaction_ttl
         self.fields = fields if fields is not None else []
         self.ops = ops if ops is not None else []
+        #: (count, bytes) of ops already in wire form, sent after `ops` (e.g. a stored record's bins)
+        self.encoded_ops: tuple[int, bytes] | None = None
 
     def __repr__(self) -> str:
         return ("Message(info=%02x/%02x/%02x/%02x, result=%d, gen=%d, ttl=%d, tx_ttl=%d, fields=%r, ops=%r)"
@@ -165,8 +167,7 @@ class Message:
                    self.record_ttl, self.transaction_ttl, self.fields, self.ops))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and all(
-            getattr(self, name) == getattr(other, name) for name in self.__slots__)
+        return isinstance(other, Message) and self.encode() == other.encode()
 
     def field(self, field_type: int) -> bytes | None:
         """Data of the first field of this type, or None."""
@@ -177,14 +178,16 @@ class Message:
 
     def encode(self) -> bytes:
         """The AS_MSG bytes (without proto header)."""
+        extra_count, extra = self.encoded_ops or (0, b"")
         parts = [_MSG_HEADER.pack(MSG_HEADER_SIZE, self.info1, self.info2, self.info3, self.info4,
                                   self.result_code, self.generation & 0xFFFFFFFF,
                                   self.record_ttl & 0xFFFFFFFF, self.transaction_ttl & 0xFFFFFFFF,
-                                  len(self.fields), len(self.ops))]
+                                  len(self.fields), len(self.ops) + extra_count)]
         for ftype, data in self.fields:
             parts.append(_FIELD_HEADER.pack(len(data) + 1, ftype))
             parts.append(data)
         parts.append(encode_ops(self.ops))
+        parts.append(extra)
         return b"".join(parts)
 
     def to_proto(self) -> bytes:
