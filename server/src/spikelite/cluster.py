@@ -23,6 +23,8 @@ def build_cluster(config: ServerConfig, size: int, replication_factor: int | Non
         raise ValueError("a cluster needs at least one node")
     clock = Clock()
     namespaces = {name: Namespace(ns, clock) for name, ns in config.namespaces.items()}
+    from .udf import UdfRegistry
+    udfs = UdfRegistry(config.udf_user_path)
     if replication_factor is None:
         replication_factor = max((ns.replication_factor for ns in config.namespaces.values()), default=1)
     nodes = []
@@ -32,7 +34,7 @@ def build_cluster(config: ServerConfig, size: int, replication_factor: int | Non
             node_config.port = config.port + index
         if config.tls is not None and config.tls.port:
             node_config.tls = dataclasses.replace(config.tls, port=config.tls.port + index)
-        nodes.append(Node(node_config, clock, namespaces))
+        nodes.append(Node(node_config, clock, namespaces, udfs))
     membership = Membership(nodes, replication_factor)
     for node in nodes:
         node.membership = membership

@@ -58,6 +58,7 @@ class ServerConfig:
     namespaces: dict[str, NamespaceConfig] = field(default_factory=dict)
     tls: "TlsServiceConfig | None" = None  # TLS on the service port (see spikelite.tls)
     security: SecurityConfig | None = None  # None: admin messages answer SECURITY_NOT_ENABLED
+    udf_user_path: str | None = None  # mod-lua user-path: UDF modules are kept there too
 
 
 def default_config() -> ServerConfig:
@@ -302,6 +303,9 @@ def parse_config(text: str, source: str = "<config>") -> ServerConfig:
             config.namespaces[ns.name] = ns
         elif ctx.name == "security":
             config.security = _security(ctx, source)
+        elif ctx.name == "mod-lua":
+            _apply(config, ctx, {"user-path": ("udf_user_path", str)},
+                   {"system-path", "cache-enabled"}, source)
         elif ctx.name not in _IGNORED_CONTEXTS:
             raise ConfigError("%s:%d: unknown context '%s'" % (source, ctx.line, ctx.name))
     if config.address in ("any", "0.0.0.0"):

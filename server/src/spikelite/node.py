@@ -50,8 +50,13 @@ class Membership:
 
 
 class Node:
-    def __init__(self, config: ServerConfig, clock: Clock | None = None, namespaces: dict | None = None):
+    def __init__(self, config: ServerConfig, clock: Clock | None = None, namespaces: dict | None = None,
+                 udfs=None):
         self.config = config
+        if udfs is None:
+            from .udf import UdfRegistry
+            udfs = UdfRegistry(config.udf_user_path)
+        self.udfs = udfs  # UDF modules (one registry shared by a local cluster)
         self.clock = clock or Clock()
         if namespaces is None:
             namespaces = {name: Namespace(ns, self.clock) for name, ns in config.namespaces.items()}

@@ -60,8 +60,13 @@ class DataCommands:
             if msg.info2 & Info2.DELETE:
                 return self.single.delete(ns, digest, msg)
             if msg.field(FieldType.UDF_FILENAME) is not None:
-                return Message(result_code=ResultCode.UNSUPPORTED_FEATURE)
+                return self._apply_udf(ns, digest, msg)
             return self.single.write(ns, digest, msg)
         if msg.info1 & Info1.READ:
             return self.single.read(ns, digest, msg)
         raise AerospikeWireError(ResultCode.PARAMETER, "neither read nor write")
+
+    def _apply_udf(self, ns, digest: bytes, msg: Message) -> Message:
+        from ..udf.record_udf import apply_record_udf
+        from .single_record import _check_key
+        return apply_record_udf(self.node.udfs, ns, digest, msg, self.single._void_time, _check_key)
