@@ -104,7 +104,7 @@ def batch_request(rows: list[Row], policy: dict) -> bytes:
         flags |= _INLINE
     payload = _U32.pack(len(rows)) + bytes((flags,)) + _encode_rows(rows)
     parent = Message(info1=Info1.BATCH, transaction_ttl=policy.get("total_timeout", 0) or 0,
-                     fields=[(FieldType.BATCH_INDEX, payload)])
+                     fields=sr.filter_fields(policy) + [(FieldType.BATCH_INDEX, payload)])
     if policy.get("compress"):
         parent.info1 |= Info1.COMPRESS_RESPONSE
     return parent.to_proto()

@@ -134,6 +134,17 @@ class Client:
     def get_policies(self) -> dict:
         return {kind: dict(values) for kind, values in self._policies.items()}
 
+    def get_expression_base64(self, compiled_expression):
+        """The wire bytes of a compiled expression, base64-encoded (as the server's info
+        commands take them)."""
+        from ._expressions import expression_base64
+        return expression_base64(compiled_expression)
+
+    def get_cdtctx_base64(self, ctx):
+        """The packed form of a cdt_ctx list, base64-encoded (``sindex-create ... context=``)."""
+        from ._expressions import ctx_base64
+        return ctx_base64(ctx)
+
     # -- the command path -------------------------------------------------------------------------
 
     def _run(self, key, msg, policy: dict, is_write: bool):
@@ -285,7 +296,8 @@ class Client:
                 raise param_error("bins should be a list")
             bins = [sr.check_bin_name(b) for b in bins]
         policy = merge(self._policies["batch"], policy)
-        rows = [read_row(i, k, policy, bins, False) for i, k in enumerate(parsed)]
+        row_policy = {name: value for name, value in policy.items() if name != "expressions"}  # filter: parent only
+        rows = [read_row(i, k, row_policy, bins, False) for i, k in enumerate(parsed)]
         return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
 
     def batch_operate(self, keys, ops, policy_batch=None, policy_batch_write=None, ttl=None):

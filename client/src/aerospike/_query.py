@@ -221,6 +221,7 @@ class _RecordStream:
         fields.append((FieldType.TRID, os.urandom(8)))
         if self._predicate is not None:
             fields.extend(self._predicate_fields())
+        fields.extend(sr.filter_fields(policy))
         fresh = [p for p in parts if p.digest is None]
         resumed = [p for p in parts if p.digest is not None]
         if fresh:

@@ -27,6 +27,7 @@ _WIRE_OP = {OPERATOR_READ: OpType.READ, OPERATOR_WRITE: OpType.WRITE, OPERATOR_I
 _WRITE_OPERATORS = {OPERATOR_WRITE, OPERATOR_INCR, OPERATOR_APPEND, OPERATOR_PREPEND, OPERATOR_TOUCH,
                     OPERATOR_DELETE}
 MAX_BIN_NAME = 15
+OP_EXPR_READ, OP_EXPR_WRITE = 2200, 2201  # expression_operations (ops 7 and 8 on the wire)
 
 
 def key_fields(key: Key, policy: dict) -> list[tuple[int, bytes]]:
@@ -36,7 +37,17 @@ def key_fields(key: Key, policy: dict) -> list[tuple[int, bytes]]:
     fields.append((FieldType.DIGEST, key.digest))
     if policy.get("key") == POLICY_KEY_SEND and key.user_key is not None:
         fields.append((FieldType.KEY, pack_key_field(key.user_key)))
+    fields.extend(filter_fields(policy))
     return fields
+
+
+def filter_fields(policy: dict) -> list[tuple[int, bytes]]:
+    """The filter-expression field of a policy with ``expressions`` (none otherwise)."""
+    compiled = policy.get("expressions") if isinstance(policy, dict) else None
+    if not compiled:
+        return []
+    from ._expressions import expression_bytes
+    return [(FieldType.FILTER_EXPRESSION, expression_bytes(compiled))]
 
 
 def check_meta(meta) -> dict:
@@ -172,6 +183,13 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
             raise param_error("Operation should be a dict with an op")
         code = operation["op"]
         wire_op = _WIRE_OP.get(code)
+        if code in (OP_EXPR_READ, OP_EXPR_WRITE):
+            from ._expressions import expression_op
+            encoded, is_write = expression_op(operation)
+            ops.append(encoded)
+            writes = writes or is_write
+            reads = reads or not is_write
+            continue
         if wire_op is None:
             from ._operations import encode_operation
             encoded, is_write = encode_operation(operation, encoder)

@@ -1,0 +1,656 @@
+"""Compiled expressions (``aerospike_helpers.expressions ... .compile()``) → wire msgpack bytes.
+
+A compiled expression is the pre-order list of ``(op, result_type, fixed, child_count)`` tuples
+that the helper classes produce. The official client hands that list to its C extension, which
+builds the C client's ``as_exp`` entries and packs them; this module produces the same bytes:
+
+    expression_bytes(compiled) -> bytes          # field 43 (filter) / op 7-8 payloads
+    expression_base64(compiled) -> str           # Client.get_expression_base64
+    ctx_bytes(ctx) -> bytes                      # a cdt_ctx list: [id, value, id, value, ...]
+    ctx_base64(ctx) -> str                       # Client.get_cdtctx_base64
+
+Python op codes of the compiled form that differ from the wire op codes (metadata, loop
+variables, bin-exists, the list/map/bit/HLL calls) are translated here.
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+from typing import Any
+
+from ._errors import client_error, param_error
+from ._types import GeoJSON
+
+# -- a small msgpack writer -----------------------------------------------------------------------
+
+
+class _Raw:
+    """Bytes already packed (ext values, a nested compiled expression)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
+class _Map:
+    """A msgpack map as ordered pairs (key/values already converted), with an optional
+    ordered-map flag header."""
+
+    __slots__ = ("pairs", "flags")
+
+    def __init__(self, pairs: list, flags: int | None = None):
+        self.pairs = pairs
+        self.flags = flags
+
+
+_WILDCARD = _Raw(b"\xd4\xff\x00")
+_INFINITY = _Raw(b"\xd4\xff\x01")
+
+
+def _pack(obj: Any, out: bytearray) -> None:
+    if obj is None:
+        out.append(0xC0)
+    elif obj is True:
+        out.append(0xC3)
+    elif obj is False:
+        out.append(0xC2)
+    elif isinstance(obj, int):
+        _pack_int(obj, out)
+    elif isinstance(obj, float):
+        out.append(0xCB)
+        out += struct.pack(">d", obj)
+    elif isinstance(obj, (bytes, bytearray)):
+        _pack_str_header(len(obj), out)
+        out += obj
+    elif isinstance(obj, list):
+        _pack_array_header(len(obj), out)
+        for item in obj:
+            _pack(item, out)
+    elif isinstance(obj, _Map):
+        count = len(obj.pairs) + (1 if obj.flags is not None else 0)
+        _pack_map_header(count, out)
+        if obj.flags is not None:
+            out += bytes((0xC7, 0x00, obj.flags, 0xC0))
+        for key, value in obj.pairs:
+            _pack(key, out)
+            _pack(value, out)
+    elif isinstance(obj, _Raw):
+        out += obj.data
+    else:  # pragma: no cover - converted values only
+        raise TypeError(type(obj))
+
+
+def _pack_int(value: int, out: bytearray) -> None:
+    if 0 <= value < 0x80:
+        out.append(value)
+    elif -32 <= value < 0:
+        out.append(value & 0xFF)
+    elif value >= 0:
+        for code, fmt, limit in ((0xCC, ">B", 1 << 8), (0xCD, ">H", 1 << 16), (0xCE, ">I", 1 << 32),
+                                 (0xCF, ">Q", 1 << 64)):
+            if value < limit:
+                out.append(code)
+                out += struct.pack(fmt, value)
+                return
+        raise param_error("integer value exceeds sys.maxsize")
+    else:
+        for code, fmt, limit in ((0xD0, ">b", 1 << 7), (0xD1, ">h", 1 << 15), (0xD2, ">i", 1 << 31),
+                                 (0xD3, ">q", 1 << 63)):
+            if value >= -limit:
+                out.append(code)
+                out += struct.pack(fmt, value)
+                return
+        raise param_error("integer value exceeds sys.maxsize")
+
+
+def _pack_str_header(n: int, out: bytearray) -> None:
+    if n < 32:
+        out.append(0xA0 | n)
+    elif n < 0x100:
+        out += bytes((0xD9, n))
+    elif n < 0x10000:
+        out.append(0xDA)
+        out += struct.pack(">H", n)
+    else:
+        out.append(0xDB)
+        out += struct.pack(">I", n)
+
+
+def _pack_array_header(n: int, out: bytearray) -> None:
+    if n < 16:
+        out.append(0x90 | n)
+    elif n < 0x10000:
+        out.append(0xDC)
+        out += struct.pack(">H", n)
+    else:
+        out.append(0xDD)
+        out += struct.pack(">I", n)
+
+
+def _pack_map_header(n: int, out: bytearray) -> None:
+    if n < 16:
+        out.append(0x80 | n)
+    elif n < 0x10000:
+        out.append(0xDE)
+        out += struct.pack(">H", n)
+    else:
+        out.append(0xDF)
+        out += struct.pack(">I", n)
+
+
+def packb(obj: Any) -> bytes:
+    out = bytearray()
+    _pack(obj, out)
+    return bytes(out)
+
+
+# -- Python values → wire objects -----------------------------------------------------------------
+
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_MAP_ORDER_FLAGS = {1: 0x01, 3: 0x03}
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def value_item(value: Any) -> Any:
+    """A Python value inside an expression or a context, as a wire object."""
+    if value is None or isinstance(value, (bool, float)):
+        return value
+    if isinstance(value, int):
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise param_error("integer value exceeds sys.maxsize")
+        return value
+    if isinstance(value, str):
+        return b"\x03" + value.encode()
+    name = _type_name(value)
+    if name == "HyperLogLog":
+        return b"\x12" + bytes(value)  # particle type HLL
+    if isinstance(value, (bytes, bytearray)):
+        return b"\x04" + bytes(value)
+    if isinstance(value, list):
+        return [value_item(v) for v in value]
+    if isinstance(value, dict):
+        # The official client turns a dict into a key-sorted map (as_orderedmap): keys in the
+        # server's value order, float and bool keys dropped. Only a KeyOrderedDict carries the
+        # ordered-map flag.
+        pairs = [(value_item(k), value_item(v)) for k, v in _sorted_map_items(value)]
+        return _Map(pairs, 0x01 if name == "KeyOrderedDict" else None)
+    if isinstance(value, GeoJSON):
+        return b"\x17" + value.dumps().encode()
+    if name == "CDTWildcard":
+        return _WILDCARD
+    if name == "CDTInfinite":
+        return _INFINITY
+    if name == "null":
+        return None
+    raise param_error("Unsupported value type in expression: %s" % name)
+
+
+def _key_rank(key: Any) -> tuple:
+    """Sort key of a map key in the server's value order (nil < int < string < bytes)."""
+    if key is None:
+        return (1, 0)
+    if isinstance(key, int):
+        return (4, key)
+    if isinstance(key, str):
+        return (5, key.encode())
+    if isinstance(key, (bytes, bytearray)):
+        return (8, bytes(key))
+    return (11, repr(key).encode())
+
+
+def _sorted_map_items(value: dict) -> list:
+    items = [(k, v) for k, v in value.items() if not isinstance(k, (bool, float))]
+    return sorted(items, key=lambda kv: _key_rank(kv[0]))
+
+
+def _literal(value: Any) -> Any:
+    """A literal operand of an expression: a list literal is quoted ``[126, list]``."""
+    item = value_item(value)
+    if isinstance(item, list):
+        return [126, item]
+    return item
+
+
+# -- contexts -------------------------------------------------------------------------------------
+
+_CTX_ORDER_KEY = "order_key"
+_CTX_PAD_KEY = "pad_key"
+_CTX_FILTER_KEY = "filter_expr"
+_LIST_INDEX, _MAP_KEY = 0x10, 0x22
+_LIST_INDEX_CREATE, _MAP_KEY_CREATE = 20, 36  # aerospike.CDT_CTX_*_CREATE (the create flag comes from extras)
+_CTX_EXP = 0x04
+
+
+def _ctx_id_and_value(ctx: Any) -> tuple[int, Any]:
+    ctx_id = getattr(ctx, "id", None)
+    extra = getattr(ctx, "extra_args", None) or {}
+    value = getattr(ctx, "value", None)
+    if not isinstance(ctx_id, int) or isinstance(ctx_id, bool):
+        raise param_error("Invalid cdt_ctx")
+    if ctx_id == _LIST_INDEX_CREATE:
+        order = extra.get(_CTX_ORDER_KEY, 0)
+        pad = extra.get(_CTX_PAD_KEY, False)
+        flag = 0xC0 if order == 1 else (0x80 if pad else 0x40)
+        return _LIST_INDEX | flag, value_item(value)
+    if ctx_id == _MAP_KEY_CREATE:
+        order = extra.get(_CTX_ORDER_KEY, 0)
+        flag = {1: 0x80, 3: 0xC0}.get(order, 0x40)
+        return _MAP_KEY | flag, value_item(value)
+    if ctx_id & 0x0F == _CTX_EXP and ctx_id & 0x30 == 0:
+        expression = extra.get(_CTX_FILTER_KEY)
+        if expression is None:
+            return ctx_id, True
+        return ctx_id, _Raw(expression_bytes(expression))
+    return ctx_id, value_item(value)
+
+
+def ctx_item(ctx_list: Any) -> list:
+    """The packed form of a context list: ``[id1, value1, id2, value2, ...]``."""
+    if not isinstance(ctx_list, (list, tuple)):
+        raise param_error("ctx must be a list of cdt_ctx objects")
+    items: list = []
+    for ctx in ctx_list:
+        ctx_id, value = _ctx_id_and_value(ctx)
+        items.append(ctx_id)
+        items.append(value)
+    return items
+
+
+def ctx_bytes(ctx_list: Any) -> bytes:
+    return packb(ctx_item(ctx_list))
+
+
+def ctx_base64(ctx_list: Any) -> str:
+    if isinstance(ctx_list, (list, tuple)) and not ctx_list:
+        raise param_error("cdt ctx list entries are empty")
+    return base64.b64encode(ctx_bytes(ctx_list)).decode()
+
+
+# -- the compiled form ----------------------------------------------------------------------------
+
+class _Node:
+    __slots__ = ("op", "rt", "fixed", "children")
+
+    def __init__(self, op: int, rt: Any, fixed: Any, children: list):
+        self.op = op
+        self.rt = rt
+        self.fixed = fixed if isinstance(fixed, dict) else {}
+        self.children = children
+
+
+def _parse(compiled: Any) -> _Node:
+    if not isinstance(compiled, list) or not compiled:
+        raise param_error("expressions must be a non-empty list of 4 element tuples generated by an aerospike expression")
+    pos = 0
+
+    def take() -> _Node:
+        nonlocal pos
+        if pos >= len(compiled):
+            raise param_error("expressions: a compiled expression ends too early")
+        entry = compiled[pos]
+        pos += 1
+        if not isinstance(entry, tuple) or len(entry) != 4:
+            raise param_error("expressions must be a non-empty list of 4 element tuples generated by an aerospike expression")
+        op, rt, fixed, count = entry
+        if not isinstance(op, int) or not isinstance(count, int) or count < 0:
+            raise param_error("expressions: malformed compiled entry")
+        children = [take() for _ in range(count)]
+        return _Node(op, rt, fixed, children)
+
+    root = take()
+    return root
+
+
+# Python op codes (aerospike_helpers.expressions.resources._ExprOp)
+_VAL, _AS_VAL, _END = 200, 128, 150
+_UNKNOWN = 0
+_CMP_REGEX = 7
+_DEF, _VAR = 126, 124
+_REC_KEY, _BIN, _BIN_TYPE, _BIN_EXISTS = 80, 81, 82, 83
+_DIGEST_MOD = 64
+_LIST_CRMOD, _LIST_MOD, _MAP_CRMOD, _MAP_CR, _MAP_MOD = 140, 141, 142, 143, 144
+_BIT_FLAGS = 153
+_MAP_INCREMENT = 1104
+_TRUE, _FALSE = 151, 152
+
+# compiled metadata op → wire op
+_META = {65: 65, 66: 66, 67: 68, 68: 69, 69: 70, 70: 71, 71: 67, 72: 72, 73: 73, 74: 74}
+
+# ops whose wire code equals the compiled code and whose children are all operands
+_PLAIN = set(range(1, 7)) | {8, 9, 18, 24, 25, 26, 27, 28, 29, 30, 31, 35, 36, 37, 38, 39, 40, 41, 101, 102}
+_VARIADIC = {16, 17, 19, 20, 21, 22, 23, 32, 33, 34, 50, 51, 123, 125}
+
+# loop variables (aerospike._AS_EXP_LOOPVAR_*) → expression value type
+_LOOPVARS = {3000: 7, 3001: 2, 3002: 4, 3003: 5, 3004: 3, 3005: 6, 3006: 1, 3007: 0, 3008: 8, 3009: 9}
+_REMOVE_RESULT = 100
+_CALL_SELECT, _CALL_APPLY = 3010, 3011
+
+# result (value) types
+_T_NIL, _T_BOOL, _T_INT, _T_STR, _T_LIST, _T_MAP, _T_BLOB, _T_FLOAT, _T_GEO, _T_HLL = range(10)
+_T_AUTO, _T_ERROR = -1, -2
+
+# CALL system types
+_SYS_CDT, _SYS_BITS, _SYS_HLL = 0, 1, 2
+_MODIFY_LOCAL = 0x40
+
+# compiled CDT op → (wire code, kind)
+#   lmod/mmod: modify (result: the list/map, or the type of the first context)
+#   lrem/mrem: remove-by (return type first), lremx/mremx: remove-by without return type (NONE sent)
+#   lget/mget: read, several elements; lone/mone: read, one element (value type given)
+#   size: INT; sort: [13, order]; join: STRING
+_LIST_OPS = {
+    1001: (1, "lmod"), 1002: (2, "lmod"), 1003: (3, "lmod"), 1004: (4, "lmod"), 1010: (9, "lmod"),
+    1015: (12, "lmod"), 1009: (11, "lmod"), 1031: (13, "sort"),
+    1027: (35, "lrem"), 1028: (36, "lrem"), 1029: (38, "lrem"), 1037: (40, "lrem"), 1038: (40, "lrem"),
+    1023: (32, "lremx"), 1039: (37, "lrem"), 1024: (37, "lrem"), 1025: (34, "lremx"), 1040: (39, "lrem"),
+    1026: (39, "lrem"),
+    1014: (16, "size"),
+    1020: (22, "lget"), 1022: (25, "lget"), 1021: (23, "lget"), 1034: (27, "lget"), 1033: (27, "lget"),
+    1016: (19, "lone"), 1035: (24, "lget"), 1017: (24, "lget"), 1018: (21, "lone"), 1036: (26, "lget"),
+    1019: (26, "lget"),
+    1042: (28, "join"), 1043: (28, "join"),
+}
+_MAP_OPS = {
+    1102: (67, "mmod"), 1103: (68, "mmod"), 1104: (73, "mmod"), 1107: (75, "mmod"),
+    1108: (76, "mremx"), 1109: (81, "mrem"), 1110: (84, "mrem"), 1132: (88, "mrem"), 1137: (88, "mrem"),
+    1111: (82, "mrem"), 1112: (83, "mrem"), 1113: (86, "mrem"), 1133: (89, "mrem"), 1139: (89, "mrem"),
+    1114: (77, "mremx"), 1134: (85, "mrem"), 1115: (85, "mrem"), 1116: (79, "mremx"), 1135: (87, "mrem"),
+    1117: (87, "mrem"),
+    1106: (96, "size"),
+    1118: (97, "mone"), 1119: (103, "mget"), 1127: (107, "mget"), 1136: (109, "mget"), 1140: (109, "mget"),
+    1120: (102, "mget"), 1121: (105, "mget"), 1126: (108, "mget"), 1141: (110, "mget"), 1130: (110, "mget"),
+    1122: (98, "mone"), 1142: (104, "mget"), 1123: (104, "mget"), 1124: (100, "mone"), 1143: (106, "mget"),
+    1125: (106, "mget"),
+}
+# compiled bit/HLL op → (wire code, result type, modifies)
+_BIT_OPS = {
+    2000: (0, _T_BLOB, True), 2001: (1, _T_BLOB, True), 2002: (2, _T_BLOB, True), 2003: (3, _T_BLOB, True),
+    2004: (4, _T_BLOB, True), 2005: (5, _T_BLOB, True), 2006: (6, _T_BLOB, True), 2007: (7, _T_BLOB, True),
+    2008: (8, _T_BLOB, True), 2009: (9, _T_BLOB, True), 2010: (10, _T_BLOB, True), 2011: (11, _T_BLOB, True),
+    2013: (12, _T_BLOB, True),
+    2014: (50, _T_BLOB, False), 2015: (51, _T_INT, False), 2016: (52, _T_INT, False), 2017: (53, _T_INT, False),
+    2012: (54, _T_INT, False), 2018: (55, _T_STR, False), 2019: (55, _T_STR, False),
+}
+_HLL_OPS = {
+    2108: (0, _T_HLL, True), 2100: (1, _T_HLL, True),
+    2103: (50, _T_INT, False), 2106: (51, _T_HLL, False), 2107: (52, _T_INT, False), 2104: (53, _T_INT, False),
+    2105: (54, _T_FLOAT, False), 2101: (55, _T_LIST, False), 2111: (56, _T_INT, False),
+}
+
+_LIST_RETURN = {1: "pos", 2: "pos", 3: "pos", 4: "pos", 5: "count", 7: "value", 13: "exists"}
+_MAP_RETURN = {1: "pos", 2: "pos", 3: "pos", 4: "pos", 5: "count", 6: "value", 7: "value", 8: "map", 16: "map",
+               17: "map", 13: "exists"}
+_INVERTED = 0x10000
+
+
+def _result_type(table: dict, value_type: int, return_type: Any, multi: bool) -> int:
+    """The C client's as_exp_get_list_type / as_exp_get_map_type."""
+    if not isinstance(return_type, int):
+        return _T_ERROR
+    kind = table.get(return_type & ~_INVERTED)
+    if kind is None:
+        return _T_ERROR
+    if kind == "pos":
+        expected = _T_LIST if multi else _T_INT
+    elif kind == "count":
+        expected = _T_INT
+    elif kind == "value":
+        expected = _T_LIST if multi else value_type
+    elif kind == "map":
+        expected = _T_MAP
+    else:
+        expected = _T_BOOL
+    if value_type == _T_AUTO or value_type == expected:
+        return expected
+    return _T_ERROR
+
+
+def _ctx_type(ctx: Any, default: int) -> int:
+    if not ctx:
+        return default
+    first = ctx[0]
+    ctx_id = getattr(first, "id", 0)
+    if isinstance(ctx_id, int) and ctx_id & 0x10:
+        return _T_LIST
+    return _T_MAP
+
+
+def _compile_failed() -> Exception:
+    return client_error("as_exp_compile failed.")
+
+
+class _Emitter:
+    def emit(self, node: _Node) -> list:
+        """The wire items of one compiled node (most nodes yield one item; Def yields two,
+        policy entries zero to two)."""
+        op = node.op
+        if op == _VAL:
+            return [_literal(node.fixed.get("val"))]
+        if op == _AS_VAL:
+            return [_literal(node.fixed.get("val"))]
+        if op in _PLAIN:
+            return [[op] + self.operands(node.children)]
+        if op in _VARIADIC:
+            return [[op] + self.operands(c for c in node.children if c.op != _END)]
+        if op == _UNKNOWN:
+            return [[0]]
+        if op == _DEF:
+            return [_raw_str(node.fixed.get("val"))] + self.operands(node.children)
+        if op == _VAR:
+            return [[124, _raw_str(node.fixed.get("val"))]]
+        if op in _META:
+            return [[_META[op]]]
+        if op == _DIGEST_MOD:
+            return [[64, _int_arg(node.fixed.get("val"))]]
+        if op == _REC_KEY:
+            return [[80, node.rt]]
+        if op == _BIN:
+            return [[81, node.rt, _raw_str(node.fixed.get("bin"))]]
+        if op == _BIN_TYPE:
+            return [[82, _raw_str(node.fixed.get("bin"))]]
+        if op == _BIN_EXISTS:
+            return [[2, [82, _raw_str(node.fixed.get("bin"))], 0]]
+        if op == _CMP_REGEX:
+            return [[7, _int_arg(node.fixed.get("regex_options")), _raw_str(node.fixed.get("val"))]
+                    + self.operands(node.children)]
+        if op == _TRUE:
+            return [True]
+        if op == _FALSE:
+            return [False]
+        if op in _LOOPVARS:
+            return [[122, _LOOPVARS[op], _int_arg(node.fixed.get("val"))]]
+        if op == _REMOVE_RESULT:
+            return [[100]]
+        if op in (_CALL_SELECT, _CALL_APPLY):
+            return [self.path_call(node)]
+        if op in _LIST_OPS or op in _MAP_OPS:
+            return [self.cdt_call(node)]
+        if op in _BIT_OPS:
+            return [self.bit_hll_call(node, _BIT_OPS[op], _SYS_BITS)]
+        if op in _HLL_OPS:
+            return [self.bit_hll_call(node, _HLL_OPS[op], _SYS_HLL)]
+        if op in (_LIST_CRMOD, _LIST_MOD, _MAP_CRMOD, _MAP_CR, _MAP_MOD, _BIT_FLAGS):
+            return self.policy_items(node)
+        if op == _END:
+            return []
+        raise param_error("Unsupported expression operation %r" % (op,))
+
+    def operands(self, children) -> list:
+        items: list = []
+        for child in children:
+            items.extend(self.emit(child))
+        return items
+
+    def policy_items(self, node: _Node) -> list:
+        fixed = node.fixed
+        if node.op == _BIT_FLAGS:
+            return [_uint_arg(fixed.get("val", 0))]
+        if node.op in (_LIST_CRMOD, _LIST_MOD):
+            policy = fixed.get("list_policy")
+            if not policy:
+                return []
+            order, flags = _list_policy(policy)
+            return [order, flags] if node.op == _LIST_CRMOD else [flags]
+        policy = fixed.get("map_policy")
+        if not policy:
+            return []
+        attributes, flags = _map_policy(policy)
+        if node.op == _MAP_CRMOD:
+            return [attributes, flags]
+        if node.op == _MAP_CR:
+            return [attributes]
+        return [flags]
+
+    def cdt_call(self, node: _Node) -> list:
+        is_list = node.op in _LIST_OPS
+        code, kind = (_LIST_OPS if is_list else _MAP_OPS)[node.op]
+        fixed = node.fixed
+        ctx = fixed.get("ctx")
+        if not node.children:
+            raise _compile_failed()
+        *args, bin_node = node.children
+        payload: list = [code]
+        modify = False
+        if kind in ("lmod", "mmod"):
+            modify = True
+            rtype = _ctx_type(ctx, _T_LIST if is_list else _T_MAP)
+        elif kind == "sort":
+            modify = True
+            rtype = _ctx_type(ctx, _T_LIST)
+            payload.append(_int_arg(fixed.get("list_order", 0)))
+        elif kind in ("lrem", "mrem", "lremx", "mremx"):
+            modify = True
+            rtype = _ctx_type(ctx, _T_LIST if is_list else _T_MAP)
+            payload.append(_int_arg(fixed.get("return_type", 0)))
+        elif kind == "size":
+            rtype = _T_INT
+        elif kind == "join":
+            rtype = _T_STR
+            if "separator" in fixed:
+                payload.append(value_item(fixed["separator"]))
+        else:
+            multi = kind in ("lget", "mget")
+            value_type = _T_AUTO if multi else fixed.get("value_type")
+            return_type = fixed.get("return_type")
+            rtype = _result_type(_LIST_RETURN if is_list else _MAP_RETURN, value_type, return_type, multi)
+            if rtype == _T_ERROR:
+                raise _compile_failed()
+            payload.append(return_type)
+        payload.extend(self.operands(args))
+        if node.op == _MAP_INCREMENT and fixed.get("map_policy"):
+            # The official client builds map increment with the C client's attributes-only
+            # policy slot but fills it with attributes and flags: the array header counts one
+            # item fewer than follow. Reproduced for identical bytes.
+            raw = bytearray()
+            _pack_array_header(len(payload) - 1, raw)
+            for item in payload:
+                _pack(item, raw)
+            payload = _Raw(bytes(raw))
+        if ctx:
+            payload = [0xFF, ctx_item(ctx), payload]
+        system = _SYS_CDT | (_MODIFY_LOCAL if modify else 0)
+        return [127, rtype, system] + [payload] + self.emit(bin_node)
+
+    def bit_hll_call(self, node: _Node, spec: tuple, system: int) -> list:
+        code, rtype, modify = spec
+        if not node.children:
+            raise _compile_failed()
+        *args, bin_node = node.children
+        payload = [code] + self.operands(args)
+        return [127, rtype, system | (_MODIFY_LOCAL if modify else 0), payload] + self.emit(bin_node)
+
+    def path_call(self, node: _Node) -> list:
+        fixed = node.fixed
+        ctx = fixed.get("ctx") or []
+        flags = _int_arg(fixed.get("cdt_flags", 0))
+        payload: list = [0xFE, ctx_item(ctx)]
+        if node.op == _CALL_APPLY:
+            payload.append(flags | 4)
+            payload.append(_Raw(expression_bytes(fixed.get("mod_exp"))))
+            system = _SYS_CDT | _MODIFY_LOCAL
+        else:
+            payload.append(flags)
+            system = _SYS_CDT
+        return [127, _int_arg(fixed.get("value_type")), system, payload] + self.operands(node.children)
+
+
+def _raw_str(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise param_error("String value required")
+    return value.encode()
+
+
+def _int_arg(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise param_error("expressions: an integer argument is required")
+    return value
+
+
+def _uint_arg(value: Any) -> int:
+    return _int_arg(value) & 0xFFFFFFFFFFFFFFFF
+
+
+def _list_policy(policy: Any) -> tuple[int, int]:
+    if not isinstance(policy, dict):
+        raise param_error("Incorrect policy")
+    return policy.get("list_order", 0) or 0, policy.get("write_flags", 0) or 0
+
+
+def _map_policy(policy: Any) -> tuple[int, int]:
+    if not isinstance(policy, dict):
+        raise param_error("Incorrect policy")
+    attributes = policy.get("map_order", 0) or 0
+    if policy.get("persist_index"):
+        attributes |= 0x10
+    return attributes, policy.get("map_write_flags", 0) or 0
+
+
+def expression_bytes(compiled: Any) -> bytes:
+    """The wire bytes of a compiled expression."""
+    if isinstance(compiled, (bytes, bytearray)):
+        return bytes(compiled)
+    root = _parse(compiled)
+    items = _Emitter().emit(root)
+    out = bytearray()
+    for item in items:
+        _pack(item, out)
+    return bytes(out)
+
+
+def expression_base64(compiled: Any) -> str:
+    return base64.b64encode(expression_bytes(compiled)).decode()
+
+
+# -- expression operations (aerospike_helpers.operations.expression_operations) -------------------
+
+_OP_EXPR_READ = 2200
+
+
+def expression_op(operation: dict):
+    """The wire op of an expression_read / expression_write dict, and whether it writes:
+    op 7 (read) or 8 (modify) on the named bin, value ``[<expression>, flags]`` (blob particle)."""
+    from spikelite.wire import Op, OpType, ParticleType
+
+    name = operation.get("bin")
+    if not isinstance(name, str):
+        raise param_error("Bin name should be of type string")
+    if len(name.encode()) > 15:
+        from ._errors import bin_name_error
+        raise bin_name_error("A bin name should not exceed 15 characters limit")
+    compiled = operation.get("expr")
+    flags = operation.get("expr_flags", 0)
+    if flags is None:
+        flags = 0
+    if isinstance(flags, bool) or not isinstance(flags, int):
+        raise param_error("expr_flags must be an integer")
+    out = bytearray()
+    _pack_array_header(2, out)
+    out += expression_bytes(compiled)
+    _pack_int(flags, out)
+    is_read = operation.get("op") == _OP_EXPR_READ
+    return Op(OpType.EXP_READ if is_read else OpType.EXP_MODIFY, ParticleType.BLOB, name, bytes(out)), not is_read
