@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 
 from ..wire import (DIGEST_SIZE, PARTITION_COUNT, AerospikeWireError, FieldType, Info1, Info2, Info3,
-                    Message, Op, OpType, ResultCode, partition_id)
+                    Message, Op, OpType, ParticleType, ResultCode, partition_id)
 from ..wire.framing import ProtoType, frame
 
 _U64 = struct.Struct(">Q")
@@ -164,9 +164,22 @@ def parse_index_range(data: bytes) -> tuple[str, int, bytes, bytes]:
     return bin_name, ptype, begin, end
 
 
+def _geo_query(begin: bytes, end: bytes):
+    """The Point (regions-containing-point query) or Region (points-within-region query) of a geo
+    INDEX_RANGE; PARAMETER, as a server answers, for an empty or unequal pair or invalid GeoJSON."""
+    from .. import geo
+    if not begin or begin != end or len(begin) >= 1024 * 1024:
+        raise AerospikeWireError(ResultCode.PARAMETER, "geo query needs one GeoJSON value")
+    try:
+        return geo.parse(bytes(begin))
+    except geo.GeoError as exc:
+        raise AerospikeWireError(ResultCode.PARAMETER, "invalid query GeoJSON: %s" % exc) from None
+
+
 def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None) -> list:
-    from ..store.sindex import ITYPE_BY_CODE, KTYPE_BY_PARTICLE, KTYPE_NUMERIC
+    from ..store.sindex import ITYPE_BY_CODE, KTYPE_BY_PARTICLE, KTYPE_GEO, KTYPE_NUMERIC
     bin_name, ptype, begin, end = parse_index_range(data)
+    geo_query = _geo_query(begin, end) if ptype == ParticleType.GEOJSON else None
     index_name = msg.field(FieldType.INDEX_NAME)
     itype_field = msg.field(FieldType.INDEX_TYPE)
     itype = ITYPE_BY_CODE.get(itype_field[0] if itype_field else 0)
@@ -192,6 +205,8 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None) -> li
         if low > high:
             raise AerospikeWireError(ResultCode.PARAMETER, "range begin above end")
         matches = index.lookup_range(low, high)
+    elif index.definition.ktype == KTYPE_GEO:
+        matches = index.lookup_geo(geo_query) if geo_query is not None else []
     else:
         matches = index.lookup_equal(bytes(begin))
     records = ns.records

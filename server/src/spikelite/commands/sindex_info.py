@@ -58,8 +58,8 @@ class SindexCommands:
             if other.definition.same_target(definition):
                 return error_value(ResultCode.INDEX_FOUND, "index with same definition already exists as '%s'"
                                    % other.definition.name)
-        if definition.context or definition.expression or ktype == "geo2dsphere":
-            return error_value(ResultCode.UNSUPPORTED_FEATURE, "context, expression and geo indexes are not served yet")
+        if definition.context or definition.expression:
+            return error_value(ResultCode.UNSUPPORTED_FEATURE, "context and expression indexes are not served yet")
         ns.create_index(definition)
         return "ok"
 

@@ -1,7 +1,9 @@
 """Secondary indexes: bin values (or list elements, map keys, map values) → digests.
 
 Numeric indexes keep `(value, digest)` pairs in a sorted list, so a range costs O(log n + matches);
-string and blob indexes map each value to its digests (equality only, as on a real server).
+string and blob indexes map each value to its digests (equality only, as on a real server);
+geo2dsphere indexes keep each record's parsed GeoJSON shapes (`spikelite.geo`) and answer a query
+by testing them on the sphere (points within a region, regions containing a point).
 Every write and delete of a record in the index's set updates it, so a query touches only matches.
 """
 
@@ -13,7 +15,7 @@ from sortedcontainers import SortedList
 
 from ..wire import ParticleType
 from ..wire.particles import decode_int
-from ..wire.values import unpack_value
+from ..wire.values import GeoJSONText, unpack_value
 from ..wire.results import MalformedMessage
 
 KTYPE_NUMERIC = "numeric"
@@ -53,7 +55,25 @@ def _scalar(ktype: str, value):
         return value.encode() if isinstance(value, str) else None
     if ktype == KTYPE_BLOB:
         return bytes(value) if isinstance(value, (bytes, bytearray)) else None
+    if ktype == KTYPE_GEO:
+        return _geo_shape(value) if isinstance(value, GeoJSONText) else None
     return None
+
+
+def _geo_shape(text):
+    """The parsed Point/Region of a GeoJSON value, or None when it does not parse."""
+    from .. import geo
+    try:
+        return geo.parse(text)
+    except geo.GeoError:
+        return None
+
+
+def _geojson_bytes(data: bytes) -> bytes:
+    """The JSON text of a GEOJSON particle: after its flags, cell count and cell ids."""
+    if len(data) < 3:
+        return b""
+    return bytes(data[3 + 8 * int.from_bytes(data[1:3], "big"):])
 
 
 class SecondaryIndex:
@@ -79,6 +99,9 @@ class SecondaryIndex:
                 return [bytes(data)]
             if d.ktype == KTYPE_BLOB and ptype == ParticleType.BLOB:
                 return [bytes(data)]
+            if d.ktype == KTYPE_GEO and ptype == ParticleType.GEOJSON:
+                shape = _geo_shape(_geojson_bytes(data))
+                return [shape] if shape is not None else []
             return []
         if ptype not in (ParticleType.LIST, ParticleType.MAP):
             return []
@@ -106,6 +129,8 @@ class SecondaryIndex:
         if not keys:
             return
         self.keys_of[digest] = keys
+        if self.definition.ktype == KTYPE_GEO:
+            return  # geo shapes live in keys_of only
         for key in keys:
             if self.sorted is not None:
                 self.sorted.add((key, digest))
@@ -114,7 +139,7 @@ class SecondaryIndex:
 
     def remove(self, digest: bytes) -> None:
         keys = self.keys_of.pop(digest, None)
-        if not keys:
+        if not keys or self.definition.ktype == KTYPE_GEO:
             return
         for key in keys:
             if self.sorted is not None:
@@ -135,5 +160,14 @@ class SecondaryIndex:
     def lookup_equal(self, key) -> list[tuple[bytes, object]]:
         return [(digest, key) for digest in self.buckets.get(key, ())]
 
+    def lookup_geo(self, query) -> list[tuple[bytes, object]]:
+        """(digest, shape) of the indexed shapes a geo query matches: points inside a query region,
+        or regions containing a query point (`spikelite.geo.match`)."""
+        from ..geo import match
+        return [(digest, shape) for digest, shapes in self.keys_of.items()
+                for shape in shapes if match(shape, query)]
+
     def entries(self) -> int:
+        if self.definition.ktype == KTYPE_GEO:
+            return sum(len(shapes) for shapes in self.keys_of.values())
         return len(self.sorted) if self.sorted is not None else sum(len(b) for b in self.buckets.values())

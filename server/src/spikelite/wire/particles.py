@@ -96,6 +96,18 @@ def geojson_text(data: bytes) -> str:
         raise MalformedMessage("geojson text is not UTF-8") from None
 
 
+def _validate_geojson(data: bytes) -> None:
+    """A server parses every GeoJSON bin it stores and answers GEO_INVALID_GEOJSON (160) for a short
+    particle, text that is not JSON, or JSON that is not a geometry it knows (`spikelite.geo`)."""
+    from ..geo import GeoError, parse
+    if len(data) < 3 or len(data) < 3 + 8 * int.from_bytes(data[1:3], "big"):
+        raise AerospikeWireError(ResultCode.GEO_INVALID_GEOJSON, "geojson particle shorter than its cells")
+    try:
+        parse(data[3 + 8 * int.from_bytes(data[1:3], "big"):])
+    except GeoError as exc:
+        raise AerospikeWireError(ResultCode.GEO_INVALID_GEOJSON, "invalid GeoJSON: %s" % exc) from None
+
+
 def validate_particle(ptype: int, data: bytes) -> None:
     """Reject a bin value a server would refuse to store (PARAMETER)."""
     if ptype == ParticleType.INTEGER:
@@ -105,6 +117,6 @@ def validate_particle(ptype: int, data: bytes) -> None:
     elif ptype == ParticleType.BOOL:
         decode_bool(data)
     elif ptype == ParticleType.GEOJSON:
-        geojson_text(data)
+        _validate_geojson(data)
     elif ptype not in STORABLE_TYPES:
         raise AerospikeWireError(ResultCode.PARAMETER, "unknown particle type %d" % ptype)
