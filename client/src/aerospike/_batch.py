@@ -26,6 +26,7 @@ _U32 = struct.Struct(">I")
 _U16 = struct.Struct(">H")
 _FIELD = struct.Struct(">IB")
 _BATCH_FAILED = -16
+_UDF_FIELDS = (FieldType.UDF_FILENAME, FieldType.UDF_FUNCTION, FieldType.UDF_ARGLIST)
 
 
 class Row:
@@ -74,7 +75,8 @@ def _encode_rows(rows: list[Row]) -> bytes:
         parts.append(_U32.pack(row.index))
         parts.append(row.key.digest)
         signature = (msg.info1, msg.info2, msg.info3, msg.generation, msg.record_ttl,
-                     row.key.namespace, row.key.set_name, tuple((o.op, o.particle_type, o.name, o.value) for o in msg.ops))
+                     row.key.namespace, row.key.set_name, tuple((o.op, o.particle_type, o.name, o.value) for o in msg.ops),
+                     tuple((t, d) for t, d in msg.fields if t in _UDF_FIELDS))
         has_key = any(t == FieldType.KEY for t, _ in msg.fields)
         if previous is not None and signature == previous and not has_key:
             parts.append(bytes((_ROW_REPEAT,)))

@@ -19,6 +19,7 @@ from ._keys import parse_key
 from ._policies import client_policies, merge
 from ._values import Decoder, Encoder
 from . import _single_record as sr
+from ._udf import UdfMethods
 
 
 def _seeds(config: dict) -> list[tuple[str, int, str | None]]:
@@ -45,7 +46,7 @@ def _seeds(config: dict) -> list[tuple[str, int, str | None]]:
     return seeds
 
 
-class Client:
+class Client(UdfMethods):
     """A client of one Aerospike cluster. Create it with `aerospike.client(config)`."""
 
     def __init__(self, config: dict):
@@ -344,7 +345,8 @@ class Client:
             elif isinstance(record, Remove):
                 rows.append(remove_row(i, key, merge(self._policies["batch_remove"], record.policy)))
             elif isinstance(record, Apply):
-                raise param_error("batch Apply (record UDFs) is not supported by purespike yet")
+                from ._udf import batch_apply_row
+                rows.append(batch_apply_row(i, record, self._policies, self._encoder))
             else:
                 raise param_error("batch_records must hold Read, Write, Apply or Remove records")
         result = self._batch(batch_records.batch_records, rows, policy)

@@ -1,0 +1,222 @@
+"""UDF calls of aerospike.Client: module registration (info commands) and record UDFs.
+
+Behaviour follows the official client 19.x (C client 7.x underneath):
+
+- udf_put reads the file, sends ``udf-put`` with the base64 content to one node and keeps a copy in
+  the client's ``lua.user_path`` (used by stream UDFs); an ``error=...`` reply raises UDFError with
+  the reply text (its ``message=`` part base64-decoded, as the C client's as_info_validate does).
+- apply sends fields 30/31/32 on a write message; result 100 raises UDFError whose message is
+  "<node address> <FAILURE bin text>", with ``module`` and ``func`` set.
+- batch_apply and batch_write's Apply records send the same fields per row.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import builtins
+import os
+
+from spikelite.wire import FieldType, Info2, Message, ResultCode
+
+from . import _single_record as sr
+from . import exception
+from ._errors import client_error, param_error
+from ._keys import parse_key
+from ._policies import merge
+
+UDF_TYPE_LUA = 0
+
+
+def _where():
+    import sys
+    frame = sys._getframe(2)
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+def _udf_error(msg: str, module=None, func=None):
+    return exception.exception_for(ResultCode.UDF_EXECUTION, msg, False, *_where(),
+                                   module=module, func=func)
+
+
+def apply_request(key, module: str, function: str, args: list, policy: dict, encoder) -> Message:
+    """The write message of a record UDF call (no ops; fields 30, 31, 32)."""
+    msg = Message(fields=sr.key_fields(key, policy))
+    sr._write_flags(msg, {}, policy, with_exists=False)
+    sr._timeout(msg, policy)
+    msg.record_ttl = sr._ttl({}, policy)
+    msg.fields += [(FieldType.UDF_FILENAME, module.encode()),
+                   (FieldType.UDF_FUNCTION, function.encode()),
+                   (FieldType.UDF_ARGLIST, encoder.pack(list(args)))]
+    return msg
+
+
+def success_value(reply: Message, decoder):
+    """The value of a UDF reply's SUCCESS bin (None when absent or NULL)."""
+    for op in reply.ops:
+        if op.name == "SUCCESS":
+            return decoder.particle(op.particle_type, op.value)
+    return None
+
+
+def failure_text(reply: Message) -> str | None:
+    for op in reply.ops:
+        if op.name == "FAILURE":
+            return op.value.decode("utf-8", "replace")
+    return None
+
+
+def _check_names(module, function) -> None:
+    if not isinstance(module, str):
+        raise client_error("udf module argument must be a string or unicode string")
+    if not isinstance(function, str):
+        raise client_error("function name must be a string or unicode string")
+
+
+def _decode_message_part(value: str) -> str:
+    """The C client's in-place decoding of `message=<base64>` in an `error=` reply."""
+    head, sep, encoded = value.partition("message=")
+    if not sep:
+        return value
+    encoded = encoded[:-1] if encoded.endswith("\n") else encoded
+    try:
+        return head + sep + base64.b64decode(encoded, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return value
+
+
+class UdfMethods:
+    """Mixed into aerospike.Client."""
+
+    # -- registration (info) ----------------------------------------------------------------------
+
+    def _udf_info(self, command: str, policy, module=None) -> str:
+        """Send an info command to one node; the reply value. `error=` replies raise UDFError."""
+        cluster = self._require()
+        timeout = self._info_timeout(policy)
+        node = cluster.random_node()
+        if node is None:
+            raise exception.exception_for(11, "No nodes available")
+        text = self._info_node(node, command, timeout)
+        _, tab, value = text.partition("\t")
+        value = value if tab else text
+        if value.startswith("error="):
+            raise _udf_error("%s from %s:%d" % (_decode_message_part(value), *node.host), module=module)
+        return value[:-1] if value.endswith("\n") else value
+
+    def udf_put(self, filename, udf_type=UDF_TYPE_LUA, policy=None):
+        if not isinstance(filename, str):
+            raise param_error("Filename should be a string")
+        if isinstance(udf_type, bool) or udf_type != UDF_TYPE_LUA:
+            raise client_error("Invalid UDF language")
+        try:
+            with open(filename, "rb") as f:
+                source = f.read()
+        except OSError:
+            raise exception.exception_for(1302, "cannot open script file", False, *_where()) from None
+        self._require()
+        basename = os.path.basename(filename)
+        content = base64.b64encode(source).decode()
+        command = "udf-put:filename=%s;content=%s;content-len=%d;udf-type=LUA;" % (
+            basename, content, len(content))
+        self._udf_info(command, policy, module=basename)
+        self._keep_local_copy(basename, source)
+        return 0
+
+    def _keep_local_copy(self, basename: str, source: bytes) -> None:
+        """Copy the module into lua.user_path, where stream UDFs look for it (as the C client)."""
+        lua = self._config.get("lua") or {}
+        user_path = lua.get("user_path", ".") if isinstance(lua, dict) else "."
+        if not user_path or not os.path.isdir(user_path):
+            return
+        try:
+            with open(os.path.join(user_path, basename), "wb") as f:
+                f.write(source)
+        except OSError:
+            pass
+
+    def udf_remove(self, module, policy=None):
+        if not isinstance(module, str):
+            raise param_error("Filename should be a string")
+        self._udf_info("udf-remove:filename=%s;" % module, policy, module=module)
+        return 0
+
+    def udf_list(self, policy=None):
+        value = self._udf_info("udf-list", policy)
+        modules = []
+        for entry in value.split(";"):
+            if not entry:
+                continue
+            fields = dict(part.partition("=")[::2] for part in entry.split(","))
+            if "filename" not in fields:
+                continue
+            modules.append({"name": fields["filename"],
+                            "hash": bytearray(fields.get("hash", "").encode()),
+                            "type": UDF_TYPE_LUA,
+                            "content": bytearray()})
+        return modules
+
+    def udf_get(self, module, language=UDF_TYPE_LUA, policy=None):
+        if not isinstance(module, str):
+            raise client_error("Module name should be a string or unicode string.")
+        if isinstance(language, bool) or language != UDF_TYPE_LUA:
+            raise client_error("Invalid language")
+        value = self._udf_info("udf-get:filename=%s;" % module, policy, module=module)
+        params = dict(part.partition("=")[::2] for part in value.split(";") if part)
+        try:
+            return base64.b64decode(params.get("content", "")).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            raise client_error("Invalid UDF content") from None
+
+    # -- record UDFs ------------------------------------------------------------------------------
+
+    def apply(self, key, module, function, args, policy=None):
+        k = parse_key(key)
+        _check_names(module, function)
+        if not isinstance(args, builtins.list):
+            raise TypeError("expected UDF method arguments in a 'list'")
+        policy = merge(self._policies["apply"], policy)
+        msg = apply_request(k, module, function, args, policy, self._encoder)
+        reply, where = self._run(k, msg, policy, True)
+        if reply.result_code == ResultCode.UDF_EXECUTION:
+            text = failure_text(reply)
+            address, in_doubt = where
+            raise exception.exception_for(
+                ResultCode.UDF_EXECUTION, "%s %s" % (address, text if text is not None else "AEROSPIKE_ERR_UDF"),
+                in_doubt, *_where(), module=module, func=function)
+        if reply.result_code:
+            self._raise_for(reply, where, True)
+        return success_value(reply, self._decoder)
+
+    def batch_apply(self, keys, module, function, args, policy_batch=None, policy_batch_apply=None):
+        from aerospike_helpers.batch.records import BatchRecord
+        from ._batch import check_keys
+        parsed = check_keys(keys)
+        _check_names(module, function)
+        if not isinstance(args, builtins.list):
+            raise param_error("args must be a list of arguments for the UDF")
+        policy = merge(self._policies["batch_parent_write"], policy_batch)
+        row_policy = merge(self._policies["batch_apply"], policy_batch_apply)
+        rows = [apply_row(i, k, module, function, args, row_policy, self._encoder)
+                for i, k in enumerate(parsed)]
+        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+
+
+def apply_row(index: int, key, module: str, function: str, args, policy: dict, encoder):
+    """A batch row running a record UDF (info2 WRITE, no ops, fields 30/31/32)."""
+    from ._batch import Row
+    if args is None:
+        args = []
+    if not isinstance(args, builtins.list):
+        raise param_error("args must be a list of arguments for the UDF")
+    _check_names(module, function)
+    msg = apply_request(key, module, function, args, policy, encoder)
+    msg.info2 |= Info2.WRITE
+    return Row(index, key, msg, True)
+
+
+def batch_apply_row(index: int, record, policies: dict, encoder):
+    """The row of a batch_write Apply record."""
+    key = parse_key(record.key)
+    policy = merge(policies["batch_apply"], record.policy)
+    return apply_row(index, key, record.module, record.function, record.args, policy, encoder)
