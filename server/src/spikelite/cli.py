@@ -11,6 +11,7 @@ import sys
 from .config import ConfigError, default_config, load_config
 from .cluster import build_cluster
 from .server import SpikeliteServer
+from .store.device import StorageError
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -46,6 +47,12 @@ async def _serve(servers: list[SpikeliteServer]) -> None:
         await server.stop()
 
 
+def _close(servers: list[SpikeliteServer]) -> None:
+    for server in servers:
+        for ns in server.node.namespaces.values():
+            ns.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -67,13 +74,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.nodes < 1:
         print("spikelite: --nodes must be at least 1", file=sys.stderr)
         return 2
-    if args.nodes == 1:
-        servers = [SpikeliteServer(config)]
-    else:
-        servers = build_cluster(config, args.nodes)
+    try:
+        if args.nodes == 1:
+            servers = [SpikeliteServer(config)]
+        else:
+            servers = build_cluster(config, args.nodes)
+    except StorageError as exc:
+        print("spikelite: %s" % exc, file=sys.stderr)
+        return 3
     try:
         asyncio.run(_serve(servers))
     except OSError as exc:
         print("spikelite: cannot listen on %s:%d: %s" % (config.address, config.port, exc), file=sys.stderr)
         return 1
+    finally:
+        _close(servers)
     return 0

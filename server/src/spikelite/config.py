@@ -38,6 +38,23 @@ class NamespaceConfig:
     max_record_size: int = 8 * 1024 * 1024
     storage: str = "memory"
     sets: dict[str, SetConfig] = field(default_factory=dict)
+    storage_file: str | None = None  # the data file of a persistent namespace (`file`)
+    filesize: int = 0  # device `filesize`: the data file's capacity
+    data_size: int = 0  # memory `data-size` (Aerospike 7+)
+    memory_size: int = 0  # namespace `memory-size` (before Aerospike 7)
+    stop_writes_used_pct: int = 70  # of filesize / data-size
+    stop_writes_pct: int = 90  # of memory-size (before Aerospike 7)
+    cold_start_empty: bool = False
+
+    def stop_writes_bytes(self) -> int:
+        """Bytes of records past which writes fail with OUT_OF_SPACE (0: no limit)."""
+        if self.filesize:
+            return self.filesize * self.stop_writes_used_pct // 100
+        if self.data_size:
+            return self.data_size * self.stop_writes_used_pct // 100
+        if self.memory_size:
+            return self.memory_size * self.stop_writes_pct // 100
+        return 0
 
 
 @dataclass
@@ -153,8 +170,7 @@ _IGNORED_SERVICE = {"proto-fd-idle-ms", "user", "group", "pidfile", "paxos-singl
                     "batch-index-threads", "batch-max-requests", "migrate-threads", "node-id-interface",
                     "run-as-daemon", "work-directory", "feature-key-file", "info-threads",
                     "query-threads-limit", "proto-slow-log", "enable-health-check"}
-_IGNORED_NAMESPACE = {"memory-size", "high-water-memory-pct", "high-water-disk-pct", "stop-writes-pct",
-                      "stop-writes-sys-memory-pct", "evict-tenths-pct", "nsup-threads",
+_IGNORED_NAMESPACE = {"high-water-memory-pct", "high-water-disk-pct", "stop-writes-sys-memory-pct", "evict-tenths-pct", "nsup-threads",
                       "index-type", "sindex-type", "strong-consistency", "conflict-resolution-policy",
                       "single-bin", "data-in-index", "partition-tree-sprigs", "rack-id",
                       "write-commit-level-override", "read-consistency-level-override",
@@ -179,11 +195,67 @@ def _apply(target, ctx: _Context, handlers: dict, ignored: set[str], source: str
             raise ConfigError("%s:%d: unknown setting '%s' in context '%s'" % (source, lineno, name, ctx.name))
 
 
-def _storage_engine(ns: NamespaceConfig, lineno: int, values: list[str], source: str) -> None:
-    if values != ["memory"]:
-        raise ConfigError("%s:%d: storage-engine %s is not supported yet (use memory)"
-                          % (source, lineno, " ".join(values)))
-    ns.storage = "memory"
+# Settings of a real `storage-engine device|memory { }` context that change nothing here (SQLite
+# does its own caching, writing and compaction).
+_IGNORED_STORAGE = {"write-block-size", "flush-size", "flush-max-ms", "post-write-queue", "post-write-cache",
+                    "max-write-cache", "defrag-lwm-pct", "defrag-queue-min", "defrag-sleep",
+                    "defrag-startup-minimum", "commit-to-device", "commit-min-size", "compression",
+                    "compression-level", "compression-acceleration", "direct-files", "disable-odsync",
+                    "read-page-cache", "data-in-memory", "enable-benchmarks-storage-engine",
+                    "serialize-tomb-raider", "tomb-raider-sleep", "sindex-startup-device-scan",
+                    "scheduler-mode", "cache-replica-writes", "min-avail-pct", "stop-writes-avail-pct",
+                    "evict-used-pct", "max-used-pct", "encryption", "encryption-key-file",
+                    "encryption-old-key-file"}
+
+
+def _pct(text: str) -> int:
+    value = integer(text)
+    if not 0 < value <= 100:
+        raise ValueError("must be a percentage from 1 to 100")
+    return value
+
+
+def _storage_engine(ns: NamespaceConfig, lineno: int, values: list[str], source: str,
+                    ctx: _Context | None = None) -> None:
+    """`storage-engine memory`, or a context `storage-engine device|memory { file ... }`."""
+    kind = values[0] if len(values) == 1 else " ".join(values)
+    if kind not in ("memory", "device"):
+        raise ConfigError("%s:%d: storage-engine %s is not supported (use memory or device)"
+                          % (source, lineno, kind))
+    ns.storage = kind
+    if ctx is None:
+        if kind == "device":
+            raise ConfigError("%s:%d: storage-engine device needs a context with a file" % (source, lineno))
+        return
+    if ctx.children:
+        raise ConfigError("%s:%d: unknown context '%s' in storage-engine" % (source, ctx.children[0].line,
+                                                                            ctx.children[0].name))
+    handlers = {"filesize": ("filesize", size), "stop-writes-used-pct": ("stop_writes_used_pct", _pct),
+                "cold-start-empty": ("cold_start_empty", boolean)}
+    if kind == "memory":
+        handlers["data-size"] = ("data_size", size)
+    settings = []
+    for name, args, line in ctx.settings:
+        if name == "file":
+            if len(args) != 1:
+                raise ConfigError("%s:%d: 'file' takes one path" % (source, line))
+            if ns.storage_file is not None:
+                raise ConfigError("%s:%d: spikelite keeps a namespace in one file; a second 'file' is not "
+                                  "supported" % (source, line))
+            ns.storage_file = args[0]
+        elif name == "device":
+            raise ConfigError("%s:%d: raw devices are not supported; use 'file /path/to/%s.dat'"
+                              % (source, line, ns.name))
+        else:
+            settings.append((name, args, line))
+    _apply(ns, _Context(ctx.name, ctx.arg, ctx.line, settings), handlers, _IGNORED_STORAGE, source)
+    if kind == "device":
+        if ns.storage_file is None:
+            raise ConfigError("%s:%d: storage-engine device needs a 'file'" % (source, lineno))
+        if not ns.filesize:
+            raise ConfigError("%s:%d: storage-engine device needs a 'filesize'" % (source, lineno))
+    elif ns.storage_file is not None and not ns.filesize:
+        raise ConfigError("%s:%d: a storage-engine memory 'file' needs a 'filesize'" % (source, lineno))
 
 
 def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
@@ -197,7 +269,9 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
                 "max-ttl": ("max_ttl", seconds),
                 "nsup-period": ("nsup_period", seconds),
                 "allow-ttl-without-nsup": ("allow_ttl_without_nsup", boolean),
-                "max-record-size": ("max_record_size", size)}
+                "max-record-size": ("max_record_size", size),
+                "memory-size": ("memory_size", size),
+                "stop-writes-pct": ("stop_writes_pct", _pct)}
     settings = [s for s in ctx.settings if s[0] != "storage-engine"]
     for name, values, lineno in ctx.settings:
         if name == "storage-engine":
@@ -213,7 +287,7 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
                    {"disable-eviction", "enable-index", "stop-writes-size"}, source)
             ns.sets[child.arg] = set_config
         elif child.name == "storage-engine":
-            _storage_engine(ns, child.line, [child.arg or ""], source)
+            _storage_engine(ns, child.line, [child.arg or ""], source, child)
         else:
             raise ConfigError("%s:%d: unknown context '%s' in namespace" % (source, child.line, child.name))
     if ns.default_ttl > ns.max_ttl:

@@ -58,6 +58,9 @@ class EmbeddedServer:
         for server in self.servers:
             self._loop.run_until_complete(server.stop())
         self._loop.close()
+        for server in self.servers:  # persistent namespaces release their data files
+            for ns in server.node.namespaces.values():
+                ns.close()
 
     def _start(self, timeout: float) -> "EmbeddedServer":
         self._thread.start()

@@ -67,7 +67,7 @@ class SindexCommands:
         ns, params, err = self._target(line)
         if err:
             return err
-        ns.indexes.pop(params.get("indexname", ""), None)
+        ns.drop_index(params.get("indexname", ""))
         return "ok"
 
     def exists(self, line: str) -> str:

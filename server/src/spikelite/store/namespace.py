@@ -1,10 +1,23 @@
-"""A namespace: its records by digest, per-set counts, TTL defaults, expiry and truncation."""
+"""A namespace: its records by digest, per-set counts, TTL defaults, expiry and truncation.
+
+A `memory` namespace lives in this process only. A `device` namespace (see `store.device`) also
+writes every change to its data file, committed before the change is made in memory (so before any
+reply), and loads the file back at start: records, truncation times and index definitions.
+A namespace with a size limit (device `filesize`, memory `data-size` / `memory-size`) counts the
+bytes its records take and refuses writes past its stop-writes point with OUT_OF_SPACE (8).
+"""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from ..config import NamespaceConfig
+from ..wire import AerospikeWireError, ResultCode
 from .clock import Clock
 from .record import Record
+
+log = logging.getLogger("spikelite")
 
 
 class Namespace:
@@ -18,13 +31,75 @@ class Namespace:
         self.expired_count = 0
         self.evicted_count = 0
         self.indexes: dict[str, "SecondaryIndex"] = {}
+        self.storage = None  # the DeviceStore of a persistent namespace
+        self.limit = config.stop_writes_bytes()  # 0: no size limit, no accounting
+        self.used_bytes = 0  # sum of Record.size() (kept only when there is a limit)
+        if config.storage_file:
+            self._open_storage()
 
     # -- records --------------------------------------------------------------------------------
+
+    def _open_storage(self) -> None:
+        from .device import DeviceStore
+        from .sindex import SecondaryIndex
+        store = DeviceStore(self.config.storage_file, self.name)
+        try:
+            if self.config.cold_start_empty:
+                store.wipe()
+            self.truncate_lut = store.load_truncations()
+            now = self.clock.now_cl()
+            cut_all = self.truncate_lut.get(None, -1)
+            dead = []
+            for digest, record in store.load_records():
+                cut = max(cut_all, self.truncate_lut.get(record.set_name, -1))
+                if record.expired(now) or record.last_update_ns <= cut:
+                    dead.append(digest)
+                    continue
+                self.records[digest] = record
+                if record.set_name:
+                    self.set_counts[record.set_name] = self.set_counts.get(record.set_name, 0) + 1
+                if self.limit:
+                    self.used_bytes += record.size()
+            store.delete_many(dead)
+            for definition in store.load_index_definitions():
+                index = SecondaryIndex(definition)
+                for digest, record in self.records.items():
+                    index.add(digest, record)
+                self.indexes[definition.name] = index
+        except BaseException:
+            store.close()
+            raise
+        self.storage = store
+        log.info("namespace %s: loaded %d records from %s", self.name, len(self.records),
+                 self.config.storage_file)
+
+    def close(self) -> None:
+        if self.storage is not None:
+            self.storage.close()
+            self.storage = None
+
+    def _persist(self, fn, *args) -> None:
+        """Run one storage write; a failure answers the request instead of changing memory."""
+        try:
+            fn(*args)
+        except sqlite3.Error as exc:
+            log.error("namespace %s: writing %s failed: %s", self.name, self.config.storage_file, exc)
+            full = isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
+            raise AerospikeWireError(ResultCode.OUT_OF_SPACE if full else ResultCode.SERVER_ERROR,
+                                     "storage write failed: %s" % exc) from None
+
+    def stop_writes(self) -> bool:
+        return bool(self.limit) and self.used_bytes >= self.limit
 
     def get(self, digest: bytes) -> Record | None:
         """The live record of a digest, or None; an expired record is removed on sight."""
         record = self.records.get(digest)
         if record is not None and record.expired(self.clock.now_cl()):
+            if self.storage is not None:
+                try:
+                    self.storage.delete(digest)
+                except sqlite3.Error as exc:  # dropped again at the next load, being expired
+                    log.warning("namespace %s: removing an expired record failed: %s", self.name, exc)
             self._drop(digest, record)
             self.expired_count += 1
             return None
@@ -32,6 +107,19 @@ class Namespace:
 
     def put(self, digest: bytes, record: Record) -> None:
         old = self.records.get(digest)
+        if self.limit:
+            delta = record.size() - (old.size() if old is not None else 0)
+            if self.used_bytes + delta > self.limit:
+                raise AerospikeWireError(ResultCode.OUT_OF_SPACE, "namespace %s is at stop-writes" % self.name)
+            self.used_bytes += delta  # undone below if the write fails
+            try:
+                if self.storage is not None:
+                    self._persist(self.storage.put, digest, record)
+            except BaseException:
+                self.used_bytes -= delta
+                raise
+        elif self.storage is not None:
+            self._persist(self.storage.put, digest, record)
         if old is None:
             if record.set_name:
                 self.set_counts[record.set_name] = self.set_counts.get(record.set_name, 0) + 1
@@ -45,11 +133,16 @@ class Namespace:
         record = self.records.get(digest)
         if record is None:
             return False
+        if self.storage is not None:
+            self._persist(self.storage.delete, digest)
         self._drop(digest, record)
         return True
 
     def _drop(self, digest: bytes, record: Record) -> None:
+        """Forget a record in memory (the caller has removed it from storage)."""
         del self.records[digest]
+        if self.limit:
+            self.used_bytes -= record.size()
         if record.set_name:
             self.set_counts[record.set_name] -= 1
         for index in self.indexes.values():
@@ -64,8 +157,15 @@ class Namespace:
         for digest, record in self.records.items():
             if not record.expired(now):
                 index.add(digest, record)
+        if self.storage is not None:
+            self._persist(self.storage.save_index, definition)
         self.indexes[definition.name] = index
         return index
+
+    def drop_index(self, name: str) -> None:
+        if name in self.indexes and self.storage is not None:
+            self._persist(self.storage.drop_index, name)
+        self.indexes.pop(name, None)
 
     # -- TTL --------------------------------------------------------------------------------------
 
@@ -83,6 +183,8 @@ class Namespace:
         """Remove every expired record (the nsup sweep); returns how many."""
         now = self.clock.now_cl()
         dead = [(d, r) for d, r in self.records.items() if r.expired(now)]
+        if dead and self.storage is not None:
+            self._persist(self.storage.delete_many, [d for d, _ in dead])
         for digest, record in dead:
             self._drop(digest, record)
         self.expired_count += len(dead)
@@ -94,6 +196,8 @@ class Namespace:
         """Delete records (of one set, or all) last updated at or before `lut_ns`."""
         doomed = [(d, r) for d, r in self.records.items()
                   if (set_name is None or r.set_name == set_name) and r.last_update_ns <= lut_ns]
+        if self.storage is not None:
+            self._persist(self.storage.truncate, set_name, lut_ns, [d for d, _ in doomed])
         for digest, record in doomed:
             self._drop(digest, record)
         self.truncate_lut[set_name] = lut_ns
