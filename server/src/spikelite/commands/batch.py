@@ -110,6 +110,12 @@ def execute_batch(parent: Message, execute_single) -> list[bytes]:
     except AerospikeWireError as exc:
         return [Message(info3=Info3.LAST, result_code=exc.code).to_proto()]
     parent_filter = parent.field(FieldType.FILTER_EXPRESSION)
+    if parent_filter is not None:
+        from ..expressions import compile_filter
+        try:
+            compile_filter(parent_filter)  # a bad batch filter fails the whole batch
+        except AerospikeWireError as exc:
+            return [Message(info3=Info3.LAST, result_code=exc.code).to_proto()]
     protos: list[bytes] = []
     chunk: list[bytes] = []
     size = 0

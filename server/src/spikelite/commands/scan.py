@@ -60,8 +60,10 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
         selected = _select(ns, msg, pids, set_field.decode("utf-8", "replace") if set_field else None)
         return run_background(node, ns, msg, execute_single,
                               (entry for pid in pids for entry in selected.get(pid, ())))
-    if msg.field(FieldType.FILTER_EXPRESSION) is not None:
-        raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "filter expressions are not served yet")
+    filter_data = msg.field(FieldType.FILTER_EXPRESSION)
+    if filter_data is not None:
+        from .. import expressions
+        record_filter = expressions.compile_filter(filter_data)  # PARAMETER when malformed
     pids, resume = _pids(msg)
     set_field = msg.field(FieldType.SET)
     set_name = set_field.decode("utf-8", "replace") if set_field else None
@@ -89,6 +91,9 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
                 continue
             if limit and sent >= limit:
                 break
+            if filter_data is not None and record_filter.evaluate(
+                    expressions.Context.of_record(record, digest, ns.clock)) is not True:
+                continue  # records the filter expression does not select are skipped
             if selected:
                 ops = [Op(OpType.READ, record.bins[name][0], name, record.bins[name][1])
                        for name in selected if name in record.bins]

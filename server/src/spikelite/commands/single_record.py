@@ -6,7 +6,8 @@ import struct
 
 from ..store import Namespace, Record
 from ..store.record import next_generation
-from .. import binops
+from .. import binops, expressions
+from ..binops.exp import bind_record
 from ..wire import (MAX_BIN_NAME, READ_OPS, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
                     Op, OpType, ParticleType, ResultCode)
 from ..wire.particles import (BLOB_TYPES, INT64_MAX, INT64_MIN, decode_float, decode_int, encode_int,
@@ -43,6 +44,15 @@ def _all_bins(bins: dict[str, tuple[int, bytes]]) -> list[Op]:
     return [Op(OpType.READ, ptype, name, data) for name, (ptype, data) in bins.items()]
 
 
+def _apply_filter(ns: Namespace, digest: bytes, record: Record, msg: Message) -> None:
+    """The filter expression (field 43) of a command on an existing record: unless it is true for
+    the record, the command answers FILTERED_OUT and changes nothing."""
+    data = msg.field(FieldType.FILTER_EXPRESSION)
+    if data is not None and not expressions.filter_passes(
+            data, expressions.Context.of_record(record, digest, ns.clock)):
+        raise AerospikeWireError(ResultCode.FILTERED_OUT, "record filtered out")
+
+
 def _check_key(record: Record, msg: Message) -> None:
     sent = msg.field(FieldType.KEY)
     if sent is not None and record.key is not None and sent != record.key:
@@ -56,7 +66,9 @@ class SingleRecordCommands:
         record = ns.get(digest)
         if record is None:
             return error(ResultCode.KEY_NOT_FOUND)
+        _apply_filter(ns, digest, record, msg)
         _check_key(record, msg)
+        bind_record(record, digest, record.set_name, record.key, ns.clock)
         reply = Message(generation=record.generation, record_ttl=record.void_time)
         if msg.info1 & Info1.GET_NO_BINS:
             return reply
@@ -92,6 +104,7 @@ class SingleRecordCommands:
         if record is None:
             return error(ResultCode.KEY_NOT_FOUND)
         self._check_generation(record, msg)
+        _apply_filter(ns, digest, record, msg)
         _check_key(record, msg)
         ns.delete(digest)
         return Message()
@@ -113,6 +126,7 @@ class SingleRecordCommands:
             return error(ResultCode.KEY_NOT_FOUND)
         if exists:
             self._check_generation(record, msg)
+            _apply_filter(ns, digest, record, msg)
             _check_key(record, msg)
         elif any(op.op == OpType.TOUCH for op in msg.ops):
             return error(ResultCode.KEY_NOT_FOUND)  # nothing to touch
@@ -122,6 +136,8 @@ class SingleRecordCommands:
             return error(ResultCode.KEY_NOT_FOUND)  # an operate that only reads a missing record
         bins: dict[str, tuple[int, bytes]] = {} if (record is None or replace) else dict(record.bins)
         respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
+        bind_record(record, digest, record.set_name if exists else _set_name(msg),
+                    record.key if exists else msg.field(FieldType.KEY), ns.clock)
         results: list[Op] = []
         has_write = False
         for op in msg.ops:
