@@ -56,6 +56,10 @@ class NamespaceConfig:
             return self.memory_size * self.stop_writes_pct // 100
         return 0
 
+    def capacity_bytes(self) -> int:
+        """The configured size itself (filesize, data-size or memory-size)."""
+        return self.filesize or self.data_size or self.memory_size
+
 
 @dataclass
 class SecurityConfig:

@@ -109,7 +109,8 @@ class Namespace:
         old = self.records.get(digest)
         if self.limit:
             delta = record.size() - (old.size() if old is not None else 0)
-            if self.used_bytes + delta > self.limit:
+            # as a real node: no writes while at stop-writes, and never past the configured size
+            if self.used_bytes >= self.limit or self.used_bytes + delta > self.config.capacity_bytes():
                 raise AerospikeWireError(ResultCode.OUT_OF_SPACE, "namespace %s is at stop-writes" % self.name)
             self.used_bytes += delta  # undone below if the write fails
             try:
