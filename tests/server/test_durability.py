@@ -311,6 +311,9 @@ def test_full_file_answers_out_of_space_and_keeps_serving(tmp_path):
             pytest.fail("the namespace never filled up")
         assert 30 < written < 60
         assert put(conn, "big", "more", [int_op("a", 1)]).result_code == wire.ResultCode.OUT_OF_SPACE
+        stats = dict(pair.split("=", 1) for pair in conn.info("namespace/test")["namespace/test"].split(";"))
+        assert stats["stop_writes"] == "true" and stats["data_total_bytes"] == str(64 << 10)
+        assert stats["storage-engine"] == "device" and stats["storage-engine.file"].endswith("test.dat")
         assert all(get(conn, "big", k)[1] == {"v": "x" * 1000} for k in range(written))  # reads go on
         assert conn.request(wire.Message(info2=wire.Info2.WRITE | wire.Info2.DELETE,
                                          fields=key_fields("test", "big", 0))).result_code == OK
@@ -398,3 +401,36 @@ namespace legacy {
     assert config.namespaces["mem"].stop_writes_bytes() == (2 << 30) * 70 // 100
     assert config.namespaces["mem"].storage_file is None
     assert config.namespaces["legacy"].stop_writes_bytes() == 50 << 20
+
+
+def test_memory_namespace_with_data_size_stops_writes():
+    config = parse_config("namespace test {\n nsup-period 1\n storage-engine memory {\n data-size 16K\n }\n}\n")
+    server = spikelite.start(config)
+    try:
+        conn = RawConnection(server.host, server.port)
+        codes = [put(conn, "m", k, [str_op("v", "y" * 1000)]).result_code for k in range(20)]
+        assert OK in codes and codes[-1] == wire.ResultCode.OUT_OF_SPACE
+        first_full = codes.index(wire.ResultCode.OUT_OF_SPACE)
+        assert set(codes[first_full:]) == {wire.ResultCode.OUT_OF_SPACE}
+        assert get(conn, "m", 0)[1] == {"v": "y" * 1000}
+        conn.close()
+    finally:
+        server.stop()
+
+
+def test_memory_engine_with_a_file_persists_too(tmp_path):
+    conf = tmp_path / "mem.conf"
+    conf.write_text("namespace test {\n storage-engine memory {\n file %s\n filesize 1M\n }\n}\n"
+                    % (tmp_path / "mem.dat"))
+    server = start(str(conf))
+    conn = connect(server)
+    assert put(conn, "p", 1, [int_op("a", 7)]).result_code == OK
+    conn.close()
+    kill(server)
+    server = start(str(conf))
+    try:
+        conn = connect(server)
+        assert get(conn, "p", 1)[1] == {"a": 7}
+        conn.close()
+    finally:
+        server.stop()

@@ -182,6 +182,13 @@ class InfoCommands:
                  ("allow-ttl-without-nsup", str(cfg.allow_ttl_without_nsup).lower()),
                  ("max-record-size", cfg.max_record_size), ("storage-engine", cfg.storage),
                  ("strong-consistency", "false")]
+        if ns.limit:  # a size-limited namespace reports its usage and stop-writes state
+            pairs += [("data_used_bytes", ns.used_bytes), ("data_total_bytes", cfg.capacity_bytes()),
+                      ("data_used_pct", ns.used_bytes * 100 // max(1, cfg.capacity_bytes())),
+                      ("stop_writes", str(ns.stop_writes()).lower())]
+        if cfg.storage_file:
+            pairs += [("storage-engine.file", cfg.storage_file), ("storage-engine.filesize", cfg.filesize),
+                      ("storage-engine.stop-writes-used-pct", cfg.stop_writes_used_pct)]
         return ";".join("%s=%s" % pair for pair in pairs)
 
     def _sets(self, line: str) -> str:
