@@ -223,8 +223,6 @@ def test_validate_particle_accepts(ptype, data):
     (ParticleType.BOOL, b"\x02"),
     (ParticleType.BOOL, b""),
     (ParticleType.BOOL, b"\x00\x01"),
-    (ParticleType.GEOJSON, b"\x00"),
-    (ParticleType.GEOJSON, b"\x00\x00\x05{}"),
     (ParticleType.NULL, b""),
     (ParticleType.VECTOR, b"\0" * 8),
     (5, b"x"), (6, b"x"), (13, b"x"), (21, b"x"), (22, b"x"), (24, b"x"), (255, b"x"),
@@ -233,6 +231,14 @@ def test_validate_particle_rejects(ptype, data):
     with pytest.raises(AerospikeWireError) as info:
         validate_particle(ptype, data)
     assert info.value.code == ResultCode.PARAMETER
+
+
+@pytest.mark.parametrize("data", [b"\x00", b"\x00\x00\x05{}", b"\x00\x00\x00not json", b'\x00\x00\x00{"type": "Nope"}'])
+def test_validate_particle_rejects_invalid_geojson_like_the_server(data):
+    # A server parses every GeoJSON bin it stores and answers GEO_INVALID_GEOJSON (160).
+    with pytest.raises(AerospikeWireError) as info:
+        validate_particle(ParticleType.GEOJSON, data)
+    assert info.value.code == ResultCode.GEO_INVALID_GEOJSON
 
 
 def test_validate_particle_rejects_geojson_with_invalid_utf8():

@@ -26,7 +26,6 @@ _U32 = struct.Struct(">I")
 _U16 = struct.Struct(">H")
 _FIELD = struct.Struct(">IB")
 _BATCH_FAILED = -16
-_UDF_FIELDS = (FieldType.UDF_FILENAME, FieldType.UDF_FUNCTION, FieldType.UDF_ARGLIST)
 
 
 class Row:
@@ -76,7 +75,7 @@ def _encode_rows(rows: list[Row]) -> bytes:
         parts.append(row.key.digest)
         signature = (msg.info1, msg.info2, msg.info3, msg.generation, msg.record_ttl,
                      row.key.namespace, row.key.set_name, tuple((o.op, o.particle_type, o.name, o.value) for o in msg.ops),
-                     tuple((t, d) for t, d in msg.fields if t in _UDF_FIELDS))
+                     tuple((t, d) for t, d in msg.fields if t != FieldType.DIGEST))  # filters, UDF fields
         has_key = any(t == FieldType.KEY for t, _ in msg.fields)
         if previous is not None and signature == previous and not has_key:
             parts.append(bytes((_ROW_REPEAT,)))
