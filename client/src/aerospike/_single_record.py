@@ -10,6 +10,7 @@ from spikelite.wire.keys import pack_key_field
 from ._errors import bin_name_error, client_error, param_error
 from ._keys import Key
 from ._values import Decoder, Encoder
+from ._operations import respond_all_ops
 
 POLICY_KEY_SEND = 1
 EXISTS_IGNORE, EXISTS_CREATE, EXISTS_UPDATE, EXISTS_REPLACE, EXISTS_CREATE_OR_REPLACE = 0, 1, 2, 3, 4
@@ -178,10 +179,13 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
     ops: list[Op] = []
     writes = reads = False
     touch_ttl = None
+    respond_all = False
     for operation in operations:
         if not isinstance(operation, dict) or "op" not in operation:
             raise param_error("Operation should be a dict with an op")
         code = operation["op"]
+        # Map, bit, HLL and expression ops make the official client ask for every op's result.
+        respond_all = respond_all or respond_all_ops(operation)
         wire_op = _WIRE_OP.get(code)
         if code in (OP_EXPR_READ, OP_EXPR_WRITE):
             from ._expressions import expression_op
@@ -227,6 +231,8 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
     if writes:
         _write_flags(msg, meta, policy)
         msg.record_ttl = _ttl(meta, policy, touch_ttl)
+    if respond_all:
+        msg.info2 |= Info2.RESPOND_ALL_OPS
     msg.ops = ops
     _timeout(msg, policy)
     return msg, writes
@@ -243,11 +249,49 @@ def meta_of(reply: Message, now_cl: int) -> dict:
 
 
 def bins_of(reply: Message, decoder: Decoder) -> dict:
-    return {op.name: decoder.particle(op.particle_type, op.value) for op in reply.ops}
+    """Bin name → value; with several results for one bin (operate), the last one wins."""
+    return {op.name: _op_value(op, decoder) for op in reply.ops}
 
 
 def ordered_bins_of(reply: Message, decoder: Decoder) -> list:
-    return [(op.name, decoder.particle(op.particle_type, op.value)) for op in reply.ops]
+    """Every result as a (bin name, value) pair, in reply order (operate_ordered)."""
+    return [(op.name, _op_value(op, decoder)) for op in reply.ops]
+
+
+_PRESERVE_ORDER = 0x08
+
+
+def _op_value(op: Op, decoder: Decoder):
+    """A reply op's value. A map result flagged PRESERVE_ORDER (map return type KEY_VALUE) is
+    returned by the official client as a flat [key, value, key, value, ...] list."""
+    if op.particle_type == ParticleType.MAP:
+        pairs = _preserve_order_pairs(bytes(op.value))
+        if pairs is not None:
+            return [decoder._from_wire(item) for item in pairs]
+    return decoder.particle(op.particle_type, op.value)
+
+
+def _preserve_order_pairs(data: bytes):
+    """The flattened entries of a packed map whose ext header carries PRESERVE_ORDER, else None."""
+    import msgpack
+    from ._values import _ext_hook
+
+    if not data:
+        return None
+    header = 1 if 0x80 <= data[0] <= 0x8F else {0xDE: 3, 0xDF: 5}.get(data[0])
+    if header is None or data[header:header + 2] != b"\xc7\x00" or len(data) <= header + 2 \
+            or not data[header + 2] & _PRESERVE_ORDER:
+        return None  # the common case, decided without unpacking
+    unpacker = msgpack.Unpacker(raw=True, strict_map_key=False, ext_hook=_ext_hook)
+    unpacker.feed(data)
+    count = unpacker.read_map_header()
+    if count == 0:
+        return None
+    flag = unpacker.unpack()
+    if getattr(flag, "flags", 0) & _PRESERVE_ORDER == 0:
+        return None
+    unpacker.skip()  # the flag entry's nil value
+    return [unpacker.unpack() for _ in range(2 * (count - 1))]
 
 
 def now_cl() -> int:
