@@ -13,6 +13,7 @@ from pathlib import Path
 import aerospike
 import pytest
 from aerospike import exception as ex
+from aerospike import predicates
 from aerospike_helpers.batch import records as br
 
 UDF_DIR = Path(__file__).resolve().parent.parent / "udf"
@@ -20,11 +21,18 @@ MODULE = "records"
 
 
 @pytest.fixture(scope="module")
-def udf_client(spikelite_server, tmp_path_factory):
-    lua_dir = tmp_path_factory.mktemp("lua")
+def lua_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("lua")
+    shutil.copy(UDF_DIR / "streams.lua", path / "streams.lua")
+    return path
+
+
+@pytest.fixture(scope="module")
+def udf_client(spikelite_server, lua_dir):
     c = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)],
                           "lua": {"user_path": str(lua_dir)}})
     assert c.udf_put(str(UDF_DIR / "records.lua")) == 0
+    assert c.udf_put(str(UDF_DIR / "streams.lua")) == 0
     try:
         yield c
     finally:
@@ -333,3 +341,113 @@ def test_batch_write_apply_records(udf_client, key):
     assert rows[1].record[2] == {"SUCCESS": None}
     assert rows[2].record is None
     assert udf_client.get(k)[2] == {"a": 5}
+
+
+# -- background UDFs ------------------------------------------------------------------------------
+
+def _wait_job(client, job_id, module, eventually):
+    eventually(lambda: client.job_info(job_id, module)["status"] == aerospike.JOB_STATUS_COMPLETED)
+
+
+def _values(client, ns, set_name, bin_name="a"):
+    return sorted(rec[2].get(bin_name) for rec in client.scan(ns, set_name).results())
+
+
+def test_scan_apply_runs_a_record_udf_on_every_record(udf_client, ns, set_name, key, eventually):
+    for i in range(5):
+        udf_client.put(key(i), {"a": i})
+    job_id = udf_client.scan_apply(ns, set_name, MODULE, "add", ["a", 10])
+    assert isinstance(job_id, int)
+    _wait_job(udf_client, job_id, aerospike.JOB_SCAN, eventually)
+    assert _values(udf_client, ns, set_name) == [10, 11, 12, 13, 14]
+    info = udf_client.job_info(job_id, aerospike.JOB_SCAN)
+    assert info["progress_pct"] == 100
+
+
+def test_query_apply_execute_background(udf_client, ns, set_name, key, eventually):
+    for i in range(4):
+        udf_client.put(key(i), {"a": i})
+    query = udf_client.query(ns, set_name)
+    query.apply(MODULE, "set_bin", ["b", "done"])
+    job_id = query.execute_background()
+    _wait_job(udf_client, job_id, aerospike.JOB_QUERY, eventually)
+    assert _values(udf_client, ns, set_name, "b") == ["done"] * 4
+
+
+def test_query_apply_with_a_predicate(udf_client, ns, set_name, key, eventually):
+    index = "idx_" + set_name
+    udf_client.index_integer_create(ns, set_name, "a", index)
+    try:
+        for i in range(6):
+            udf_client.put(key(i), {"a": i})
+        eventually(lambda: len(udf_client.query(ns, set_name).results()) == 6)
+        job_id = udf_client.query_apply(ns, set_name, predicates.between("a", 2, 3), MODULE, "add", ["a", 100])
+        _wait_job(udf_client, job_id, aerospike.JOB_QUERY, eventually)
+        eventually(lambda: _values(udf_client, ns, set_name) == [0, 1, 4, 5, 102, 103])
+        with pytest.raises(ex.ParamError):
+            udf_client.query_apply(ns, set_name, None, MODULE, "add", ["a", 1])
+    finally:
+        udf_client.index_remove(ns, index)
+
+
+# -- stream UDFs (aggregation) ---------------------------------------------------------------------
+
+@pytest.fixture(autouse=False)
+def in_lua_dir(lua_dir, monkeypatch):
+    """The official client reads stream modules from the lua.user_path of the first client the
+    process created (process-wide Lua settings; "." by default): run from the module directory."""
+    monkeypatch.chdir(lua_dir)
+
+
+@pytest.fixture
+def numbers(udf_client, key, ns, set_name, in_lua_dir):
+    for i in range(1, 11):
+        udf_client.put(key(i), {"a": i})
+    return ns, set_name
+
+
+def _aggregate(client, ns, set_name, function, args):
+    query = client.query(ns, set_name)
+    query.apply("streams", function, args)
+    return query.results()
+
+
+@pytest.mark.parametrize("function, args, expected", [
+    ("sum", ["a"], [55]),
+    ("count", [], [10]),
+    ("stats", ["a"], [{"count": 10, "sum": 55, "max": 10}]),
+    ("sum_then_double", ["a"], [110]),
+])
+def test_aggregation_results(udf_client, numbers, function, args, expected):
+    assert _aggregate(udf_client, *numbers, function, args) == expected
+
+
+def test_map_and_filter_stream(udf_client, numbers):
+    assert sorted(_aggregate(udf_client, *numbers, "values", ["a"])) == list(range(1, 11))
+    assert sorted(_aggregate(udf_client, *numbers, "above", ["a", 7])) == [8, 9, 10]
+
+
+def test_groupby_stream(udf_client, numbers):
+    (groups,) = _aggregate(udf_client, *numbers, "by_parity", ["a"])
+    assert sorted(groups["even"]) == [2, 4, 6, 8, 10] and sorted(groups["odd"]) == [1, 3, 5, 7, 9]
+
+
+def test_aggregation_foreach(udf_client, numbers):
+    query = udf_client.query(*numbers)
+    query.apply("streams", "sum", ["a"])
+    seen = []
+    query.foreach(seen.append)
+    assert seen == [55]
+
+
+def test_aggregation_over_an_empty_set(udf_client, ns, set_name, in_lua_dir):
+    assert _aggregate(udf_client, ns, set_name, "sum", ["a"]) == []
+
+
+def test_aggregation_errors(udf_client, numbers):
+    with pytest.raises(ex.UDFError) as info:
+        _aggregate(udf_client, *numbers, "broken", [])
+    assert info.value.msg.endswith("AEROSPIKE_ERR_UDF")
+    with pytest.raises(ex.UDFError) as info:
+        _aggregate(udf_client, *numbers, "no_such_function", [])
+    assert info.value.msg == "UDF: Execution Error 2 : function not found"

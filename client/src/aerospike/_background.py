@@ -25,8 +25,12 @@ def start_background(stream, policy) -> int:
     policy = merge(client._policies["write"], policy)
     if not cluster.has_namespace(stream._namespace):
         raise exception.exception_for(20, "Invalid namespace: %s" % stream._namespace)
-    ops_msg, _ = sr.operate_request(_FakeKey(stream._namespace), stream._ops, {}, dict(policy, ttl=stream.ttl),
-                                    client._encoder)
+    udf = getattr(stream, "_udf", None)
+    if udf is None:
+        ops_msg, _ = sr.operate_request(_FakeKey(stream._namespace), stream._ops, {},
+                                        dict(policy, ttl=stream.ttl), client._encoder)
+    else:  # a background UDF: no ops, the UDF fields
+        ops_msg = Message(record_ttl=sr._ttl({}, dict(policy, ttl=stream.ttl)))
     trid = int.from_bytes(os.urandom(8), "big") & 0x7FFFFFFFFFFFFFFF
     fields = [(FieldType.NAMESPACE, stream._namespace.encode())]
     if stream._set:
@@ -35,6 +39,9 @@ def start_background(stream, policy) -> int:
     fields.append((FieldType.TRID, _U64.pack(trid)))
     if stream._predicate is not None:
         fields.extend(stream._predicate_fields())
+    if udf is not None:
+        from ._udf import background_udf_fields
+        fields.extend(background_udf_fields(udf, client._encoder))
     info2 = Info2.WRITE | (Info2.DURABLE_DELETE if policy.get("durable_delete") else 0)
     msg = Message(info2=info2, record_ttl=ops_msg.record_ttl, transaction_ttl=policy.get("total_timeout", 0) or 0,
                   fields=fields, ops=ops_msg.ops)

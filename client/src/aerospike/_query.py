@@ -127,12 +127,15 @@ class _RecordStream:
     def execute_background(self, policy=None) -> int:
         """Start a background job applying the added ops on every node; returns the job id."""
         from ._background import start_background
-        if not getattr(self, "_ops", None):
+        if not getattr(self, "_ops", None) and getattr(self, "_udf", None) is None:
             raise param_error("no operations added: call add_ops() first")
         return start_background(self, policy)
 
     def apply(self, module, function, arguments=None):
-        raise exception.exception_for(16, "stream UDFs are not supported by purespike yet")
+        """The UDF `execute_background` runs on every record (a record UDF), or, for results() and
+        foreach(), the stream UDF that aggregates them."""
+        from ._udf import check_stream_udf
+        self._udf = check_stream_udf(module, function, arguments)
 
     # -- running ----------------------------------------------------------------------------------
 
@@ -142,6 +145,11 @@ class _RecordStream:
         return records
 
     def _run(self, policy, options, deliver, nodename=None) -> None:
+        if getattr(self, "_udf", None) is not None:  # apply(): a stream UDF aggregates the records
+            from ._udf import run_aggregation
+            if self._policy_kind == "scan":
+                return None  # Scan.apply is for execute_background; the official results() are empty
+            return run_aggregation(self, policy, deliver)
         client = self._client
         cluster = client._require()
         policy = merge(client._policies[self._policy_kind], policy)

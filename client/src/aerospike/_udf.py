@@ -188,6 +188,27 @@ class UdfMethods:
             self._raise_for(reply, where, True)
         return success_value(reply, self._decoder)
 
+    # -- background UDFs --------------------------------------------------------------------------
+
+    def query_apply(self, ns, set, predicate, module, function, args=None, policy=None):  # noqa: A002
+        """Run a record UDF on every record a query selects, in the background; the job id."""
+        from ._query import Query
+        self._require()
+        if not isinstance(predicate, tuple):
+            raise param_error("Predicate must be a tuple")
+        query = Query(self, ns, set)
+        query.where(predicate)
+        query.apply(module, function, args)
+        return query.execute_background(policy)
+
+    def scan_apply(self, ns, set, module, function, args=None, policy=None, options=None):  # noqa: A002
+        """Run a record UDF on every record of a namespace/set, in the background; the job id."""
+        from ._query import Scan
+        self._require()
+        scan = Scan(self, ns, set)
+        scan.apply(module, function, args)
+        return scan.execute_background(policy)
+
     def batch_apply(self, keys, module, function, args, policy_batch=None, policy_batch_apply=None):
         from aerospike_helpers.batch.records import BatchRecord
         from ._batch import check_keys
@@ -200,6 +221,25 @@ class UdfMethods:
         rows = [apply_row(i, k, module, function, args, row_policy, self._encoder)
                 for i, k in enumerate(parsed)]
         return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+
+
+def check_stream_udf(module, function, arguments) -> tuple:
+    """(module, function, args) of Query.apply / Scan.apply."""
+    _check_names(module, function)
+    if arguments is None:
+        arguments = []
+    if not isinstance(arguments, builtins.list):
+        raise param_error("arguments should be a list")
+    return module, function, list(arguments)
+
+
+UDF_OP_AGGREGATE, UDF_OP_BACKGROUND = 1, 2
+
+
+def background_udf_fields(udf: tuple, encoder, udf_op: int = UDF_OP_BACKGROUND) -> list:
+    module, function, args = udf
+    return [(FieldType.UDF_FILENAME, module.encode()), (FieldType.UDF_FUNCTION, function.encode()),
+            (FieldType.UDF_ARGLIST, encoder.pack(args)), (FieldType.UDF_OP, bytes((udf_op,)))]
 
 
 def apply_row(index: int, key, module: str, function: str, args, policy: dict, encoder):
@@ -220,3 +260,94 @@ def batch_apply_row(index: int, record, policies: dict, encoder):
     key = parse_key(record.key)
     policy = merge(policies["batch_apply"], record.policy)
     return apply_row(index, key, record.module, record.function, record.args, policy, encoder)
+
+
+# -- stream UDFs (aggregation) ----------------------------------------------------------------------
+
+def _module_source(client, module: str) -> bytes:
+    """The module's Lua source for the client's part of a stream UDF: from lua.user_path (where
+    udf_put keeps a copy, as the C client reads it), else from the cluster (udf-get)."""
+    lua = client._config.get("lua") or {}
+    user_path = lua.get("user_path", ".") if isinstance(lua, dict) else "."
+    path = os.path.join(user_path or ".", module + ".lua")
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        pass
+    return client.udf_get(module + ".lua").encode()
+
+
+def run_aggregation(stream, policy, deliver) -> None:
+    """Query/Scan results()/foreach() after apply(): the nodes run the stream up to its first
+    reduce, this client runs the rest in Lua (lupa) over every node's values."""
+    from spikelite.binops.cdt.values import to_particle
+    from spikelite.udf.lua_env import DEFAULT_USER_PATH, LuaError, ModuleState, error_text
+    from spikelite.wire import PARTITION_COUNT, Info1, Info3, parse_message
+    from ._executor import run_stream
+    from ._query import _Stop, _U32
+
+    client = stream._client
+    cluster = client._require()
+    policy = merge(client._policies[stream._policy_kind], policy)
+    if not cluster.has_namespace(stream._namespace):
+        raise exception.exception_for(20, "Invalid namespace: %s" % stream._namespace)
+    module, function, args = stream._udf
+    decoder = client._decoder
+    by_node: dict = {}
+    for pid in range(PARTITION_COUNT):
+        node, _ = cluster.node_for(stream._namespace, pid, False, policy.get("replica", 2), 0)
+        if node is None:
+            raise exception.exception_for(-8, "no node serves partition %d" % pid)
+        by_node.setdefault(node, []).append(pid)
+    source = _module_source(client, module)
+    try:
+        state = ModuleState(module, source, "@%s/%s.lua" % (DEFAULT_USER_PATH, module))
+    except LuaError as exc:
+        raise _udf_error(exc.message, module, function) from None
+    if not state.has_function(function):  # the C client fails this before any node answers
+        raise _udf_error("UDF: Execution Error 2 : function not found", module, function)
+    values: list = []
+    for node, pids in by_node.items():
+        fields = [(FieldType.NAMESPACE, stream._namespace.encode())]
+        if stream._set:
+            fields.append((FieldType.SET, stream._set.encode()))
+        fields.append((FieldType.SOCKET_TIMEOUT, _U32.pack(policy.get("socket_timeout", 0) or 0)))
+        fields.append((FieldType.TRID, os.urandom(8)))
+        if stream._predicate is not None:
+            fields.extend(stream._predicate_fields())
+        fields.extend(sr.filter_fields(policy))
+        fields.append((FieldType.PID_ARRAY, b"".join(bytes((p & 0xFF, p >> 8)) for p in pids)))
+        fields.extend(background_udf_fields(stream._udf, client._encoder, UDF_OP_AGGREGATE))
+        msg = Message(info1=Info1.READ, transaction_ttl=policy.get("total_timeout", 0) or 0, fields=fields)
+        failure: list = []
+
+        def consume(body: bytes) -> bool:
+            pos, end = 0, len(body)
+            while pos < end:
+                reply, pos = parse_message(body, pos, end)
+                if reply.result_code:
+                    failure.append(reply)
+                    return True
+                if reply.info3 & Info3.LAST:
+                    return True
+                values.append(success_value(reply, decoder))
+            return False
+
+        run_stream(node, msg.to_proto(), policy, consume)
+        if failure:
+            reply = failure[0]
+            # the C client reports the code's name, not the FAILURE text, for query records
+            from ._client import _error_name
+            raise exception.exception_for(reply.result_code, "%s:%d %s" % (*node.host, _error_name(reply.result_code)),
+                                          False, *_where(), module=module, func=function)
+    pending = iter([state.to_lua(v) for v in values])
+    ok, out = state.stream(function, [state.to_lua(a) for a in args], lambda: next(pending, None), True, None)
+    if not ok:
+        text = error_text(out)
+        raise _udf_error(text if text is not None else "result value type unexpected", module, function)
+    for value in out:
+        particle = to_particle(state.from_lua(value))
+        result = None if particle is None else decoder.particle(int(particle[0]), particle[1])
+        if deliver(result) is False:
+            raise _Stop()

@@ -14,6 +14,9 @@ import time
 from ..wire import FieldType, Info3, Message, ResultCode
 
 _U64 = struct.Struct(">Q")
+#: Request fields each record's write gets: the filter, and a background UDF's module/function/args.
+_PASSED_FIELDS = (FieldType.FILTER_EXPRESSION, FieldType.UDF_FILENAME, FieldType.UDF_FUNCTION,
+                  FieldType.UDF_ARGLIST)
 
 
 class Job:
@@ -66,7 +69,7 @@ def run_background(node, ns, msg: Message, execute_single, candidates) -> list[b
     set_field = msg.field(FieldType.SET)
     job = Job(trid, ns.name, set_field.decode("utf-8", "replace") if set_field else None)
     node.jobs.add(job)
-    extra = [(t, d) for t, d in msg.fields if t == FieldType.FILTER_EXPRESSION]
+    extra = [(t, d) for t, d in msg.fields if t in _PASSED_FIELDS]
     for digest, record in candidates:
         fields = [(FieldType.NAMESPACE, ns.name.encode())]
         if record.set_name:

@@ -68,5 +68,11 @@ class DataCommands:
 
     def _apply_udf(self, ns, digest: bytes, msg: Message) -> Message:
         from ..udf.record_udf import apply_record_udf
+        from . import single_record
         from .single_record import _check_key
+        record_filter = getattr(single_record, "_apply_filter", None)
+        if record_filter is not None and msg.field(FieldType.FILTER_EXPRESSION) is not None:
+            record = ns.get(digest)
+            if record is not None:
+                record_filter(ns, digest, record, msg)
         return apply_record_udf(self.node.udfs, ns, digest, msg, self.single._void_time, _check_key)

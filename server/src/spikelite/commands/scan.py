@@ -49,9 +49,11 @@ def _pids(msg: Message) -> tuple[list[int], dict[int, bytes]]:
 def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
     """Reply protos of a scan/query; a background operations query (info2 WRITE, no UDF) applies
     its ops to the selected records through `execute_single`."""
-    if msg.field(FieldType.UDF_FILENAME) is not None:
-        raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "UDF queries are not served yet")
-    if msg.info2 & Info2.WRITE:
+    udf_op = _udf_op(msg)
+    if udf_op == _UDF_AGGREGATE:
+        from ..udf.aggregate import run_aggregation
+        return run_aggregation(node, ns, msg, _pids, _select)
+    if msg.info2 & Info2.WRITE or udf_op == _UDF_BACKGROUND:
         from .background import run_background
         pids, _ = _pids(msg)
         if len(node.membership.nodes) > 1:  # each node of a cluster runs the job on what it masters
@@ -225,3 +227,16 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None) -> li
         if record is not None:
             result.append((digest, record))
     return result
+
+
+_UDF_AGGREGATE, _UDF_BACKGROUND = 1, 2
+
+
+def _udf_op(msg: Message) -> int | None:
+    """1 (aggregation) or 2 (background UDF) for a UDF query, None without UDF fields."""
+    if msg.field(FieldType.UDF_FILENAME) is None:
+        return None
+    op = msg.field(FieldType.UDF_OP)
+    if not op or op[0] not in (_UDF_AGGREGATE, _UDF_BACKGROUND):
+        raise AerospikeWireError(ResultCode.PARAMETER, "UDF query without a valid UDF_OP")
+    return op[0]

@@ -134,6 +134,30 @@ class ModuleState:
             ok, value = bool(result), None
         return bool(ok), value
 
+    def has_function(self, function: str) -> bool:
+        return self._lupa.lua_type(self.env[function.encode()]) == "function"
+
+    def stream(self, function: str, args: list, next_value, client_side: bool,
+               timeout_s: float | None) -> tuple[bool, Any]:
+        """Run the ops of one side of stream function `function` over next_value()'s values.
+
+        Returns (True, [Lua values]) or (False, error value)."""
+        self.deadline.at = None if timeout_s is None else time.monotonic() + timeout_s
+        self.H.arm(HOOK_COUNT)
+        try:
+            result = self.H.stream_run(self.env, function.encode(), client_side, next_value, *args)
+        except self._lupa.LuaMemoryError:
+            return False, b"not enough memory"
+        except self._lupa.LuaError as exc:
+            return False, str(exc).encode()
+        finally:
+            self.H.disarm()
+            self.deadline.at = None
+        if not isinstance(result, tuple) or not result[0]:
+            return False, result[1] if isinstance(result, tuple) and len(result) > 1 else None
+        out, n = result[1], result[2]
+        return True, [out[i] for i in range(1, int(n) + 1)]
+
     # -- conversion -------------------------------------------------------------------------------
 
     def to_lua(self, value: Any) -> Any:

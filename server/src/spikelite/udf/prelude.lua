@@ -432,6 +432,131 @@ end
 H.new_bytes = new_bytes
 H.new_geojson = new_geojson
 
+-- streams (aggregation) ------------------------------------------------------------------------
+-- A stream UDF gets a stream and chains map/filter/aggregate/reduce/groupby on it; spikelite runs
+-- the ops up to and including the first reduce on the server, the client runs the rest from that
+-- reduce on (the reduce runs on both sides, merging the nodes' partial results).
+
+local stream_methods = {}
+local stream_mt = {__index = stream_methods}
+KIND[stream_mt] = "stream"
+local ON_SERVER, ON_BOTH = 1, 3
+
+local function add_op(s, op)
+  local ops = rawget(s, "_ops")
+  ops[#ops + 1] = op
+  return s
+end
+function stream_methods:map(f) return add_op(self, {kind = "map", fn = f, scope = ON_SERVER}) end
+function stream_methods:filter(f) return add_op(self, {kind = "filter", fn = f, scope = ON_SERVER}) end
+function stream_methods:aggregate(init, f)
+  return add_op(self, {kind = "aggregate", fn = f, init = init, scope = ON_SERVER})
+end
+function stream_methods:reduce(f) return add_op(self, {kind = "reduce", fn = f, scope = ON_BOTH}) end
+-- groupby(f): values grouped in a map by f(value), each group a list; groups merge on reduce
+function stream_methods:groupby(f)
+  add_op(self, {kind = "aggregate", init = nil, scope = ON_SERVER, fn = function(groups, v)
+    if groups == nil then groups = map() end
+    local k = f(v)
+    local group = groups[k]
+    if group == nil then group = list(); groups[k] = group end
+    list.append(group, v)
+    return groups
+  end})
+  return add_op(self, {kind = "reduce", scope = ON_BOTH, fn = function(a, b)
+    return map.merge(a, b, function(x, y) return list.merge(x, y) end)
+  end})
+end
+
+-- The ops a stream function chains: env[fname](stream, ...).
+function H.stream_ops(env, fname, ...)
+  local f = rawget(env, fname)
+  if type(f) ~= "function" then error("function not found", 0) end
+  local s = setmetatable({_ops = {}}, stream_mt)
+  f(s, ...)
+  return rawget(s, "_ops")
+end
+
+-- Runs a stream function's ops of one side (client true/false) in protected mode:
+-- true, values, count or false, error.
+function H.stream_run(env, fname, client, next_value, ...)
+  local args = table.pack(...)
+  return pcall(function()
+    local ops = H.side_ops(H.stream_ops(env, fname, table.unpack(args, 1, args.n)), client)
+    return H.run_ops(ops, next_value)
+  end)
+end
+
+-- The ops of one side: the server runs them up to and including the first reduce, the client from
+-- that reduce on (nothing when there is no reduce).
+function H.side_ops(ops, client)
+  local out, phase_client = {}, false
+  for _, op in ipairs(ops) do
+    if not phase_client then
+      if not client then out[#out + 1] = op end
+      if op.scope == ON_BOTH then
+        phase_client = true
+        if client then out[#out + 1] = op end
+      end
+    elseif client then
+      out[#out + 1] = op
+    end
+  end
+  return out
+end
+
+local function fold(op, acc, have, v)
+  if op.kind == "aggregate" then return op.fn(acc, v), true end
+  if have then return op.fn(acc, v), true end
+  return v, true
+end
+
+-- Runs ops over the values next_value() yields (until nil); returns the output values and count.
+function H.run_ops(ops, next_value)
+  local first_fold = #ops + 1
+  for k, op in ipairs(ops) do
+    if op.kind == "aggregate" or op.kind == "reduce" then first_fold = k; break end
+  end
+  local out, n = {}, 0
+  local fold_op = ops[first_fold]
+  local acc, have = nil, false
+  if fold_op ~= nil and fold_op.kind == "aggregate" then acc, have = fold_op.init, true end
+  while true do
+    local v = next_value()
+    if v == nil then break end
+    for k = 1, first_fold - 1 do
+      local op = ops[k]
+      if op.kind == "map" then v = op.fn(v)
+      elseif not op.fn(v) then v = nil end
+      if v == nil then break end
+    end
+    if v ~= nil then
+      if fold_op == nil then n = n + 1; out[n] = v
+      else acc, have = fold(fold_op, acc, have, v) end
+    end
+  end
+  if fold_op == nil then return out, n end
+  if have and acc ~= nil then out, n = {acc}, 1 else out, n = {}, 0 end
+  for k = first_fold + 1, #ops do
+    local op = ops[k]
+    local next_out, m = {}, 0
+    if op.kind == "map" or op.kind == "filter" then
+      for i = 1, n do
+        local v = out[i]
+        if op.kind == "map" then v = op.fn(v) elseif not op.fn(v) then v = nil end
+        if v ~= nil then m = m + 1; next_out[m] = v end
+      end
+    else
+      local a, h = nil, false
+      if op.kind == "aggregate" then a, h = op.init, true end
+      for i = 1, n do a, h = fold(op, a, h, out[i]) end
+      if h and a ~= nil then next_out, m = {a}, 1 end
+    end
+    out, n = next_out, m
+  end
+  return out, n
+end
+
 -- the sandbox --------------------------------------------------------------------------------
 
 local function copy(t, names)

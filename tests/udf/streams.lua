@@ -1,0 +1,53 @@
+-- Stream UDFs (aggregations) used by the behaviour tests.
+
+local function bin_value(name)
+  return function(rec) return rec[name] end
+end
+
+function values(stream, name)
+  return stream : map(bin_value(name))
+end
+
+function above(stream, name, limit)
+  return stream : filter(function(rec) return rec[name] > limit end) : map(bin_value(name))
+end
+
+function sum(stream, name)
+  return stream : map(bin_value(name)) : reduce(function(a, b) return a + b end)
+end
+
+function count(stream)
+  return stream : aggregate(0, function(n, rec) return n + 1 end)
+                : reduce(function(a, b) return a + b end)
+end
+
+function stats(stream, name)
+  local function add(m, rec)
+    local v = rec[name]
+    m["count"] = (m["count"] or 0) + 1
+    m["sum"] = (m["sum"] or 0) + v
+    if m["max"] == nil or v > m["max"] then m["max"] = v end
+    return m
+  end
+  local function merge(a, b)
+    return map.merge(a, b, function(x, y)
+      if type(x) == "number" and x ~= y then return x + y end
+      return x
+    end)
+  end
+  return stream : aggregate(map(), add) : reduce(merge)
+end
+
+function by_parity(stream, name)
+  return stream : map(bin_value(name))
+                : groupby(function(v) if v % 2 == 0 then return "even" end return "odd" end)
+end
+
+function sum_then_double(stream, name)
+  return stream : map(bin_value(name)) : reduce(function(a, b) return a + b end)
+                : map(function(total) return total * 2 end)
+end
+
+function broken(stream)
+  return stream : map(function(rec) error("stream boom") end)
+end
