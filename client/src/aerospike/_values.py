@@ -17,7 +17,6 @@ _I64 = struct.Struct(">q")
 _F64 = struct.Struct(">d")
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 _GEO_HEADER = b"\x00\x00\x00"
-_MAP_K_ORDERED = msgpack.ExtType(1, b"")
 
 SEND_BOOL_AS_INTEGER = 0
 SEND_BOOL_AS_BOOL = 1
@@ -89,43 +88,10 @@ class Encoder:
     # -- msgpack (collection values) ----------------------------------------------------------
 
     def pack(self, value: Any) -> bytes:
-        return msgpack.packb(self._wire(value), use_bin_type=False)
-
-    def _wire(self, value: Any) -> Any:
-        if value is None or isinstance(value, (bool, float)):
-            return value
-        if isinstance(value, int):
-            if not _INT64_MIN <= value <= _INT64_MAX:
-                raise param_error("integer value exceeds sys.maxsize")
-            return value
-        if isinstance(value, str):
-            return b"\x03" + value.encode()
-        if isinstance(value, GeoJSON):
-            return b"\x17" + value.dumps().encode()
-        if _is_hll(value):
-            return b"\x04" + bytes(value)
-        if isinstance(value, (bytes, bytearray)):
-            return b"\x04" + bytes(value)
-        if isinstance(value, list):
-            return [self._wire(v) for v in value]
-        if isinstance(value, KeyOrderedDict):
-            # Key-ordered map: a flag entry (ext type 1, no data) → nil leads the pairs.
-            ordered = {_MAP_K_ORDERED: None}
-            ordered.update((self._wire(k), self._wire(v)) for k, v in sorted_items(value))
-            return ordered
-        if isinstance(value, dict):
-            return {self._wire(k): self._wire(v) for k, v in value.items()}
-        if _is_null(value):
-            return None
-        raise param_error("Cannot serialize: SERIALIZER_NONE selected")
-
-
-def sorted_items(d: dict) -> list:
-    """Items of a key-ordered map in key order (insertion order when keys don't compare)."""
-    try:
-        return sorted(d.items(), key=lambda kv: kv[0])
-    except TypeError:
-        return list(d.items())
+        """A list or map bin value packed exactly as the official client packs it (dict keys in
+        int/str/bytes order, other key types dropped, HLLs inside with particle type 18)."""
+        from ._cdt_encoding import pack_value
+        return pack_value(value)
 
 
 def _is_hll(value: Any) -> bool:
