@@ -264,6 +264,15 @@ def test_missing_function_and_module(udf_client, key):
     assert info.value.msg.endswith(" UDF: Execution Error 1")
 
 
+def test_setting_a_bin_to_a_plain_table_fails(udf_client, key):
+    k = key("table_bin")
+    udf_client.put(k, {"a": 1})
+    with pytest.raises(ex.UDFError) as info:
+        udf_client.apply(k, MODULE, "set_table_bin", [])
+    assert info.value.msg.endswith(" can't set bin t to unsupported type")
+    assert udf_client.get(k)[2] == {"a": 1}
+
+
 def test_error_with_table_value(udf_client, key):
     with pytest.raises(ex.UDFError) as info:
         udf_client.apply(key("err"), MODULE, "fail_table", [])

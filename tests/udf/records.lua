@@ -156,3 +156,8 @@ function sandbox(rec)
   out["socket"] = type(socket)
   return out
 end
+
+function set_table_bin(rec)
+  rec["t"] = {1, 2}
+  return aerospike:update(rec)
+end

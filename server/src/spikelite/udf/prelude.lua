@@ -363,7 +363,7 @@ end
 record_mt.__newindex = function(r, name, v)
   if type(name) ~= "string" then error("bin name must be a string", 2) end
   local ok, message = record_ops[r].set(name, v)
-  if not ok then error(message, 2) end
+  if not ok then error(message, 0) end
 end
 record_mt.__tostring = function(r) return "Record()" end
 

@@ -122,7 +122,9 @@ class _RecordSession:
         name = _name(name)
         if len(name.encode()) > MAX_BIN_NAME:
             return True, None  # the server ignores a bad bin name here
-        self.cache[name] = _Unusable if _unusable(self.state, value) else self.state.from_lua(value)
+        if _unusable(self.state, value):  # mod-lua refuses tables, functions, records, ...
+            return False, "can't set bin %s to unsupported type" % name
+        self.cache[name] = self.state.from_lua(value)
         return True, None
 
     def meta(self, what):
