@@ -51,6 +51,7 @@ class EmbeddedServer:
                 self._loop.run_until_complete(server.start())
         except BaseException as exc:  # reported to the starting thread
             self._error = exc
+            self._close_namespaces()
             self._ready.set()
             return
         self._ready.set()
@@ -58,6 +59,9 @@ class EmbeddedServer:
         for server in self.servers:
             self._loop.run_until_complete(server.stop())
         self._loop.close()
+        self._close_namespaces()
+
+    def _close_namespaces(self) -> None:
         for server in self.servers:  # persistent namespaces release their data files
             for ns in server.node.namespaces.values():
                 ns.close()
