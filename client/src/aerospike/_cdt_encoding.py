@@ -11,6 +11,9 @@ What differs from packing with the ``msgpack`` package, as recorded from aerospi
   key-ordered header (ext 0 with the flag 1, then nil);
 - ``aerospike.CDTWildcard()`` / ``CDTInfinite()`` are the ext items ``d4 ff 00`` / ``d4 ff 01``;
 - counts are unsigned 64-bit (-1 goes out as 2**64 - 1).
+
+The same packer writes the values inside expressions and contexts (``_expressions``), with
+``Packer(expression=True)``; see the class for the differences.
 """
 
 import struct
@@ -50,12 +53,25 @@ def unknown_type_error():
 
 
 class Packer:
-    """Appends msgpack items to a bytearray."""
+    """Appends msgpack items to a bytearray.
 
-    __slots__ = ("out",)
+    ``expression=True`` packs Python values as the official client converts them inside
+    expressions and contexts (``_expressions``), which differs on purpose from collection
+    operation values (the recorded bytes and errors of each path):
 
-    def __init__(self):
+    - map keys: only bool and float keys are dropped; None keys are kept (sorted first) and keys
+      of other types too (sorted last, by repr). Otherwise only int, str and bytes keys are kept;
+    - str values and keys are encoded as strict UTF-8 (a lone surrogate raises
+      UnicodeEncodeError) instead of with surrogateescape;
+    - a value of an unsupported type raises ParamError "Unsupported value type in expression:
+      <type name>" instead of ClientError "Unable to serialize unknown Python native type.".
+    """
+
+    __slots__ = ("out", "expression")
+
+    def __init__(self, expression: bool = False):
         self.out = bytearray()
+        self.expression = expression
 
     def bytes(self) -> bytes:
         return bytes(self.out)
@@ -93,9 +109,8 @@ class Packer:
         self.out.append(particle_type)
         self.out += data
 
-    def plain_str(self, text: str) -> None:
-        """A str item without particle-type prefix (expression names, regexes)."""
-        data = text.encode()
+    def plain_str(self, data: bytes) -> None:
+        """A str item of encoded text without particle-type prefix (expression names, regexes)."""
         self._str_header(len(data))
         self.out += data
 
@@ -109,8 +124,10 @@ class Packer:
             self.out += b"\xcd" + value.to_bytes(2, "big")
         elif value < 0x100000000:
             self.out += b"\xce" + value.to_bytes(4, "big")
-        else:
+        elif value <= _U64:
             self.out += b"\xcf" + value.to_bytes(8, "big")
+        else:
+            raise _int_range_error()
 
     def int(self, value: int) -> None:
         """A signed 64-bit integer in its smallest form (non-negative ones as unsigned)."""
@@ -124,12 +141,17 @@ class Packer:
             self.out += b"\xd1" + value.to_bytes(2, "big", signed=True)
         elif value >= -0x80000000:
             self.out += b"\xd2" + value.to_bytes(4, "big", signed=True)
-        else:
+        elif value >= _INT64_MIN:
             self.out += b"\xd3" + value.to_bytes(8, "big", signed=True)
+        else:
+            raise _int_range_error()
 
     def count(self, value: int) -> None:
         """A count the C client keeps as uint64_t: negative values wrap around."""
         self.uint(value & _U64)
+
+    def float(self, value: float) -> None:
+        self.out += b"\xcb" + _F64.pack(value)
 
     def bool(self, value: bool) -> None:
         self.out.append(0xC3 if value else 0xC2)
@@ -150,12 +172,13 @@ class Packer:
             self.bool(value)
         elif isinstance(value, int):
             if not _INT64_MIN <= value <= _INT64_MAX:
-                raise param_error("integer value exceeds sys.maxsize")
+                raise _int_range_error()
             self.int(value)
         elif isinstance(value, float):
-            self.out += b"\xcb" + _F64.pack(value)
+            self.float(value)
         elif isinstance(value, str):
-            self.typed_bytes(_PT_STRING, value.encode("utf-8", "surrogateescape"))
+            errors = "strict" if self.expression else "surrogateescape"
+            self.typed_bytes(_PT_STRING, value.encode("utf-8", errors))
         elif isinstance(value, Raw):
             self.raw(value)
         elif isinstance(value, (bytes, bytearray)):
@@ -180,12 +203,14 @@ class Packer:
             self.typed_bytes(_PT_GEOJSON, value.dumps().encode())
         elif isinstance(value, null):
             self.nil()
+        elif self.expression:
+            raise param_error("Unsupported value type in expression: %s" % type(value).__name__)
         else:
             raise unknown_type_error()
 
     def _dict(self, value: dict) -> None:
         key_ordered = isinstance(value, _sentinel_types()[3])
-        items = sorted_map_items(value)
+        items = sorted_map_items(value, self.expression)
         if key_ordered:
             self.map_header(len(items) + 1)
             self.raw(_KEY_ORDERED_HEADER)
@@ -196,24 +221,33 @@ class Packer:
             self.value(v)
 
 
-def _key_rank(key: Any):
-    """Sort key of a map key in the client's map ordering, or None for keys it drops."""
+def _int_range_error():
+    return param_error("integer value exceeds sys.maxsize")
+
+
+def _key_rank(key: Any, expression: bool = False):
+    """Sort key of a map key in the client's map ordering (None < int < str < bytes < others),
+    or None for keys it drops (see Packer for what ``expression`` keeps)."""
     if isinstance(key, bool):
         return None
     if isinstance(key, int):
-        return (0, key, b"")
+        return (1, key, b"")
     if isinstance(key, str):
-        return (1, 0, key.encode("utf-8", "surrogateescape"))
+        return (2, 0, key.encode("utf-8", "strict" if expression else "surrogateescape"))
     if isinstance(key, (bytes, bytearray)):
-        return (2, 0, bytes(key))
-    return None
+        return (3, 0, bytes(key))
+    if not expression or isinstance(key, float):
+        return None
+    if key is None:
+        return (0, 0, b"")
+    return (4, 0, repr(key).encode())
 
 
-def sorted_map_items(value: dict) -> list:
+def sorted_map_items(value: dict, expression: bool = False) -> list:
     """The entries of a dict as the C client packs them: kept keys only, in key order."""
     ranked = []
     for k, v in value.items():
-        rank = _key_rank(k)
+        rank = _key_rank(k, expression)
         if rank is not None:
             ranked.append((rank, k, v))
     ranked.sort(key=lambda entry: entry[0])

@@ -16,204 +16,62 @@ variables, bin-exists, the list/map/bit/HLL calls) are translated here.
 from __future__ import annotations
 
 import base64
-import struct
 from typing import Any
 
+from ._cdt_encoding import Packer, Raw
 from ._errors import client_error, param_error
-from ._types import GeoJSON
 
-# -- a small msgpack writer -----------------------------------------------------------------------
-
-
-class _Raw:
-    """Bytes already packed (ext values, a nested compiled expression)."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes):
-        self.data = data
+# -- wire items -----------------------------------------------------------------------------------
+#
+# The emitter builds a tree of wire items, packed by _pack_item: a list is an array, bytes a str
+# item as they are (names, no particle type), Raw is copied (Python values already packed by
+# value_item, nested expressions); None, bools, ints and floats stand for themselves.
 
 
-class _Map:
-    """A msgpack map as ordered pairs (key/values already converted), with an optional
-    ordered-map flag header."""
-
-    __slots__ = ("pairs", "flags")
-
-    def __init__(self, pairs: list, flags: int | None = None):
-        self.pairs = pairs
-        self.flags = flags
-
-
-_WILDCARD = _Raw(b"\xd4\xff\x00")
-_INFINITY = _Raw(b"\xd4\xff\x01")
-
-
-def _pack(obj: Any, out: bytearray) -> None:
-    if obj is None:
-        out.append(0xC0)
-    elif obj is True:
-        out.append(0xC3)
-    elif obj is False:
-        out.append(0xC2)
-    elif isinstance(obj, int):
-        _pack_int(obj, out)
-    elif isinstance(obj, float):
-        out.append(0xCB)
-        out += struct.pack(">d", obj)
-    elif isinstance(obj, (bytes, bytearray)):
-        _pack_str_header(len(obj), out)
-        out += obj
-    elif isinstance(obj, list):
-        _pack_array_header(len(obj), out)
-        for item in obj:
-            _pack(item, out)
-    elif isinstance(obj, _Map):
-        count = len(obj.pairs) + (1 if obj.flags is not None else 0)
-        _pack_map_header(count, out)
-        if obj.flags is not None:
-            out += bytes((0xC7, 0x00, obj.flags, 0xC0))
-        for key, value in obj.pairs:
-            _pack(key, out)
-            _pack(value, out)
-    elif isinstance(obj, _Raw):
-        out += obj.data
+def _pack_item(item: Any, p: Packer) -> None:
+    if item is None:
+        p.nil()
+    elif item is True or item is False:
+        p.bool(item)
+    elif isinstance(item, int):
+        p.int(item)
+    elif isinstance(item, float):
+        p.float(item)
+    elif isinstance(item, Raw):
+        p.raw(item)
+    elif isinstance(item, (bytes, bytearray)):
+        p.plain_str(item)
+    elif isinstance(item, list):
+        p.array_header(len(item))
+        for entry in item:
+            _pack_item(entry, p)
     else:  # pragma: no cover - converted values only
-        raise TypeError(type(obj))
+        raise TypeError(type(item))
 
 
-def _pack_int(value: int, out: bytearray) -> None:
-    if 0 <= value < 0x80:
-        out.append(value)
-    elif -32 <= value < 0:
-        out.append(value & 0xFF)
-    elif value >= 0:
-        for code, fmt, limit in ((0xCC, ">B", 1 << 8), (0xCD, ">H", 1 << 16), (0xCE, ">I", 1 << 32),
-                                 (0xCF, ">Q", 1 << 64)):
-            if value < limit:
-                out.append(code)
-                out += struct.pack(fmt, value)
-                return
-        raise param_error("integer value exceeds sys.maxsize")
-    else:
-        for code, fmt, limit in ((0xD0, ">b", 1 << 7), (0xD1, ">h", 1 << 15), (0xD2, ">i", 1 << 31),
-                                 (0xD3, ">q", 1 << 63)):
-            if value >= -limit:
-                out.append(code)
-                out += struct.pack(fmt, value)
-                return
-        raise param_error("integer value exceeds sys.maxsize")
+def _pack_items(items: list, header: int | None = None) -> bytes:
+    """The items one after the other, after an array header counting ``header`` when given."""
+    p = Packer()
+    if header is not None:
+        p.array_header(header)
+    for item in items:
+        _pack_item(item, p)
+    return p.bytes()
 
 
-def _pack_str_header(n: int, out: bytearray) -> None:
-    if n < 32:
-        out.append(0xA0 | n)
-    elif n < 0x100:
-        out += bytes((0xD9, n))
-    elif n < 0x10000:
-        out.append(0xDA)
-        out += struct.pack(">H", n)
-    else:
-        out.append(0xDB)
-        out += struct.pack(">I", n)
-
-
-def _pack_array_header(n: int, out: bytearray) -> None:
-    if n < 16:
-        out.append(0x90 | n)
-    elif n < 0x10000:
-        out.append(0xDC)
-        out += struct.pack(">H", n)
-    else:
-        out.append(0xDD)
-        out += struct.pack(">I", n)
-
-
-def _pack_map_header(n: int, out: bytearray) -> None:
-    if n < 16:
-        out.append(0x80 | n)
-    elif n < 0x10000:
-        out.append(0xDE)
-        out += struct.pack(">H", n)
-    else:
-        out.append(0xDF)
-        out += struct.pack(">I", n)
-
-
-def packb(obj: Any) -> bytes:
-    out = bytearray()
-    _pack(obj, out)
-    return bytes(out)
-
-
-# -- Python values → wire objects -----------------------------------------------------------------
-
-_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
-_MAP_ORDER_FLAGS = {1: 0x01, 3: 0x03}
-
-
-def _type_name(value: Any) -> str:
-    return type(value).__name__
-
-
-def value_item(value: Any) -> Any:
-    """A Python value inside an expression or a context, as a wire object."""
-    if value is None or isinstance(value, (bool, float)):
-        return value
-    if isinstance(value, int):
-        if not _INT64_MIN <= value <= _INT64_MAX:
-            raise param_error("integer value exceeds sys.maxsize")
-        return value
-    if isinstance(value, str):
-        return b"\x03" + value.encode()
-    name = _type_name(value)
-    if name == "HyperLogLog":
-        return b"\x12" + bytes(value)  # particle type HLL
-    if isinstance(value, (bytes, bytearray)):
-        return b"\x04" + bytes(value)
-    if isinstance(value, list):
-        return [value_item(v) for v in value]
-    if isinstance(value, dict):
-        # The official client turns a dict into a key-sorted map (as_orderedmap): keys in the
-        # server's value order, float and bool keys dropped. Only a KeyOrderedDict carries the
-        # ordered-map flag.
-        pairs = [(value_item(k), value_item(v)) for k, v in _sorted_map_items(value)]
-        return _Map(pairs, 0x01 if name == "KeyOrderedDict" else None)
-    if isinstance(value, GeoJSON):
-        return b"\x17" + value.dumps().encode()
-    if name == "CDTWildcard":
-        return _WILDCARD
-    if name == "CDTInfinite":
-        return _INFINITY
-    if name == "null":
-        return None
-    raise param_error("Unsupported value type in expression: %s" % name)
-
-
-def _key_rank(key: Any) -> tuple:
-    """Sort key of a map key in the server's value order (nil < int < string < bytes)."""
-    if key is None:
-        return (1, 0)
-    if isinstance(key, int):
-        return (4, key)
-    if isinstance(key, str):
-        return (5, key.encode())
-    if isinstance(key, (bytes, bytearray)):
-        return (8, bytes(key))
-    return (11, repr(key).encode())
-
-
-def _sorted_map_items(value: dict) -> list:
-    items = [(k, v) for k, v in value.items() if not isinstance(k, (bool, float))]
-    return sorted(items, key=lambda kv: _key_rank(kv[0]))
+def value_item(value: Any) -> Raw:
+    """A Python value inside an expression or a context, packed (see Packer's expression mode:
+    dicts go out key-sorted, KeyOrderedDict with the ordered-map flag)."""
+    p = Packer(expression=True)
+    p.value(value)
+    return Raw(p.bytes())
 
 
 def _literal(value: Any) -> Any:
     """A literal operand of an expression: a list literal is quoted ``[126, list]``."""
-    item = value_item(value)
-    if isinstance(item, list):
-        return [126, item]
-    return item
+    if isinstance(value, list):
+        return [126, value_item(value)]
+    return value_item(value)
 
 
 # -- contexts -------------------------------------------------------------------------------------
@@ -245,7 +103,7 @@ def _ctx_id_and_value(ctx: Any) -> tuple[int, Any]:
         expression = extra.get(_CTX_FILTER_KEY)
         if expression is None:
             return ctx_id, True
-        return ctx_id, _Raw(expression_bytes(expression))
+        return ctx_id, Raw(expression_bytes(expression))
     return ctx_id, value_item(value)
 
 
@@ -262,7 +120,7 @@ def ctx_item(ctx_list: Any) -> list:
 
 
 def ctx_bytes(ctx_list: Any) -> bytes:
-    return packb(ctx_item(ctx_list))
+    return _pack_items([ctx_item(ctx_list)])
 
 
 def ctx_base64(ctx_list: Any) -> str:
@@ -546,11 +404,7 @@ class _Emitter:
             # The official client builds map increment with the C client's attributes-only
             # policy slot but fills it with attributes and flags: the array header counts one
             # item fewer than follow. Reproduced for identical bytes.
-            raw = bytearray()
-            _pack_array_header(len(payload) - 1, raw)
-            for item in payload:
-                _pack(item, raw)
-            payload = _Raw(bytes(raw))
+            payload = Raw(_pack_items(payload, header=len(payload) - 1))
         if ctx:
             payload = [0xFF, ctx_item(ctx), payload]
         system = _SYS_CDT | (_MODIFY_LOCAL if modify else 0)
@@ -571,7 +425,7 @@ class _Emitter:
         payload: list = [0xFE, ctx_item(ctx)]
         if node.op == _CALL_APPLY:
             payload.append(flags | 4)
-            payload.append(_Raw(expression_bytes(fixed.get("mod_exp"))))
+            payload.append(Raw(expression_bytes(fixed.get("mod_exp"))))
             system = _SYS_CDT | _MODIFY_LOCAL
         else:
             payload.append(flags)
@@ -615,11 +469,7 @@ def expression_bytes(compiled: Any) -> bytes:
     if isinstance(compiled, (bytes, bytearray)):
         return bytes(compiled)
     root = _parse(compiled)
-    items = _Emitter().emit(root)
-    out = bytearray()
-    for item in items:
-        _pack(item, out)
-    return bytes(out)
+    return _pack_items(_Emitter().emit(root))
 
 
 def expression_base64(compiled: Any) -> str:
@@ -648,9 +498,9 @@ def expression_op(operation: dict):
         flags = 0
     if isinstance(flags, bool) or not isinstance(flags, int):
         raise param_error("expr_flags must be an integer")
-    out = bytearray()
-    _pack_array_header(2, out)
-    out += expression_bytes(compiled)
-    _pack_int(flags, out)
+    p = Packer()
+    p.array_header(2)
+    p.raw(expression_bytes(compiled))
+    p.int(flags)
     is_read = operation.get("op") == _OP_EXPR_READ
-    return Op(OpType.EXP_READ if is_read else OpType.EXP_MODIFY, ParticleType.BLOB, name, bytes(out)), not is_read
+    return Op(OpType.EXP_READ if is_read else OpType.EXP_MODIFY, ParticleType.BLOB, name, p.bytes()), not is_read
