@@ -24,9 +24,10 @@ from __future__ import annotations
 import math
 import re
 
+from .. import geo
 from ..binops.cdt import values as V
 from ..wire import AerospikeWireError, CITRUSLEAF_EPOCH, Op, OpType, ParticleType, ResultCode
-from . import geo, posix_regex
+from . import posix_regex
 from .runtime import (INT64_MIN, PARTICLE_OF_TYPE, T_BLOB, T_BOOL, T_END, T_FLOAT, T_GEO, T_HLL,
                       T_INPUT_END, T_INT, T_LIST, T_MAP, T_NIL, T_REMOVE, T_STR, TYPE_NAMES, UNK,
                       Blob, CdtList, CdtMap, Geo, from_particle, msgpack_compare, to_msgpack, wrap64)
