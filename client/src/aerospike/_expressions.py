@@ -20,6 +20,7 @@ from typing import Any
 
 from ._cdt_encoding import Packer, Raw
 from ._errors import client_error, param_error
+from ._operations import _list_create_flag, _map_create_flag
 
 # -- wire items -----------------------------------------------------------------------------------
 #
@@ -91,14 +92,10 @@ def _ctx_id_and_value(ctx: Any) -> tuple[int, Any]:
     if not isinstance(ctx_id, int) or isinstance(ctx_id, bool):
         raise param_error("Invalid cdt_ctx")
     if ctx_id == _LIST_INDEX_CREATE:
-        order = extra.get(_CTX_ORDER_KEY, 0)
-        pad = extra.get(_CTX_PAD_KEY, False)
-        flag = 0xC0 if order == 1 else (0x80 if pad else 0x40)
+        flag = _list_create_flag(extra.get(_CTX_ORDER_KEY, 0), bool(extra.get(_CTX_PAD_KEY, False)))
         return _LIST_INDEX | flag, value_item(value)
     if ctx_id == _MAP_KEY_CREATE:
-        order = extra.get(_CTX_ORDER_KEY, 0)
-        flag = {1: 0x80, 3: 0xC0}.get(order, 0x40)
-        return _MAP_KEY | flag, value_item(value)
+        return _MAP_KEY | _map_create_flag(extra.get(_CTX_ORDER_KEY, 0)), value_item(value)
     if ctx_id & 0x0F == _CTX_EXP and ctx_id & 0x30 == 0:
         expression = extra.get(_CTX_FILTER_KEY)
         if expression is None:

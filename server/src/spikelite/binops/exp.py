@@ -45,22 +45,31 @@ def _not_applicable(message: str) -> AerospikeWireError:
     return AerospikeWireError(ResultCode.OP_NOT_APPLICABLE, message)
 
 
+_SKIP = object()
+
+
+def _evaluate(expr, bins, flags: int):
+    """The (particle type, bytes) of the expression's value, None for nil; _SKIP when it cannot be
+    evaluated (unknown, or no bin type) under EVAL_NO_FAIL, else OP_NOT_APPLICABLE."""
+    from ..expressions import EVAL_NO_FAIL, UNK, to_particle
+    value = expr.evaluate(_context(bins))
+    try:
+        if value is not UNK:
+            return to_particle(value)
+    except ValueError:
+        pass
+    if flags & EVAL_NO_FAIL:
+        return _SKIP
+    raise _not_applicable("expression could not be evaluated")
+
+
 def apply(op: Op, bins: dict[str, tuple[int, bytes]]) -> Op | None:
-    from ..expressions import UNK, parse_op, to_particle
-    from ..expressions import ALLOW_DELETE, CREATE_ONLY, EVAL_NO_FAIL, POLICY_NO_FAIL, UPDATE_ONLY
+    from ..expressions import ALLOW_DELETE, CREATE_ONLY, POLICY_NO_FAIL, UPDATE_ONLY, parse_op
     is_modify = op.op == OpType.EXP_MODIFY
     expr, flags = parse_op(op.value, is_modify)
     if not is_modify:
-        value = expr.evaluate(_context(bins))
-        try:
-            particle = None if value is UNK else to_particle(value)
-        except ValueError:
-            value = UNK
-        if value is UNK:
-            if flags & EVAL_NO_FAIL:
-                return None
-            raise _not_applicable("expression could not be evaluated")
-        if particle is None:
+        particle = _evaluate(expr, bins, flags)
+        if particle is None or particle is _SKIP:
             return None
         return Op(op.op, particle[0], op.name, particle[1])
 
@@ -75,15 +84,9 @@ def apply(op: Op, bins: dict[str, tuple[int, bytes]]) -> Op | None:
         if flags & POLICY_NO_FAIL:
             return None
         raise AerospikeWireError(ResultCode.BIN_NOT_FOUND, "bin %r does not exist" % op.name)
-    value = expr.evaluate(_context(bins))
-    try:
-        particle = None if value is UNK else to_particle(value)
-    except ValueError:
-        value = UNK
-    if value is UNK:
-        if flags & EVAL_NO_FAIL:
-            return None
-        raise _not_applicable("expression could not be evaluated")
+    particle = _evaluate(expr, bins, flags)
+    if particle is _SKIP:
+        return None
     if particle is None:
         if not was_live:
             return None

@@ -112,14 +112,13 @@ class ModuleState:
 
     # -- calls ------------------------------------------------------------------------------------
 
-    def call(self, function: str, args: list, timeout_s: float | None) -> tuple[bool, Any]:
-        """Run env[function](*args) (args already Lua values) under the deadline.
-
-        Returns (True, Lua result) or (False, error value)."""
+    def _run(self, timeout_s: float | None, run, *args) -> tuple[bool, Any]:
+        """(True, run(*args)) under the deadline and the instruction-count hook, or (False, the
+        error message as bytes) when Lua raised."""
         self.deadline.at = None if timeout_s is None else time.monotonic() + timeout_s
         self.H.arm(HOOK_COUNT)
         try:
-            result = self.H.call(self.env, function.encode(), *args)
+            return True, run(*args)
         except self._lupa.LuaMemoryError:
             return False, b"not enough memory"
         except self._lupa.LuaError as exc:
@@ -127,6 +126,14 @@ class ModuleState:
         finally:
             self.H.disarm()
             self.deadline.at = None
+
+    def call(self, function: str, args: list, timeout_s: float | None) -> tuple[bool, Any]:
+        """Run env[function](*args) (args already Lua values) under the deadline.
+
+        Returns (True, Lua result) or (False, error value)."""
+        done, result = self._run(timeout_s, self.H.call, self.env, function.encode(), *args)
+        if not done:
+            return False, result
         if isinstance(result, tuple):
             ok = result[0]
             value = result[1] if len(result) > 1 else None
@@ -142,17 +149,10 @@ class ModuleState:
         """Run the ops of one side of stream function `function` over next_value()'s values.
 
         Returns (True, [Lua values]) or (False, error value)."""
-        self.deadline.at = None if timeout_s is None else time.monotonic() + timeout_s
-        self.H.arm(HOOK_COUNT)
-        try:
-            result = self.H.stream_run(self.env, function.encode(), client_side, next_value, *args)
-        except self._lupa.LuaMemoryError:
-            return False, b"not enough memory"
-        except self._lupa.LuaError as exc:
-            return False, str(exc).encode()
-        finally:
-            self.H.disarm()
-            self.deadline.at = None
+        done, result = self._run(timeout_s, self.H.stream_run, self.env, function.encode(), client_side,
+                                 next_value, *args)
+        if not done:
+            return False, result
         if not isinstance(result, tuple) or not result[0]:
             return False, result[1] if isinstance(result, tuple) and len(result) > 1 else None
         out, n = result[1], result[2]
