@@ -108,28 +108,14 @@ def from_particle(ptype: int, data: bytes):
 
 def to_particle(value) -> tuple[int, bytes] | None:
     """(particle type, bytes) of a result for the client or a bin; None for nil. ValueError when
-    the value cannot become a bin (a wildcard or other msgpack of no bin type)."""
-    if value is None:
-        return None
-    if value is True or value is False:
-        return ParticleType.BOOL, b"\x01" if value else b"\x00"
-    if isinstance(value, int):
-        return ParticleType.INTEGER, _I64.pack(value)
-    if isinstance(value, float):
-        return ParticleType.FLOAT, _F64.pack(value)
-    if isinstance(value, Geo):
-        return ParticleType.GEOJSON, b"\x00\x00\x00" + value.encode("utf-8", "surrogateescape")
-    if isinstance(value, str):
-        return ParticleType.STRING, value.encode("utf-8", "surrogateescape")
+    the value cannot become a bin (a wildcard or other msgpack of no bin type, bytes that are not a
+    blob or HLL); otherwise the CDT code's to_particle."""
     if isinstance(value, Blob):
-        if value.prefix in (ParticleType.BLOB, ParticleType.HLL):
-            return value.prefix, bytes(value)
-        raise ValueError("bytes of particle type %r" % value.prefix)
-    if isinstance(value, CdtMap):
-        return ParticleType.MAP, V.pack(value)
-    if isinstance(value, list):
-        return ParticleType.LIST, V.pack(value)
-    raise ValueError("msgpack value %r cannot be a bin" % (value,))
+        if value.prefix not in (ParticleType.BLOB, ParticleType.HLL):
+            raise ValueError("bytes of particle type %r" % value.prefix)
+    elif not (value is None or isinstance(value, (int, float, str, list))):
+        raise ValueError("msgpack value %r cannot be a bin" % (value,))
+    return V.to_particle(value)
 
 
 def to_msgpack(value) -> bytes:
