@@ -22,6 +22,12 @@ def secure():
         pytest.skip("these tests start their own server with security on")
     import spikelite
     with spikelite.spawn(config=str(CONFIG)) as child:
+        # A fresh node's admin has only user-admin; these tests also read and write data with it.
+        client = aerospike.client(dict({"hosts": child.hosts}, **CREDENTIALS))
+        try:
+            client.admin_grant_roles("admin", ["read-write"])
+        finally:
+            client.close()
         yield child
 
 

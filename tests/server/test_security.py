@@ -135,8 +135,9 @@ def test_login_returns_token_and_ttl_and_authenticates_the_socket(raw):
     assert reply.field(F.SESSION_TOKEN)
     assert unpack_u32(reply.field(F.SESSION_TTL)) == 3600  # session-ttl 1h in the config
     assert conn.info("build")["build"]
-    assert conn.request(put_msg("test", "sec", "login", {"a": 1})).result_code == R.OK
-    assert conn.request(get_msg("test", "sec", "login")).result_code == R.OK
+    # The default admin has only user-admin: logged in, but no data privileges.
+    assert conn.request(put_msg("test", "sec", "login", {"a": 1})).result_code == R.ROLE_VIOLATION
+    assert conn.request(get_msg("test", "sec", "login")).result_code == R.ROLE_VIOLATION
 
 
 def test_authenticate_new_socket_with_token(raw):
@@ -296,8 +297,18 @@ def test_query_all_users_is_sorted_and_ends_with_50(raw):
      R.INVALID_USER),
     (Cmd.GRANT_ROLES, [(F.USER, b"admin"), (F.ROLES, b"\0")], R.INVALID_ROLE),
     (Cmd.GRANT_ROLES, [(F.USER, b"nobody"), (F.ROLES, pack_roles(["read"]))], R.INVALID_USER),
-    (Cmd.CREATE_ROLE, [(F.ROLE, b"r")], R.UNSUPPORTED_FEATURE),
-    (Cmd.QUERY_ROLES, [], R.UNSUPPORTED_FEATURE),
+    (Cmd.CREATE_ROLE, [(F.ROLE, b"r")], R.INVALID_PRIVILEGE),                 # nothing to set
+    (Cmd.CREATE_ROLE, [], R.INVALID_ROLE),
+    (Cmd.CREATE_ROLE, [(F.ROLE, b"read"), (F.PRIVILEGES, b"\x01\x0a\0\0")], R.ROLE_ALREADY_EXISTS),
+    (Cmd.CREATE_ROLE, [(F.ROLE, b"r"), (F.PRIVILEGES, b"\x01\x07")], R.INVALID_PRIVILEGE),
+    (Cmd.CREATE_ROLE, [(F.ROLE, b"r"), (F.PRIVILEGES, b"\x01\x0a\x04te")], R.INVALID_PRIVILEGE),
+    (Cmd.CREATE_ROLE, [(F.ROLE, b"r"), (F.WHITELIST, b"1.2.3.x")], R.INVALID_WHITELIST),
+    (Cmd.CREATE_ROLE, [(F.ROLE, b"r"), (F.READ_QUOTA, b"\0\0\0\x05")], R.QUOTAS_NOT_ENABLED),
+    (Cmd.DROP_ROLE, [(F.ROLE, b"read")], R.INVALID_ROLE),                     # predefined
+    (Cmd.DROP_ROLE, [(F.ROLE, b"nope")], R.INVALID_ROLE),
+    (Cmd.GRANT_PRIVILEGES, [(F.ROLE, b"write"), (F.PRIVILEGES, b"\x01\x0a\0\0")], R.INVALID_ROLE),
+    (Cmd.SET_QUOTAS, [(F.ROLE, b"nope")], R.INVALID_ROLE),
+    (Cmd.QUERY_ROLES, [(F.ROLE, b"nope")], R.INVALID_ROLE),
 ])
 def test_user_admin_rejections(raw, command, fields, code):
     assert result(logged_in(raw), command, fields) == code
@@ -367,7 +378,8 @@ def test_pipelined_login_then_commands(raw):
     ptype, body = conn.recv_proto()
     assert ptype == wire.ProtoType.ADMIN and parse_records(body)[0].result == 0
     _, body = conn.recv_proto()
-    assert wire.parse_message(body)[0].result_code == R.OK
+    # 81, not 80: the put ran on the logged-in socket (admin has no data privileges).
+    assert wire.parse_message(body)[0].result_code == R.ROLE_VIOLATION
     _, body = conn.recv_proto()
     assert wire.info.parse_reply(body)["build"]
 

@@ -1,5 +1,5 @@
-"""spikelite's user administration driven by the official client's admin_* calls (purespike has no
-admin API yet, so these live here and not in tests/behaviour). Skipped without the official client."""
+"""spikelite's user administration driven by the official client's admin_* calls (the admin API in
+both clients is in tests/behaviour/test_admin.py). Skipped without the official client."""
 
 from __future__ import annotations
 
@@ -83,12 +83,6 @@ def test_passwords(secure, admin_client):
     connect_as(secure, "erin", "three").close()
     with pytest.raises(exception.InvalidCredential):
         connect_as(secure, "erin", "two")
-
-
-def test_role_commands_are_unsupported(admin_client):
-    with pytest.raises(exception.AerospikeError) as info:
-        admin_client.admin_create_role("reader", [{"code": aerospike.PRIV_READ}])
-    assert info.value.code == 16
 
 
 def test_client_sockets_are_counted(secure, admin_client):

@@ -556,6 +556,69 @@ class Client(UdfMethods):
         self._info_node(node, command, self._info_timeout(policy))
         return 0
 
+    # -- admin (users and roles; see _admin.py) ---------------------------------------------------
+
+    def _admin(self):
+        from ._admin import Admin
+        return Admin(self)
+
+    def admin_create_user(self, username, password, roles, policy=None):
+        return self._admin().admin_create_user(username, password, roles, policy)
+
+    def admin_create_pki_user(self, username, roles, policy=None):
+        return self._admin().admin_create_pki_user(username, roles, policy)
+
+    def admin_drop_user(self, username, policy=None):
+        return self._admin().admin_drop_user(username, policy)
+
+    def admin_set_password(self, username, password, policy=None):
+        return self._admin().admin_set_password(username, password, policy)
+
+    def admin_change_password(self, username, password, policy=None):
+        return self._admin().admin_change_password(username, password, policy)
+
+    def admin_grant_roles(self, username, roles, policy=None):
+        return self._admin().admin_grant_roles(username, roles, policy)
+
+    def admin_revoke_roles(self, username, roles, policy=None):
+        return self._admin().admin_revoke_roles(username, roles, policy)
+
+    def admin_query_user_info(self, user, policy=None) -> dict:
+        return self._admin().admin_query_user_info(user, policy)
+
+    def admin_query_users_info(self, policy=None) -> dict:
+        return self._admin().admin_query_users_info(policy)
+
+    def admin_create_role(self, role, privileges, policy=None, whitelist=None, read_quota=0, write_quota=0):
+        return self._admin().admin_create_role(role, privileges, policy, whitelist, read_quota, write_quota)
+
+    def admin_drop_role(self, role, policy=None):
+        return self._admin().admin_drop_role(role, policy)
+
+    def admin_grant_privileges(self, role, privileges, policy=None):
+        return self._admin().admin_grant_privileges(role, privileges, policy)
+
+    def admin_revoke_privileges(self, role, privileges, policy=None):
+        return self._admin().admin_revoke_privileges(role, privileges, policy)
+
+    def admin_set_whitelist(self, role, whitelist, policy=None):
+        return self._admin().admin_set_whitelist(role, whitelist, policy)
+
+    def admin_set_quotas(self, role, read_quota=-1, write_quota=-1, policy=None):
+        return self._admin().admin_set_quotas(role, read_quota, write_quota, policy)
+
+    def admin_query_role(self, role, policy=None) -> list:
+        return self._admin().admin_query_role(role, policy)
+
+    def admin_query_roles(self, policy=None) -> dict:
+        return self._admin().admin_query_roles(policy)
+
+    def admin_get_role(self, role, policy=None) -> dict:
+        return self._admin().admin_get_role(role, policy)
+
+    def admin_get_roles(self, policy=None) -> dict:
+        return self._admin().admin_get_roles(policy)
+
 
 def _raise_info_error(text: str, node) -> None:
     """Info replies whose value is `ERROR:<code>:<message>` raise that code's exception."""
@@ -581,6 +644,8 @@ _C_STATUS_NAMES = {2: "RECORD_NOT_FOUND", 3: "RECORD_GENERATION", 4: "REQUEST_IN
 
 
 def _error_name(code: int) -> str:
+    if ResultCode.QUERY_END < code <= ResultCode.QUOTA_EXCEEDED and code in ResultCode._value2member_map_:
+        return "AEROSPIKE_" + ResultCode(code).name  # security statuses have no ERR_ in the C client
     if code in _C_STATUS_NAMES:
         return "AEROSPIKE_ERR_" + _C_STATUS_NAMES[code]
     try:

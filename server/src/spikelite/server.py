@@ -19,7 +19,7 @@ from .security import AuthState
 from .wire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, AerospikeWireError, Info1, Message, ProtoType,
                    ResultCode, compress, decompress, parse_message, unpack_proto_header)
 from .wire.framing import frame
-from .wire.info import build_reply, parse_request
+from .wire.info import build_reply, command_name, command_params, parse_request
 
 log = logging.getLogger("spikelite")
 
@@ -51,21 +51,26 @@ class RequestHandler:
                                                     ProtoType.INFO):
                 return self._not_authenticated(proto_type)
         if proto_type == ProtoType.AS_MSG:
-            return self._as_msg(body, compress_reply=False)
+            return self._as_msg(body, compress_reply=False, auth=auth)
         if proto_type == ProtoType.INFO:
             lines = parse_request(body)
+            if security is not None:
+                return build_reply([(line, self.info.answer(line)
+                                     if security.check_info(auth, command_name(line), command_params(line))
+                                     else "ERROR:%d:role violation" % ResultCode.ROLE_VIOLATION)
+                                    for line in lines])
             return build_reply([(line, self.info.answer(line)) for line in lines])
         if proto_type == ProtoType.COMPRESSED:
             inner = decompress(body)
             version, inner_type, size = unpack_proto_header(inner)
             if inner_type != ProtoType.AS_MSG or size != len(inner) - PROTO_HEADER_SIZE:
                 raise ConnectionClosed("compressed message does not hold one AS_MSG")
-            return self._as_msg(inner[PROTO_HEADER_SIZE:], compress_reply=True)
+            return self._as_msg(inner[PROTO_HEADER_SIZE:], compress_reply=True, auth=auth)
         if proto_type == ProtoType.ADMIN:
             return self._admin(body)
         raise ConnectionClosed("proto type %d" % proto_type)
 
-    def _as_msg(self, body: bytes, compress_reply: bool) -> bytes:
+    def _as_msg(self, body: bytes, compress_reply: bool, auth: AuthState | None = None) -> bytes:
         try:
             msg, end = parse_message(body)
             if end != len(body):
@@ -74,7 +79,12 @@ class RequestHandler:
             self.node.stats.malformed += 1
             log.debug("malformed AS_MSG: %s", exc)
             return Message(result_code=exc.code).to_proto()
-        replies = self.data.replies(msg)
+        security = self.node.security
+        check = None
+        if security is not None and auth is not None:
+            def check(sub: Message) -> int:
+                return security.check_data(auth, sub)
+        replies = self.data.replies(msg, check)
         if compress_reply and msg.info1 & Info1.COMPRESS_RESPONSE:
             replies = [compress(r) if len(r) > 128 else r for r in replies]
         return replies[0] if len(replies) == 1 else b"".join(replies)
@@ -105,6 +115,8 @@ class Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        peer = transport.get_extra_info("peername")
+        self.auth.address = peer[0] if isinstance(peer, tuple) and peer else None
         stats = self.server.node.stats
         if stats.client_connections >= self.server.config.proto_fd_max:
             transport.close()

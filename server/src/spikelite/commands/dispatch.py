@@ -15,10 +15,21 @@ class DataCommands:
         self.namespaces = node.namespaces
         self.single = SingleRecordCommands()
 
-    def replies(self, msg: Message) -> list[bytes]:
-        """The complete reply protos for one data command (several for a batch)."""
+    def replies(self, msg: Message, check=None) -> list[bytes]:
+        """The complete reply protos for one data command (several for a batch). `check(msg)`, if
+        given, vets the command (each row of a batch): a non-zero result is its reply."""
         if msg.info1 & Info1.BATCH:
-            return execute_batch(msg, self.execute)
+            if check is None:
+                return execute_batch(msg, self.execute)
+
+            def execute_checked(sub: Message) -> Message:
+                result = check(sub)
+                return Message(result_code=result) if result else self.execute(sub)
+            return execute_batch(msg, execute_checked)
+        if check is not None:
+            result = check(msg)
+            if result:
+                return [Message(result_code=result).to_proto()]
         if msg.field(FieldType.DIGEST) is None:
             try:
                 ns = self._namespace(msg)

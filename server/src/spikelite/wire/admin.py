@@ -1,4 +1,4 @@
-"""Admin (security) messages, proto type 2: login, session authentication, user administration.
+"""Admin (security) messages, proto type 2: login, session authentication, user and role administration.
 
 A message is a 16-byte header (scheme, result, command, field count, 12 zero bytes) followed by
 fields `[size:4 BE][id:1][value:size-1]`. Servers walk the fields to the end of the message and
@@ -167,6 +167,51 @@ def unpack_roles(data: bytes) -> list[str]:
     if pos != len(data):
         raise _field_error("extra bytes after the roles")
     return roles
+
+
+#: Privilege codes from this one up take a namespace and set scope.
+SCOPED_PRIVILEGE_MIN = 10
+
+
+def pack_privileges(privileges: list[tuple[int, str, str]]) -> bytes:
+    """A PRIVILEGES field: count, then per privilege its code and, for scopable codes (>= 10), the
+    namespace and set as length-prefixed strings (empty: all)."""
+    if len(privileges) > 255:
+        raise ValueError("at most 255 privileges")
+    parts = [bytes([len(privileges)])]
+    for code, namespace, set_name in privileges:
+        parts.append(bytes([code]))
+        if code >= SCOPED_PRIVILEGE_MIN:
+            for name in (namespace.encode(), set_name.encode()):
+                if len(name) > 255:
+                    raise ValueError("namespace or set name longer than 255 bytes")
+                parts.append(bytes([len(name)]) + name)
+    return b"".join(parts)
+
+
+def unpack_privileges(data: bytes) -> list[tuple[int, str, str]]:
+    """(code, namespace, set) of a PRIVILEGES field; AerospikeWireError(INVALID_FIELD) if broken."""
+    if not data:
+        raise _field_error("empty privileges field")
+    count, pos, privileges = data[0], 1, []
+    for _ in range(count):
+        if pos >= len(data):
+            raise _field_error("privileges field overruns")
+        code = data[pos]
+        pos += 1
+        names = []
+        if code >= SCOPED_PRIVILEGE_MIN:
+            for _ in range(2):
+                if pos >= len(data) or pos + 1 + data[pos] > len(data):
+                    raise _field_error("privilege scope overruns")
+                names.append(data[pos + 1:pos + 1 + data[pos]].decode("utf-8", "replace"))
+                pos += 1 + data[pos]
+        else:
+            names = ["", ""]
+        privileges.append((code, names[0], names[1]))
+    if pos != len(data):
+        raise _field_error("extra bytes after the privileges")
+    return privileges
 
 
 def pack_u32(value: int) -> bytes:

@@ -1,0 +1,354 @@
+"""User and role administration (admin protocol, proto type 2), as the official client's admin_* API.
+
+Each call sends one admin message on a pooled (already authenticated) connection of a random node
+and reads the reply: a single header for commands, a stream of records ending with result 50
+(QUERY_END) for QUERY_USERS / QUERY_ROLES. A non-zero result raises the official client's
+exception for it, with the C client's status name as message (`AEROSPIKE_ROLE_VIOLATION`).
+Argument checks and quirks follow the official client 19.x (checked against it on spikelite).
+"""
+
+from __future__ import annotations
+
+import time
+
+from spikelite.wire import MalformedMessage, ProtoType, ResultCode
+from spikelite.wire.admin import (MAX_USER_SIZE, SCOPED_PRIVILEGE_MIN, AdminCommand, AdminField,
+                                  AdminMessage, pack_privileges, pack_roles, pack_u32, parse_records,
+                                  unpack_privileges, unpack_roles)
+
+from . import exception
+from ._auth import hash_password
+from ._cluster.connection import ConnectionFailed
+from ._cluster.node import NoMoreConnections
+from ._errors import client_error, param_error
+from ._policies import merge
+
+_QUERY_END = 50
+#: Longest role name the C client sends (its buffers hold 64 bytes with the NUL).
+_MAX_ROLE_SIZE = 63
+#: The password a PKI user is created with (the C client's fixed placeholder).
+_PKI_PASSWORD = "nopassword"
+
+
+def _status_message(code: int) -> str:
+    from ._client import _error_name
+    return _error_name(code)
+
+
+# -- argument checks ------------------------------------------------------------------------------
+
+def _user(name) -> bytes:
+    if not isinstance(name, str):
+        raise param_error("Username should be a string")
+    data = name.encode()
+    if len(data) > MAX_USER_SIZE:
+        raise client_error("Max user length %d exceeded: %d" % (MAX_USER_SIZE, len(data)))
+    return data
+
+
+def _password(password) -> bytes:
+    if not isinstance(password, str):
+        raise param_error("Password should be a string")
+    return hash_password(password)
+
+
+def _role(name) -> bytes:
+    if not isinstance(name, str):
+        raise param_error("Role name should be a string")
+    data = name.encode()
+    if len(data) > _MAX_ROLE_SIZE:
+        raise client_error("String exceeds max length")
+    return data
+
+
+def _roles(roles, create: bool = False) -> bytes:
+    if not isinstance(roles, list):
+        raise param_error("Roles should be a list") if create else client_error("not a list")
+    names = []
+    for role in roles:
+        if not isinstance(role, str):
+            raise client_error("Unable to convert unicode object to C string")
+        if len(role.encode()) > _MAX_ROLE_SIZE:
+            raise client_error("String exceeds max length")
+        names.append(role)
+    return pack_roles(names)
+
+
+def _privileges(privileges) -> list[tuple[int, str, str]]:
+    if not isinstance(privileges, list):
+        raise param_error("Privileges should be a list")
+    result = []
+    for privilege in privileges:
+        if not isinstance(privilege, dict):
+            raise param_error("Privileges should be a list of dictionaries")
+        if "code" not in privilege:
+            raise param_error("Code is a compulsory parameter in privileges dictionary")
+        code = privilege["code"]
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise param_error("Privilege code should be an integer")
+        namespace, set_name = privilege.get("ns", ""), privilege.get("set", "")
+        for value in (namespace, set_name):
+            if not isinstance(value, str):
+                raise client_error("Unable to convert unicode object to C string")
+        code &= 0xFF  # the C client keeps the low byte
+        if code < SCOPED_PRIVILEGE_MIN and (namespace or set_name):
+            raise param_error("Admin privilege has namespace/set scope which is invalid.")
+        result.append((code, namespace, set_name))
+    return result
+
+
+def _whitelist(whitelist, message: str) -> bytes | None:
+    if not isinstance(whitelist, list):
+        raise param_error(message)
+    for address in whitelist:
+        if not isinstance(address, str):
+            raise client_error("Unable to convert unicode object to C string")
+    return ",".join(whitelist).encode() if whitelist else None
+
+
+def _quota(value, name: str) -> bytes:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise param_error("%s must be an integer." % name)
+    return pack_u32(value & 0xFFFFFFFF)
+
+
+# -- reply decoding -------------------------------------------------------------------------------
+
+def _info_list(data: bytes | None) -> list[int] | None:
+    if data is None:
+        return None
+    if not data:
+        return []
+    count = data[0]
+    return [int.from_bytes(data[1 + 4 * i:5 + 4 * i], "big") for i in range(count)
+            if 5 + 4 * i <= len(data)]
+
+
+def _signed(data: bytes | None) -> int:
+    if data is None or len(data) != 4:
+        return 0
+    return int.from_bytes(data, "big", signed=True)
+
+
+def _user_info(record: AdminMessage) -> tuple[str, dict]:
+    name = (record.field(AdminField.USER) or b"").decode("utf-8", "replace")
+    roles_field = record.field(AdminField.ROLES)
+    roles = unpack_roles(roles_field) if roles_field else []
+    conns = record.field(AdminField.CONNECTIONS)
+    return name, {"roles": roles,
+                  "read_info": _info_list(record.field(AdminField.READ_INFO)),
+                  "write_info": _info_list(record.field(AdminField.WRITE_INFO)),
+                  "conns_in_use": int.from_bytes(conns, "big") if conns else 0}
+
+
+def _role_info(record: AdminMessage) -> tuple[str, dict]:
+    name = (record.field(AdminField.ROLE) or b"").decode("utf-8", "replace")
+    privileges_field = record.field(AdminField.PRIVILEGES)
+    privileges = unpack_privileges(privileges_field) if privileges_field else []
+    whitelist = record.field(AdminField.WHITELIST)
+    return name, {"privileges": [{"ns": ns, "set": set_name, "code": code}
+                                 for code, ns, set_name in privileges],
+                  "whitelist": whitelist.decode("utf-8", "replace").split(",") if whitelist else [],
+                  "read_quota": _signed(record.field(AdminField.READ_QUOTA)),
+                  "write_quota": _signed(record.field(AdminField.WRITE_QUOTA))}
+
+
+class Admin:
+    """The admin_* methods of one Client (which delegates to them)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    # -- transport --------------------------------------------------------------------------------
+
+    def _admin_timeout(self, policy) -> float:
+        if policy is not None and not isinstance(policy, dict):
+            raise param_error("policy must be a dict")
+        policy = merge(self.client._policies["admin"], policy)
+        timeout = policy.get("timeout", 1000)
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 0:
+            raise param_error("timeout is invalid")
+        return timeout / 1000.0
+
+    def _admin_exchange(self, command: int, fields: list, policy, query: bool = False) -> list[AdminMessage]:
+        """Send one admin request; the reply records (query: every record before QUERY_END)."""
+        timeout = self._admin_timeout(policy)
+        cluster = self.client._require()
+        node = cluster.random_node()
+        if node is None:
+            raise exception.exception_for(11, "No nodes available")
+        deadline = time.monotonic() + timeout if timeout else None
+        records: list[AdminMessage] = []
+        result = 0
+        try:
+            conn = node.get_connection(deadline)
+        except (ConnectionFailed, NoMoreConnections, OSError) as exc:
+            raise self._admin_io_error(exc, node) from None
+        try:
+            conn.send(AdminMessage(command, fields).to_proto(), timeout or None, deadline)
+            done = False
+            while not done:
+                ptype, body = conn.recv_proto(timeout or None, deadline)
+                if ptype != ProtoType.ADMIN:
+                    raise MalformedMessage("proto type %d in an admin reply" % ptype)
+                batch = parse_records(body)
+                if not batch:
+                    raise MalformedMessage("empty admin reply")
+                for record in batch:
+                    if record.result != 0 or not query:
+                        result = record.result
+                        done = True
+                        break
+                    records.append(record)
+        except MalformedMessage as exc:
+            node.discard_connection(conn)
+            raise client_error("bad admin reply: %s" % exc) from None
+        except (ConnectionFailed, OSError) as exc:
+            node.discard_connection(conn)
+            raise self._admin_io_error(exc, node) from None
+        except BaseException:
+            node.discard_connection(conn)
+            raise
+        node.put_connection(conn)
+        if result and not (query and result == _QUERY_END):
+            raise exception.exception_for(result, _status_message(result))
+        return records
+
+    @staticmethod
+    def _admin_io_error(exc, node):
+        if getattr(exc, "timeout", False):
+            return exception.exception_for(ResultCode.TIMEOUT, "timeout from %s:%d" % node.host)
+        return exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host))
+
+    def _admin_command(self, command: int, fields: list, policy) -> int:
+        self._admin_exchange(command, fields, policy)
+        return 0
+
+    def _password_changed(self, user: bytes, credential: bytes) -> None:
+        """Our own password changed: later logins (new sockets) use the new one."""
+        cluster = self.client._cluster
+        authenticator = getattr(cluster, "authenticator", None) if cluster is not None else None
+        if authenticator is not None and authenticator.user.encode() == user:
+            authenticator.credential = credential
+
+    # -- users ------------------------------------------------------------------------------------
+
+    def admin_create_user(self, username, password, roles, policy=None):
+        user, credential, packed = _user(username), _password(password), _roles(roles, create=True)
+        return self._admin_command(AdminCommand.CREATE_USER, [
+            (AdminField.USER, user), (AdminField.PASSWORD, credential), (AdminField.ROLES, packed)], policy)
+
+    def admin_create_pki_user(self, username, roles, policy=None):
+        user, packed = _user(username), _roles(roles, create=True)
+        return self._admin_command(AdminCommand.CREATE_USER, [
+            (AdminField.USER, user), (AdminField.PASSWORD, hash_password(_PKI_PASSWORD)),
+            (AdminField.ROLES, packed)], policy)
+
+    def admin_drop_user(self, username, policy=None):
+        return self._admin_command(AdminCommand.DROP_USER, [(AdminField.USER, _user(username))], policy)
+
+    def admin_set_password(self, username, password, policy=None):
+        user, credential = _user(username), _password(password)
+        self._admin_command(AdminCommand.SET_PASSWORD,
+                            [(AdminField.USER, user), (AdminField.PASSWORD, credential)], policy)
+        self._password_changed(user, credential)
+        return 0
+
+    def admin_change_password(self, username, password, policy=None):
+        user, credential = _user(username), _password(password)
+        cluster = self.client._require()
+        authenticator = getattr(cluster, "authenticator", None)
+        # Like the C client: the old password sent is always the one this client logged in with.
+        old = authenticator.credential if authenticator is not None else hash_password("")
+        self._admin_command(AdminCommand.CHANGE_PASSWORD, [
+            (AdminField.USER, user), (AdminField.OLD_PASSWORD, old), (AdminField.PASSWORD, credential)],
+            policy)
+        self._password_changed(user, credential)
+        return 0
+
+    def admin_grant_roles(self, username, roles, policy=None):
+        user, packed = _user(username), _roles(roles)
+        return self._admin_command(AdminCommand.GRANT_ROLES,
+                                   [(AdminField.USER, user), (AdminField.ROLES, packed)], policy)
+
+    def admin_revoke_roles(self, username, roles, policy=None):
+        user, packed = _user(username), _roles(roles)
+        return self._admin_command(AdminCommand.REVOKE_ROLES,
+                                   [(AdminField.USER, user), (AdminField.ROLES, packed)], policy)
+
+    def admin_query_user_info(self, user, policy=None) -> dict:
+        name = _user(user)
+        records = self._admin_exchange(AdminCommand.QUERY_USERS, [(AdminField.USER, name)], policy, query=True)
+        if not records:
+            raise exception.exception_for(ResultCode.INVALID_USER, _status_message(ResultCode.INVALID_USER))
+        return _user_info(records[0])[1]
+
+    def admin_query_users_info(self, policy=None) -> dict:
+        records = self._admin_exchange(AdminCommand.QUERY_USERS, [], policy, query=True)
+        return dict(_user_info(record) for record in records)
+
+    # -- roles ------------------------------------------------------------------------------------
+
+    def admin_create_role(self, role, privileges, policy=None, whitelist=None, read_quota=0, write_quota=0):
+        name = _role(role)
+        privs = _privileges(privileges)
+        fields = [(AdminField.ROLE, name)]
+        if privs:
+            fields.append((AdminField.PRIVILEGES, pack_privileges(privs)))
+        if whitelist is not None:
+            packed = _whitelist(whitelist, "Whitelist must be a list of IP strings.")
+            if packed is not None:
+                fields.append((AdminField.WHITELIST, packed))
+        # The official client sends a quota only when it is a positive int (anything else: none).
+        for fid, quota in ((AdminField.READ_QUOTA, read_quota), (AdminField.WRITE_QUOTA, write_quota)):
+            if isinstance(quota, int) and not isinstance(quota, bool) and quota > 0:
+                fields.append((fid, pack_u32(quota & 0xFFFFFFFF)))
+        return self._admin_command(AdminCommand.CREATE_ROLE, fields, policy)
+
+    def admin_drop_role(self, role, policy=None):
+        return self._admin_command(AdminCommand.DROP_ROLE, [(AdminField.ROLE, _role(role))], policy)
+
+    def admin_grant_privileges(self, role, privileges, policy=None):
+        name, privs = _role(role), _privileges(privileges)
+        return self._admin_command(AdminCommand.GRANT_PRIVILEGES, [
+            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy)
+
+    def admin_revoke_privileges(self, role, privileges, policy=None):
+        name, privs = _role(role), _privileges(privileges)
+        return self._admin_command(AdminCommand.REVOKE_PRIVILEGES, [
+            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy)
+
+    def admin_set_whitelist(self, role, whitelist, policy=None):
+        name = _role(role)
+        fields = [(AdminField.ROLE, name)]
+        if whitelist is not None:
+            packed = _whitelist(whitelist, "Whitelist must be a list of IP strings, or None.")
+            if packed is not None:
+                fields.append((AdminField.WHITELIST, packed))
+        return self._admin_command(AdminCommand.SET_WHITELIST, fields, policy)
+
+    def admin_set_quotas(self, role, read_quota=-1, write_quota=-1, policy=None):
+        # Unset quotas travel as 0xFFFFFFFF, as the official client sends them.
+        name = _role(role)
+        fields = [(AdminField.ROLE, name), (AdminField.READ_QUOTA, _quota(read_quota, "py_read_quota")),
+                  (AdminField.WRITE_QUOTA, _quota(write_quota, "py_write_quota"))]
+        return self._admin_command(AdminCommand.SET_QUOTAS, fields, policy)
+
+    def _query_roles(self, role, policy, one: bool) -> list[tuple[str, dict]]:
+        fields = [(AdminField.ROLE, _role(role))] if one else []
+        records = self._admin_exchange(AdminCommand.QUERY_ROLES, fields, policy, query=True)
+        if one and not records:
+            raise exception.exception_for(ResultCode.INVALID_ROLE, _status_message(ResultCode.INVALID_ROLE))
+        return [_role_info(record) for record in records]
+
+    def admin_query_role(self, role, policy=None) -> list:
+        return self._query_roles(role, policy, True)[0][1]["privileges"]
+
+    def admin_query_roles(self, policy=None) -> dict:
+        return {name: info["privileges"] for name, info in self._query_roles(None, policy, False)}
+
+    def admin_get_role(self, role, policy=None) -> dict:
+        return self._query_roles(role, policy, True)[0][1]
+
+    def admin_get_roles(self, policy=None) -> dict:
+        return dict(self._query_roles(None, policy, False))
