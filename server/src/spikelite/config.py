@@ -65,7 +65,7 @@ class NamespaceConfig:
 class SecurityConfig:
     """A `security { }` context: user/password login is required (as on Aerospike 7+ Enterprise)."""
     session_ttl: int = 86_400  # seconds a login's session token stays valid (real range 120..864000)
-    enable_quotas: bool = False  # accepted; quotas are not enforced
+    enable_quotas: bool = False  # lets roles carry quotas (stored and reported, not enforced)
 
 
 @dataclass
@@ -299,7 +299,7 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
     return ns
 
 
-# Real `security` settings with no effect here: privileges are not enforced, nothing is logged.
+# Real `security` settings with no effect here (privileges are enforced; nothing is logged).
 _IGNORED_SECURITY = {"privilege-refresh-period", "tps-weight", "default-password-file",
                      "enable-ldap", "ldap-login-threads", "report-authentication", "report-data-op",
                      "report-sys-admin", "report-user-admin", "report-violation", "syslog-local"}
