@@ -46,6 +46,10 @@ def _seeds(config: dict) -> list[tuple[str, int, str | None]]:
     return seeds
 
 
+#: index_cdt_create's collection type when it is none of INDEX_TYPE_*.
+_UNKNOWN_INDEX_TYPE = object()
+
+
 class Client(UdfMethods):
     """A client of one Aerospike cluster. Create it with `aerospike.client(config)`."""
 
@@ -394,10 +398,16 @@ class Client(UdfMethods):
     # -- secondary indexes ------------------------------------------------------------------------
 
     _INDEX_DATATYPES = {0: "STRING", 1: "NUMERIC", 4: "NUMERIC", 2: "GEO2DSPHERE", 3: "BLOB"}
-    _INDEX_TYPES = {0: None, 1: "LIST", 2: "MAPKEYS", 3: "MAPVALUES"}
+    _INDEX_TYPES = {0: None, 1: "LIST", 2: "MAPKEYS", 3: "MAPVALUES", _UNKNOWN_INDEX_TYPE: "DEFAULT"}
 
-    def _index_create(self, ns, set_name, bin_name, index_type, datatype, name, policy) -> int:
-        for value, what in ((ns, "Namespace"), (bin_name, "Bin"), (name, "Index name")):
+    def _index_create(self, ns, set_name, bin_name, index_type, datatype, name, policy, ctx=None,
+                      expression=None) -> int:
+        """sindex-create, as the official client words it: on a bin, on a context of a bin (`ctx`:
+        a cdt_ctx list) or on an expression (`expression`: compiled, no bin)."""
+        checks = [(ns, "Namespace"), (name, "Index name")]
+        if expression is None:
+            checks.insert(1, (bin_name, "Bin"))
+        for value, what in checks:
             if not isinstance(value, str):
                 raise param_error("%s should be a string" % what)
         if set_name is not None and not isinstance(set_name, str):
@@ -409,9 +419,15 @@ class Client(UdfMethods):
         if set_name:
             command += ";set=%s" % set_name
         command += ";indexname=%s" % name
+        if ctx is not None:
+            command += ";context=%s" % self._index_ctx_base64(ctx)
+        if expression is not None:
+            command += ";exp=%s" % expression
         if self._INDEX_TYPES[index_type]:
             command += ";indextype=%s" % self._INDEX_TYPES[index_type]
-        command += ";bin=%s;type=%s" % (bin_name, type_name)
+        if expression is None:
+            command += ";bin=%s" % bin_name
+        command += ";type=%s" % type_name
         self._index_command(command, policy)
         self._wait_index(ns, name, policy)
         return 0
@@ -434,8 +450,20 @@ class Client(UdfMethods):
                     break
                 time.sleep(0.1)
 
-    def index_single_value_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 0, index_datatype, name, policy)
+    @staticmethod
+    def _index_ctx_base64(ctx) -> str:
+        """The `context=` of sindex-create: the packed cdt_ctx list, base64 (an empty list too)."""
+        import base64
+        from ._expressions import ctx_bytes
+        if not isinstance(ctx, list):
+            raise param_error("Failed to convert ctx")
+        try:
+            return base64.b64encode(ctx_bytes(ctx)).decode()
+        except exception.AerospikeError:
+            raise param_error("Failed to convert ctx") from None
+
+    def index_single_value_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 0, index_datatype, name, policy, ctx)
 
     def index_integer_create(self, ns, set, bin, name, policy=None):  # noqa: A002
         warnings.warn("index_integer_create() is deprecated. Please use index_single_value_create() instead",
@@ -457,14 +485,32 @@ class Client(UdfMethods):
                       DeprecationWarning, stacklevel=2)
         return self._index_create(ns, set, bin, 0, 2, name, policy)
 
-    def index_list_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 1, index_datatype, name, policy)
+    def index_list_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 1, index_datatype, name, policy, ctx)
 
-    def index_map_keys_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 2, index_datatype, name, policy)
+    def index_map_keys_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 2, index_datatype, name, policy, ctx)
 
-    def index_map_values_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 3, index_datatype, name, policy)
+    def index_map_values_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
+        return self._index_create(ns, set, bin, 3, index_datatype, name, policy, ctx)
+
+    def index_cdt_create(self, ns, set, bin, index_type, index_datatype, name, ctx, policy=None):  # noqa: A002
+        warnings.warn("index_cdt_create() is deprecated. Please use one of the other non-deprecated "
+                      "index_*_create() methods instead", DeprecationWarning, stacklevel=2)
+        if ctx is None:
+            raise param_error("ctx cannot be None")
+        if index_type not in self._INDEX_TYPES:
+            index_type = _UNKNOWN_INDEX_TYPE  # the official client words it as indextype=DEFAULT
+        return self._index_create(ns, set, bin, index_type, index_datatype, name, policy, ctx)
+
+    def index_expr_create(self, ns, set, index_type, index_datatype, expressions, name, policy=None):  # noqa: A002
+        """An index on the value `expressions` (a compiled expression) evaluates to for each record."""
+        from ._expressions import expression_base64
+        if not isinstance(expressions, list) or not expressions:
+            raise param_error("Expressions must be a non empty list of 4 element tuples, generated by a compiled "
+                              "aerospike expression. For Query.where_with_expr(), it can also be a base64 string.")
+        return self._index_create(ns, set, None, index_type, index_datatype, name, policy,
+                                  expression=expression_base64(expressions))
 
     def index_remove(self, ns, name, policy=None) -> int:
         if not isinstance(ns, str) or not isinstance(name, str):

@@ -245,13 +245,15 @@ class _RecordStream:
         return msg.to_proto()
 
     def _predicate_fields(self) -> list:
-        (index_type, data), ctx = self._predicate
+        """INDEX_TYPE (if not default), INDEX_RANGE, then the field that picks the index: INDEX_CONTEXT,
+        INDEX_EXPRESSION or INDEX_NAME (the official client's order)."""
+        (index_type, data), extra = self._predicate
         fields = []
         if index_type:
             fields.append((FieldType.INDEX_TYPE, bytes((index_type,))))
         fields.append((FieldType.INDEX_RANGE, data))
-        if ctx:
-            raise exception.exception_for(16, "queries on a CDT context index are not supported by purespike yet")
+        if extra is not None:
+            fields.append(extra)
         return fields
 
     def _run_node(self, node, parts, policy, nobins, limit, deliver) -> int:
@@ -261,6 +263,9 @@ class _RecordStream:
         count = [0]
         errors = []
         ns = self._namespace
+        # The server reads the fresh partitions (PID_ARRAY) first, then the resumed ones (DIGEST_ARRAY).
+        order = [p for p in parts if p.digest is None] + [p for p in parts if p.digest is not None]
+        touched = set()
 
         def consume(body: bytes) -> bool:
             pos, end = 0, len(body)
@@ -288,6 +293,7 @@ class _RecordStream:
                 if part is not None:
                     part.digest = digest
                     part.init = False
+                    touched.add(part.pid)
                 set_field = msg.field(FieldType.SET)
                 key = (ns, set_field.decode() if set_field else None, _user_key(msg.field(FieldType.KEY)),
                        bytearray(digest))
@@ -310,11 +316,11 @@ class _RecordStream:
         if limit and count[0] >= limit:
             # The node stopped at its limit: partitions after the last record's one were not reached.
             last = None
-            for p in parts:
-                if p.digest is not None and not p.retry:
+            for p in order:
+                if p.pid in touched and not p.retry:
                     last = p
             reached = True
-            for p in parts:
+            for p in order:
                 if not p.retry and reached:
                     p.done = p is not last
                 if p is last:
@@ -336,8 +342,41 @@ class Query(_RecordStream):
         self.max_records = 0
         self.records_per_second = 0
 
-    def where(self, predicate, ctx=None) -> None:
-        self._predicate = (index_range(predicate), ctx)
+    def where(self, predicate, ctx=None):
+        """The secondary-index filter; with `ctx` (a cdt_ctx list) it queries the index built on
+        that context of the predicate's bin."""
+        self._check_no_predicate()
+        extra = None
+        if ctx is not None:
+            extra = (FieldType.INDEX_CONTEXT, _ctx_field(ctx))
+        self._predicate = (index_range(predicate), extra)
+        return self
+
+    def where_with_expr(self, expr, predicate, /):
+        """The filter on the expression index built with `expr` (a compiled expression, or its
+        base64 text); the predicate's bin name is not sent."""
+        from ._expressions import expression_bytes
+        self._check_no_predicate()
+        if isinstance(expr, str):
+            data = _b64decode(expr)
+        elif isinstance(expr, list) and expr:
+            data = expression_bytes(expr)
+        else:
+            raise param_error("Failed to add predicate")
+        self._predicate = (index_range(predicate, with_bin=False), (FieldType.INDEX_EXPRESSION, data))
+        return self
+
+    def where_with_index_name(self, index_name, predicate, /):
+        """The filter on the index named `index_name`; the predicate's bin name is not sent."""
+        if not isinstance(index_name, str):
+            raise TypeError("where_with_index_name() argument 1 must be str, not %s" % _type_name(index_name))
+        self._check_no_predicate()
+        self._predicate = (index_range(predicate, with_bin=False), (FieldType.INDEX_NAME, index_name.encode()))
+        return self
+
+    def _check_no_predicate(self) -> None:
+        if self._predicate is not None:  # the official client takes one filter per query
+            raise param_error("Failed to add predicate")
 
     def results(self, policy=None, options=None) -> list:
         return self._collect(policy, options)
@@ -389,11 +428,38 @@ def _range_value(datatype: int, value) -> tuple[int, bytes]:
     raise param_error("predicate is invalid.")
 
 
-def index_range(predicate) -> tuple[int, bytes]:
-    """(collection index type, INDEX_RANGE field data) of a predicate from aerospike.predicates."""
+def _type_name(value) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def _b64decode(text: str) -> bytes:
+    import base64
+    import binascii
+    try:
+        return base64.b64decode(text)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _ctx_field(ctx) -> bytes:
+    """INDEX_CONTEXT data: the packed cdt_ctx list (an empty list packs as an empty array)."""
+    from ._expressions import ctx_bytes
+    if not isinstance(ctx, list):
+        raise param_error("Failed to add predicate")
+    try:
+        return ctx_bytes(ctx)
+    except exception.AerospikeError:
+        raise param_error("Failed to add predicate") from None
+
+
+def index_range(predicate, with_bin: bool = True) -> tuple[int, bytes]:
+    """(collection index type, INDEX_RANGE field data) of a predicate from aerospike.predicates;
+    without `with_bin` (index chosen by name or expression) the bin name is left empty."""
     if not isinstance(predicate, tuple) or len(predicate) < 4:
         raise param_error("predicate is invalid.")
     kind, datatype, bin_name = predicate[0], predicate[1], predicate[2]
+    if not with_bin and (bin_name is None or isinstance(bin_name, str)):
+        bin_name = ""
     if not isinstance(bin_name, str) or kind not in (_PREDICATE_EQUAL, _PREDICATE_RANGE):
         raise param_error("predicate is invalid.")
     index_type = predicate[5] if len(predicate) > 5 and predicate[5] else 0

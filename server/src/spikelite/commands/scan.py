@@ -192,17 +192,27 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None) -> li
     itype = ITYPE_BY_CODE.get(itype_field[0] if itype_field else 0)
     ktype = KTYPE_BY_PARTICLE.get(ptype)
     context = msg.field(FieldType.INDEX_CONTEXT)
+    expression = msg.field(FieldType.INDEX_EXPRESSION)
     index = None
-    for candidate in ns.indexes.values():
-        d = candidate.definition
-        if index_name is not None:
-            if d.name == index_name.decode("utf-8", "replace"):
+    if index_name is not None:  # the named index, whatever bin/context/expression it covers
+        index = ns.indexes.get(index_name.decode("utf-8", "replace"))
+        if index is not None and (index.definition.ktype != ktype or index.definition.itype != itype):
+            index = None
+    else:
+        context = bytes(context) if context is not None else None
+        expression = bytes(expression) if expression is not None else None
+        for candidate in ns.indexes.values():
+            d = candidate.definition
+            if d.ktype != ktype or d.itype != itype or (d.set_name is not None and d.set_name != set_name):
+                continue
+            if expression is not None:
+                found = d.expression is not None and d.expression_bytes() == expression
+            else:
+                found = (d.expression is None and d.bin_name == bin_name
+                         and (d.context_bytes() if d.context else None) == context)
+            if found:
                 index = candidate
-            continue
-        if (d.bin_name == bin_name and d.ktype == ktype and d.itype == itype and d.expression is None
-                and (d.set_name is None or d.set_name == set_name) and (d.context is not None) == (context is not None)):
-            index = candidate
-            break
+                break
     if index is None:
         raise AerospikeWireError(ResultCode.INDEX_NOT_FOUND, "no index for bin %r" % bin_name)
     if index.definition.ktype == KTYPE_NUMERIC:

@@ -11,6 +11,21 @@ _ITYPES = {"default": "default", "list": "list", "mapkeys": "mapkeys", "mapvalue
 MAX_INDEX_NAME = 63
 
 
+def _check_context_and_expression(context, expression):
+    """The error value for a `context=` or `exp=` the server cannot use, else None."""
+    from ..store.sindex import parse_context, parse_expression
+    from ..wire import AerospikeWireError
+    try:
+        if context:
+            parse_context(context)
+        if expression:
+            parse_expression(expression)
+    except AerospikeWireError as exc:
+        what = "context" if context and not expression else "exp"
+        return error_value(ResultCode.PARAMETER, "bad '%s': %s" % (what, exc))
+    return None
+
+
 class SindexCommands:
     def __init__(self, node):
         self.node = node
@@ -43,12 +58,18 @@ class SindexCommands:
         if ktype is None or itype is None:
             return error_value(ResultCode.PARAMETER, "bad index type")
         expression = params.get("exp") or None
+        context = params.get("context") or None
         if not bin_name and not expression:
             return error_value(ResultCode.PARAMETER, "missing bin")
+        if expression and (bin_name or context):
+            return error_value(ResultCode.PARAMETER, "'exp' is exclusive with 'bin' and 'context'")
+        err = _check_context_and_expression(context, expression)
+        if err:
+            return err
         if bin_name and len(bin_name.encode()) > 15:
             return error_value(ResultCode.PARAMETER, "bin name too long")
         definition = IndexDefinition(name, params.get("set") or None, bin_name or None, ktype, itype,
-                                     params.get("context") or None, expression)
+                                     context, expression)
         existing = ns.indexes.get(name)
         if existing is not None:
             if existing.definition.same_target(definition):
@@ -58,8 +79,6 @@ class SindexCommands:
             if other.definition.same_target(definition):
                 return error_value(ResultCode.INDEX_FOUND, "index with same definition already exists as '%s'"
                                    % other.definition.name)
-        if definition.context or definition.expression:
-            return error_value(ResultCode.UNSUPPORTED_FEATURE, "context and expression indexes are not served yet")
         ns.create_index(definition)
         return "ok"
 

@@ -5,15 +5,22 @@ string and blob indexes map each value to its digests (equality only, as on a re
 geo2dsphere indexes keep each record's parsed GeoJSON shapes (`spikelite.geo`) and answer a query
 by testing them on the sphere (points within a region, regions containing a point).
 Every write and delete of a record in the index's set updates it, so a query touches only matches.
+
+A context index (`context`: base64 msgpack ctx) indexes the element found by following that context
+path inside a list/map bin (`binops.cdt.values.dig`); an expression index (`expression`: base64
+msgpack expression, no bin) indexes the value the expression evaluates to for each record. The
+collection index types then look into that element or value as they do into a bin.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 
 from sortedcontainers import SortedList
 
-from ..wire import ParticleType
+from ..wire import AerospikeWireError, ParticleType, ResultCode
 from ..wire.particles import decode_int
 from ..wire.values import GeoJSONText, unpack_value
 from ..wire.results import MalformedMessage
@@ -42,9 +49,76 @@ class IndexDefinition:
     context: str | None = None  # base64 msgpack ctx, as given
     expression: str | None = None  # base64 msgpack expression, as given
 
+    def context_bytes(self) -> bytes | None:
+        return _b64(self.context) if self.context else None
+
+    def expression_bytes(self) -> bytes | None:
+        return _b64(self.expression) if self.expression else None
+
     def same_target(self, other: "IndexDefinition") -> bool:
         return (self.set_name, self.bin_name, self.ktype, self.itype, self.context, self.expression) == (
             other.set_name, other.bin_name, other.ktype, other.itype, other.context, other.expression)
+
+
+def _b64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise AerospikeWireError(ResultCode.PARAMETER, "invalid base64") from None
+
+
+def parse_context(text: str) -> list:
+    """The [(ctx_type, ctx_value)] items of a sindex-create `context=`; PARAMETER when malformed."""
+    from ..binops.cdt import values as V
+    reader = V.Reader(_b64(text))
+    items = V.parse_ctx(reader)
+    if reader.pos != reader.end:
+        raise AerospikeWireError(ResultCode.PARAMETER, "trailing bytes after the context")
+    return items
+
+
+def parse_expression(text: str):
+    """The built expression of a sindex-create `exp=`; PARAMETER when the server would refuse it."""
+    from ..expressions import compile_expression
+    return compile_expression(_b64(text))
+
+
+def _cdt_scalar(ktype: str, value):
+    """The index key of one element of a decoded collection or expression value, or None."""
+    from ..binops.cdt.values import Blob
+    if ktype == KTYPE_NUMERIC:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if ktype == KTYPE_GEO:
+        return _geo_shape(value) if isinstance(value, GeoJSONText) else None
+    if ktype == KTYPE_STRING:
+        if isinstance(value, str) and not isinstance(value, GeoJSONText):
+            return value.encode("utf-8", "surrogateescape")
+        return None
+    if ktype == KTYPE_BLOB:
+        return bytes(value) if isinstance(value, Blob) and value.prefix == ParticleType.BLOB else None
+    return None
+
+
+def _cdt_keys(d: "IndexDefinition", value) -> list:
+    """The index keys of a decoded value (the element a context leads to, or an expression's
+    value): the value itself, or its elements / map keys / map values for collection indexes."""
+    from ..binops.cdt.values import CdtList, CdtMap
+    if d.itype == ITYPE_DEFAULT:
+        elements = [value]
+    elif d.itype == ITYPE_LIST and isinstance(value, CdtList):
+        elements = value
+    elif d.itype == ITYPE_MAPKEYS and isinstance(value, CdtMap):
+        elements = value.keys()
+    elif d.itype == ITYPE_MAPVALUES and isinstance(value, CdtMap):
+        elements = value.values()
+    else:
+        return []
+    keys = []
+    for element in elements:
+        key = _cdt_scalar(d.ktype, element)
+        if key is not None and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def _scalar(ktype: str, value):
@@ -82,16 +156,22 @@ class SecondaryIndex:
         self.sorted = SortedList() if definition.ktype == KTYPE_NUMERIC else None
         self.buckets: dict[object, set[bytes]] = {}
         self.keys_of: dict[bytes, list] = {}  # digest → the keys it is indexed under
+        self.context = parse_context(definition.context) if definition.context else None
+        self.expression = parse_expression(definition.expression) if definition.expression else None
 
     # -- maintenance ----------------------------------------------------------------------------
 
-    def values_of(self, record) -> list:
+    def values_of(self, record, digest: bytes | None = None) -> list:
         d = self.definition
         if d.set_name is not None and record.set_name != d.set_name:
             return []
+        if self.expression is not None:
+            return self._expression_keys(record, digest)
         if d.bin_name is None or d.bin_name not in record.bins:
             return []
         ptype, data = record.bins[d.bin_name]
+        if self.context is not None:
+            return self._context_keys(ptype, data)
         if d.itype == ITYPE_DEFAULT:
             if d.ktype == KTYPE_NUMERIC and ptype == ParticleType.INTEGER:
                 return [decode_int(data)]
@@ -124,8 +204,28 @@ class SecondaryIndex:
                 keys.append(key)
         return keys
 
+    def _context_keys(self, ptype: int, data: bytes) -> list:
+        from ..binops.cdt import values as V
+        if ptype not in (ParticleType.LIST, ParticleType.MAP):
+            return []
+        try:
+            target = V.dig(V.unpack(data), self.context, False)
+        except AerospikeWireError:  # not a collection, element not found, bad path for this value
+            return []
+        return _cdt_keys(self.definition, target.value)
+
+    def _expression_keys(self, record, digest: bytes | None) -> list:
+        from ..expressions import UNK, Context
+        try:
+            value = self.expression.evaluate(Context.of_record(record, digest, None))
+        except Exception:  # noqa: BLE001 - a value the index cannot take must never fail the write
+            return []
+        if value is UNK or value is None:
+            return []
+        return _cdt_keys(self.definition, value)
+
     def add(self, digest: bytes, record) -> None:
-        keys = self.values_of(record)
+        keys = self.values_of(record, digest)
         if not keys:
             return
         self.keys_of[digest] = keys
