@@ -114,9 +114,10 @@ class Child:
                 self.proc.wait(5)
 
 
-def run_worker(python: str, argv: list[str], timeout: float, on_line=None) -> tuple[list[dict], str, int]:
-    """Run worker.py; returns (JSON objects it printed, stderr tail, exit code)."""
-    proc = subprocess.Popen([python, str(BENCH / "worker.py"), *argv], stdout=subprocess.PIPE,
+def run_worker(python: str, argv: list[str], timeout: float, on_line=None,
+               script: Path = BENCH / "worker.py") -> tuple[list[dict], str, int]:
+    """Run worker.py (or `script`); returns (JSON objects it printed, stderr tail, exit code)."""
+    proc = subprocess.Popen([python, str(script), *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=str(ROOT), preexec_fn=pinned(CLIENT_CPUS))
     errors: list[str] = []
     drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
@@ -180,6 +181,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--scan-records", type=int, help="records in the scan set (default 100000, quick 2000)")
     parser.add_argument("--memory-records", type=int,
                         help="records loaded for the memory measurement (default 100000, quick 5000; 0 skips)")
+    parser.add_argument("--sindex-vs-scan", action="store_true",
+                        help="run only the secondary-index-vs-scan section (bench/sindex_vs_scan.py)")
+    parser.add_argument("--sindex-records", type=int,
+                        help="records of the sindex-vs-scan section (default 1000000, quick 20000; 0 skips it)")
+    parser.add_argument("--sindex-reps", type=int, help="timed runs per call in that section (default 5, quick 2)")
     parser.add_argument("--max-ops", type=int, default=5_000_000, help="upper bound of calls per thread per cell")
     parser.add_argument("--out", default=str(BENCH / "results"), help="directory for results.json and bench.png")
     parser.add_argument("--no-chart", action="store_true")
@@ -193,6 +199,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.scan_records = args.scan_records if args.scan_records is not None else (2000 if quick else 100000)
     if args.memory_records is None:
         args.memory_records = 5000 if quick else 100000
+    if args.sindex_records is None:
+        args.sindex_records = 20000 if quick else 1_000_000
+    if args.sindex_reps is None:
+        args.sindex_reps = 2 if quick else 5
     args.workloads = [w for w in args.workloads.split(",") if w]
     args.clients = [c for c in args.clients.split(",") if c]
     args.servers = [s for s in args.servers.split(",") if s]
@@ -282,6 +292,15 @@ def main(argv=None) -> int:
         args.spikelite_python = next((args.pythons[c] for c in ("official", "purespike") if available(c)),
                                      sys.executable)
 
+    if args.sindex_vs_scan:  # this section alone
+        section = sindex_section(args, clients, loader)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "sindex_vs_scan.json").write_text(json.dumps(section, indent=1) + "\n")
+        print(render_sindex(section))
+        print("results: %s" % (out / "sindex_vs_scan.json"))
+        return 0 if section.get("status") == "ok" else 1
+
     cells: list[dict] = []
     notes: dict = {"availability": availability}
     servers: dict = {}
@@ -313,7 +332,12 @@ def main(argv=None) -> int:
         log("== memory: %d records of 10 small bins into a fresh spikelite" % args.memory_records)
         memory = measure_memory(args, loader)
 
+    sindex = {"status": "skipped"}
+    if args.sindex_records > 0 and "spikelite" in args.servers:
+        sindex = sindex_section(args, clients, loader)
+
     results = {
+        "sindex_vs_scan": sindex,
         "meta": {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": platform.python_version(),
                  "machine": "%s, %d cores" % (platform.machine(), os.cpu_count() or 0),
                  "duration": args.duration, "threads": args.threads, "keys": args.keys,
@@ -323,6 +347,8 @@ def main(argv=None) -> int:
         "notes": notes, "cells": cells, "memory": memory,
     }
     print(render(results))
+    if sindex.get("status") != "skipped":
+        print(render_sindex(sindex))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
@@ -330,6 +356,28 @@ def main(argv=None) -> int:
     if not args.no_chart:
         print(chart(results, out / "bench.png"))
     return 0
+
+
+def sindex_section(args, clients: list[str], loader) -> dict:
+    """bench/sindex_vs_scan.py: a secondary-index query vs a filtered full scan on a large set."""
+    from sindex_vs_scan import run_section
+    measured = [c for c in clients if c in ("official", "purespike")]
+    if loader not in ("official", "purespike") or not measured:
+        return {"status": "skipped", "reason": "needs the official client or purespike"}
+    log("== secondary index vs scan: %d records" % args.sindex_records)
+    try:
+        return run_section(args.sindex_records, args.sindex_reps, measured, args.pythons,
+                           args.spikelite_python, args.pythons[loader], log)
+    except Exception as exc:
+        log("   sindex vs scan: %s" % exc)
+        return {"status": "error", "reason": str(exc)}
+
+
+def render_sindex(section: dict) -> str:
+    from sindex_vs_scan import render as render_section
+    if section.get("status") != "ok":
+        return "\nSecondary index vs scan: %s %s" % (section.get("status"), section.get("reason", ""))
+    return render_section(section)
 
 
 def run_client(server_name: str, server: Child, client: str, args) -> list[dict]:

@@ -33,5 +33,11 @@ def test_quick_run_measures_get_on_spikelite_and_echo(tmp_path: Path) -> None:
         assert 0 < cell["p50_us"] <= cell["p99_us"]
         assert cell["errors"] == 0
     assert results["memory"]["status"] == "ok" and results["memory"]["records"] == 200
+    section = results["sindex_vs_scan"]  # the secondary-index-vs-scan section, at its quick size
+    assert section["status"] == "ok" and not section["errors"], section
+    [measured] = section["results"]
+    assert measured["query"]["returned"] == measured["scan"]["returned"] == [section["records"] // 100]
+    assert measured["ratio"] > 0
     table = done.stdout
     assert "spike/echo" in table and "get" in table and "Memory (spikelite RSS)" in table
+    assert "Secondary index vs scan" in table

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import struct
 
-from ..wire import (DIGEST_SIZE, PARTITION_COUNT, AerospikeWireError, FieldType, Info1, Info2, Info3,
-                    Message, Op, OpType, ParticleType, ResultCode, partition_id)
+from ..wire import (DIGEST_SIZE, MSG_HEADER_SIZE, PARTITION_COUNT, AerospikeWireError, FieldType, Info1,
+                    Info2, Info3, Message, Op, OpType, ParticleType, ResultCode, partition_id)
 from ..wire.framing import ProtoType, frame
+from ..wire.message import encode_ops
 
 _U64 = struct.Struct(">Q")
 _U32 = struct.Struct(">I")
 _CHUNK = 128 * 1024
+# a record reply's AS_MSG header and field headers, as wire.message encodes them
+_MSG_HEADER = struct.Struct(">BBBBBBIIIHH")
+_FIELD_HEADER = struct.Struct(">IB")
+_DIGEST_FIELD_HEADER = _FIELD_HEADER.pack(DIGEST_SIZE + 1, FieldType.DIGEST)
 
 
 def _pids(msg: Message) -> tuple[list[int], dict[int, bytes]]:
@@ -75,12 +80,32 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
     selected = [op.name for op in msg.ops if op.op == OpType.READ and op.name]
     ns_field = msg.field(FieldType.NAMESPACE)
 
-    by_pid = _select(ns, msg, pids, set_name)
+    keep = None
+    prefiltered = False
+    if filter_data is not None and not limit:
+        # Without a record limit every candidate would be filtered anyway: filter while selecting,
+        # so that only the selected records are grouped and sorted. (With a limit the filter runs in
+        # stream order and stops at the limit, as before.)
+        clock = ns.clock
+        of_record = expressions.Context.of_record
+        evaluate = record_filter.evaluate
+
+        def keep(pid, digest, record, resume=resume):
+            after = resume.get(pid) if resume else None
+            if after is not None and digest <= after:
+                return False
+            return evaluate(of_record(record, digest, clock)) is True
+        prefiltered = True
+
+    by_pid = _select(ns, msg, pids, set_name, keep)
 
     protos: list[bytes] = []
     chunk: list[bytes] = []
     size = 0
     sent = 0
+    info1 = Info1.GET_NO_BINS if no_bins else 0
+    ns_field_bytes = _FIELD_HEADER.pack(len(ns_field) + 1, FieldType.NAMESPACE) + ns_field
+    set_fields: dict = {}
     for pid in pids:
         if node.membership.replica_index(node, pid) != 0 and len(node.membership.nodes) > 1:
             chunk.append(Message(info3=Info3.PARTITION_DONE, result_code=ResultCode.PARTITION_UNAVAILABLE,
@@ -93,29 +118,38 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
                 continue
             if limit and sent >= limit:
                 break
-            if filter_data is not None and record_filter.evaluate(
+            if filter_data is not None and not prefiltered and record_filter.evaluate(
                     expressions.Context.of_record(record, digest, ns.clock)) is not True:
                 continue  # records the filter expression does not select are skipped
             if selected:
-                ops = [Op(OpType.READ, record.bins[name][0], name, record.bins[name][1])
-                       for name in selected if name in record.bins]
-                if not ops:
+                bins = record.bins
+                read_ops = [Op(OpType.READ, bins[name][0], name, bins[name][1])
+                            for name in selected if name in bins]
+                if not read_ops:
                     continue
+                op_count, ops = len(read_ops), encode_ops(read_ops)
             elif no_bins:
-                ops = []
+                op_count, ops = 0, b""
             else:
-                ops = None  # every bin: the record's stored, already encoded ops
-            fields = [(FieldType.NAMESPACE, ns_field), (FieldType.DIGEST, digest)]
-            if record.set_name:
-                fields.append((FieldType.SET, record.set_name.encode()))
-            if record.key is not None:
-                fields.append((FieldType.KEY, record.key))
-            reply = Message(info1=Info1.GET_NO_BINS if no_bins else 0, generation=record.generation,
-                            record_ttl=record.void_time, fields=fields, ops=ops)
-            if ops is None:
-                reply.ops = []
-                reply.encoded_ops = record.encoded_bins()
-            encoded = reply.encode()
+                op_count, ops = record.encoded_bins()  # every bin: the stored, already encoded ops
+            # the reply, encoded as Message.encode would: header, namespace, digest, set, key, ops
+            set_name_of = record.set_name
+            key = record.key
+            set_field = b""
+            if set_name_of:
+                set_field = set_fields.get(set_name_of)
+                if set_field is None:
+                    raw = set_name_of.encode()
+                    set_field = set_fields[set_name_of] = _FIELD_HEADER.pack(len(raw) + 1, FieldType.SET) + raw
+            generation, void_time = record.generation, record.void_time
+            parts = [_MSG_HEADER.pack(MSG_HEADER_SIZE, info1, 0, 0, 0, 0, generation, void_time, 0,
+                                      2 + bool(set_field) + (key is not None), op_count),
+                     ns_field_bytes, _DIGEST_FIELD_HEADER, digest, set_field]
+            if key is not None:
+                parts.append(_FIELD_HEADER.pack(len(key) + 1, FieldType.KEY))
+                parts.append(key)
+            parts.append(ops)
+            encoded = b"".join(parts)
             chunk.append(encoded)
             size += len(encoded)
             sent += 1
@@ -127,9 +161,11 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
     return protos
 
 
-def _select(ns, msg: Message, pids: list[int], set_name: str | None) -> dict[int, list]:
+def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None) -> dict[int, list]:
     """{pid: [(digest, record)]} of the live records of the request's partitions and set (only the
-    index matches when the request names a secondary-index range)."""
+    index matches when the request names a secondary-index range). With `keep`, only the records
+    for which keep(pid, digest, record) is true: filtering before grouping and sorting makes a
+    scan that selects few records sort only those."""
     wanted = set(pids)
     by_pid: dict[int, list] = {}
     now = ns.clock.now_cl()
@@ -138,13 +174,20 @@ def _select(ns, msg: Message, pids: list[int], set_name: str | None) -> dict[int
         candidates = _index_candidates(ns, msg, index_range, set_name)  # only the matches: O(log n + m)
     else:
         candidates = ns.records.items()
+    mask = PARTITION_COUNT - 1
     for digest, record in candidates:
-        pid = (digest[0] | (digest[1] << 8)) & (PARTITION_COUNT - 1)
-        if pid not in wanted or record.expired(now):
-            continue
         if set_name is not None and record.set_name != set_name:
             continue
-        by_pid.setdefault(pid, []).append((digest, record))
+        pid = (digest[0] | (digest[1] << 8)) & mask
+        if pid not in wanted or record.expired(now):
+            continue
+        if keep is not None and not keep(pid, digest, record):
+            continue
+        entries = by_pid.get(pid)
+        if entries is None:
+            by_pid[pid] = [(digest, record)]
+        else:
+            entries.append((digest, record))
     for entries in by_pid.values():
         entries.sort(key=lambda item: item[0])
     return by_pid

@@ -68,7 +68,8 @@ class Context:
 
     @classmethod
     def of_record(cls, record, digest: bytes, clock) -> "Context":
-        return cls(record.bins, record, digest, record.set_name, record.key, clock)
+        # a filter usually reads a few bins: decode only those (record.bins decodes every bin)
+        return cls(record.lazy_bins(), record, digest, record.set_name, record.key, clock)
 
     def now_ns(self) -> int:
         if self.clock is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 import sys
+from collections.abc import Mapping
 
 #: Generation counts 1..65535 and then wraps to 1 (the server keeps 16 bits).
 MAX_GENERATION = 0xFFFF
@@ -18,6 +19,8 @@ MAX_GENERATION = 0xFFFF
 _HEADER = struct.Struct(">HIQH")  # generation, void time, last-update ns, bin count
 _HEADER_SIZE = _HEADER.size
 _OP = struct.Struct(">IBBBB")  # op size, op (READ), particle type, flags, name length
+_U32 = struct.Struct(">I")
+_VOID_TIME_AT = 2  # offset of the void time in the header
 _READ = 1
 
 
@@ -40,6 +43,88 @@ def decode_bin_ops(data: bytes, offset: int = 0) -> dict[str, tuple[int, bytes]]
         bins[sys.intern(data[pos + 8:name_end].decode())] = (ptype, data[name_end:pos + 4 + size])
         pos += 4 + size
     return bins
+
+
+def find_bin(data: bytes, offset: int, raw_name: bytes) -> tuple[int, bytes] | None:
+    """(particle type, raw bytes) of the bin named `raw_name` in encoded bin ops, without decoding
+    the other bins; None when there is no such bin."""
+    return _find(data, offset, bytes((len(raw_name),)) + raw_name) if len(raw_name) < 256 else None
+
+
+def _find(data: bytes, offset: int, key: bytes) -> tuple[int, bytes] | None:
+    # key: the name-length byte then the name, as they stand at +7 in an op
+    pos, end, n = offset, len(data), len(key)
+    unpack = _U32.unpack_from
+    while pos < end:
+        (size,) = unpack(data, pos)
+        if data[pos + 7:pos + 7 + n] == key:
+            return data[pos + 5], data[pos + 7 + n:pos + 4 + size]
+        pos += 4 + size
+    return None
+
+
+#: find keys of bin names (bounded): name -> name-length byte + UTF-8 name, or None for no valid name
+_KEYS: dict = {}
+_KEYS_MAX = 4096
+
+
+def _key_of(name):
+    key = _KEYS.get(name, _MISSING)
+    if key is _MISSING:
+        raw = name.encode("utf-8", "surrogateescape") if isinstance(name, str) else b""
+        key = bytes((len(raw),)) + raw if 0 < len(raw) < 256 else None
+        if len(_KEYS) < _KEYS_MAX:
+            _KEYS[name] = key
+    return key
+
+
+_MISSING = object()
+
+
+class LazyBins(Mapping):
+    """A read-only view of a record's bins that decodes a bin only when it is asked for (a filter
+    expression reading one bin of a large record decodes that bin alone). `get` answers the same
+    tuple object for the same name every time."""
+
+    __slots__ = ("_blob", "_name", "_hit", "_more")
+
+    def __init__(self, record: "Record"):
+        self._blob = record._blob
+        self._name = _MISSING  # the first bin asked for and its answer; the others in _more
+        self._hit = None
+        self._more = None
+
+    def get(self, name, default=None):
+        if name == self._name:
+            hit = self._hit
+        else:
+            more = self._more
+            hit = more.get(name, _MISSING) if more is not None else _MISSING
+            if hit is _MISSING:
+                key = _key_of(name)
+                hit = _find(self._blob, _HEADER_SIZE, key) if key is not None else None
+                if self._name is _MISSING:
+                    self._name, self._hit = name, hit
+                else:
+                    if more is None:
+                        more = self._more = {}
+                    more[name] = hit
+        return default if hit is None else hit
+
+    def __getitem__(self, name):
+        hit = self.get(name)
+        if hit is None:
+            raise KeyError(name)
+        return hit
+
+    def __contains__(self, name) -> bool:
+        return self.get(name) is not None
+
+    def __iter__(self):
+        return iter(decode_bin_ops(self._blob, _HEADER_SIZE))
+
+    def __len__(self) -> int:
+        return _HEADER.unpack_from(self._blob)[3]
 
 
 class Record:
@@ -74,13 +159,17 @@ class Record:
     def bin_count(self) -> int:
         return _HEADER.unpack_from(self._blob)[3]
 
+    def lazy_bins(self) -> LazyBins:
+        """The bins as a view decoding each bin on first use (see LazyBins)."""
+        return LazyBins(self)
+
     def encoded_bins(self) -> tuple[int, bytes]:
         """(bin count, the bins as encoded READ ops) — ready to send as a reply's ops."""
         return _HEADER.unpack_from(self._blob)[3], self._blob[_HEADER_SIZE:]
 
     def expired(self, now_cl: int) -> bool:
         """A record lives through the whole second of its void time (as the server compares)."""
-        void_time = _HEADER.unpack_from(self._blob)[1]
+        (void_time,) = _U32.unpack_from(self._blob, _VOID_TIME_AT)
         return void_time != 0 and void_time < now_cl
 
     def size(self) -> int:

@@ -203,32 +203,52 @@ def signed32(value: int) -> int:
 def parse_fields(buf: bytes | memoryview, pos: int, end: int, count: int) -> tuple[list[tuple[int, bytes]], int]:
     """`count` fields starting at `pos`: ([(type, data)], offset after them)."""
     fields = []
+    unpack = _FIELD_HEADER.unpack_from
+    copy = type(buf) is not bytes  # slices of bytes are bytes already
     for _ in range(count):
         if end - pos < FIELD_HEADER_SIZE:
             raise MalformedMessage("truncated field header")
-        size, ftype = _FIELD_HEADER.unpack_from(buf, pos)
+        size, ftype = unpack(buf, pos)
         if size < 1 or pos + 4 + size > end:
             raise MalformedMessage("field of type %d overruns the message" % ftype)
-        fields.append((ftype, bytes(buf[pos + FIELD_HEADER_SIZE:pos + 4 + size])))
+        data = buf[pos + FIELD_HEADER_SIZE:pos + 4 + size]
+        fields.append((ftype, bytes(data) if copy else data))
         pos += 4 + size
     return fields, pos
+
+
+#: Decoded bin names by their bytes (bounded): a scan reply repeats the same few names per record.
+_NAMES: dict[bytes, str] = {}
+_NAMES_MAX = 4096
 
 
 def parse_ops(buf: bytes | memoryview, pos: int, end: int, count: int) -> tuple[list[Op], int]:
     """`count` ops starting at `pos`: ([Op], offset after them)."""
     ops = []
+    unpack = _OP_HEADER.unpack_from
+    copy = type(buf) is not bytes  # slices of bytes are bytes already
+    names = _NAMES
     for _ in range(count):
         if end - pos < OP_HEADER_SIZE:
             raise MalformedMessage("truncated op header")
-        size, opcode, ptype, _flags, name_len = _OP_HEADER.unpack_from(buf, pos)
+        size, opcode, ptype, _flags, name_len = unpack(buf, pos)
         if size < 4 + name_len or pos + 4 + size > end:
             raise MalformedMessage("op %d overruns the message" % opcode)
         name_start = pos + OP_HEADER_SIZE
-        try:
-            name = bytes(buf[name_start:name_start + name_len]).decode()
-        except UnicodeDecodeError:
-            raise MalformedMessage("bin name is not UTF-8") from None
-        ops.append(Op(opcode, ptype, name, bytes(buf[name_start + name_len:pos + 4 + size])))
+        value_start = name_start + name_len
+        raw = buf[name_start:value_start]
+        if copy:
+            raw = bytes(raw)
+        name = names.get(raw)
+        if name is None:
+            try:
+                name = raw.decode()
+            except UnicodeDecodeError:
+                raise MalformedMessage("bin name is not UTF-8") from None
+            if len(names) < _NAMES_MAX:
+                names[raw] = name
+        value = buf[value_start:pos + 4 + size]
+        ops.append(Op(opcode, ptype, name, bytes(value) if copy else value))
         pos += 4 + size
     return ops, pos
 
