@@ -23,6 +23,7 @@ from ._errors import param_error
 from ._executor import raise_timeout, run_stream
 from ._policies import merge
 from . import _single_record as sr
+from ._stream_records import read_record
 
 _U32 = struct.Struct(">I")
 _U64 = struct.Struct(">Q")
@@ -267,10 +268,12 @@ class _RecordStream:
         order = [p for p in parts if p.digest is None] + [p for p in parts if p.digest is not None]
         touched = set()
 
+        op_value = sr.value_of
+
         def consume(body: bytes) -> bool:
             pos, end = 0, len(body)
             while pos < end:
-                msg, pos = parse_message(body, pos, end)
+                msg, pos = read_record(body, pos, end, decoder, op_value)
                 if msg.info3 & Info3.LAST:
                     if msg.result_code:
                         errors.append(msg.result_code)
@@ -286,18 +289,19 @@ class _RecordStream:
                 if msg.result_code:
                     errors.append(msg.result_code)
                     return True
-                digest = msg.field(FieldType.DIGEST)
+                digest = msg.digest
                 if digest is None:
                     continue
-                part = by_pid.get(partition_id(digest))
+                part = by_pid.get((digest[0] | (digest[1] << 8)) & 0xFFF)
                 if part is not None:
                     part.digest = digest
                     part.init = False
                     touched.add(part.pid)
-                set_field = msg.field(FieldType.SET)
-                key = (ns, set_field.decode() if set_field else None, _user_key(msg.field(FieldType.KEY)),
-                       bytearray(digest))
-                record = (key, sr.meta_of(msg, now), sr.bins_of(msg, decoder))
+                key = (ns, msg.set_name, _user_key(msg.key), bytearray(digest))
+                void_time = msg.void_time
+                meta = {"ttl": sr.TTL_NEVER_EXPIRE if void_time == 0 else max(1, void_time - now),
+                        "gen": msg.generation}
+                record = (key, meta, msg.bins)
                 count[0] += 1
                 if deliver(record) is False:
                     raise _Stop()

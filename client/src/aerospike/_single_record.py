@@ -262,13 +262,17 @@ _PRESERVE_ORDER = 0x08
 
 
 def _op_value(op: Op, decoder: Decoder):
-    """A reply op's value. A map result flagged PRESERVE_ORDER (map return type KEY_VALUE) is
+    return value_of(op.particle_type, op.value, decoder)
+
+
+def value_of(particle_type: int, data: bytes, decoder: Decoder):
+    """A reply value. A map result flagged PRESERVE_ORDER (map return type KEY_VALUE) is
     returned by the official client as a flat [key, value, key, value, ...] list."""
-    if op.particle_type == ParticleType.MAP:
-        pairs = _preserve_order_pairs(bytes(op.value))
+    if particle_type == ParticleType.MAP:
+        pairs = _preserve_order_pairs(bytes(data))
         if pairs is not None:
             return [decoder._from_wire(item) for item in pairs]
-    return decoder.particle(op.particle_type, op.value)
+    return decoder.particle(particle_type, data)
 
 
 def _preserve_order_pairs(data: bytes):
