@@ -6,8 +6,7 @@ import struct
 import time
 
 from spikelite.wire.message import encode_ops
-from spikelite.wire import (FieldType, Info1, Info2, Info3, Message, ProtoType, ResultCode, frame,
-                            parse_message)
+from spikelite.wire import FieldType, Info1, Info2, Info3, Message, ResultCode
 
 from . import _single_record as sr
 from . import exception
@@ -15,6 +14,7 @@ from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._executor import raise_timeout, run_stream
 from ._keys import Key, parse_key
+from ._stream_records import read_record
 
 # parent flags: inline processing allowed, report every row's error, send the failing row too
 _INLINE = 0x01
@@ -146,11 +146,11 @@ class BatchExecutor:
             def consume(body: bytes) -> bool:
                 pos, end = 0, len(body)
                 while pos < end:
-                    msg, pos = parse_message(body, pos, end)
+                    msg, pos = read_record(body, pos, end, self.decoder, sr.value_of)
                     if msg.info3 & Info3.LAST:
                         final.append(msg.result_code)
                         return True
-                    received[msg.transaction_ttl] = msg
+                    received[msg.index] = msg  # the row index travels in transaction_ttl
                 return False
 
             try:
@@ -190,11 +190,13 @@ def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl:
             continue
         record.result = outcome.result_code
         if outcome.result_code == 0:
-            meta = sr.meta_of(outcome, now_cl)
+            void_time = outcome.void_time
+            meta = {"ttl": sr.TTL_NEVER_EXPIRE if void_time == 0 else max(1, void_time - now_cl),
+                    "gen": outcome.generation}
             if row.header_only:
                 record.record = (key_tuple, meta)
             else:
-                record.record = (key_tuple, meta, sr.bins_of(outcome, decoder))
+                record.record = (key_tuple, meta, outcome.bins)
         else:
             record.record = None
             if outcome.result_code not in (ResultCode.KEY_NOT_FOUND,):

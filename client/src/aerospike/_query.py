@@ -13,7 +13,7 @@ import struct
 import time
 
 from spikelite.wire import (PARTITION_COUNT, FieldType, Info1, Info3, Message, Op, OpType,
-                            ParticleType, parse_message, partition_id)
+                            ParticleType, partition_id)
 from spikelite.wire.particles import decode_float, decode_int
 
 from . import exception
