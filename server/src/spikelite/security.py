@@ -331,19 +331,26 @@ class Security:
             return ResultCode.INVALID_ROLE, []
         return ResultCode.OK, roles
 
-    def _create_user(self, fields: dict[int, bytes], state: AuthState):
+    def _admin_user(self, fields: dict[int, bytes], state: AuthState,
+                    required: tuple[tuple[int, int], ...] = ()) -> tuple[int, str]:
+        """The checks user management commands share: user-admin, the USER field and the other
+        `required` (field, result when absent) pairs in that order, then a valid user name."""
         result = self._require_auth(state)
         if result:
-            return result
-        if AdminField.USER not in fields:
-            return ResultCode.INVALID_USER
-        if AdminField.PASSWORD not in fields:
-            return ResultCode.INVALID_PASSWORD
-        if AdminField.ROLES not in fields:
-            return ResultCode.INVALID_ROLE
+            return result, ""
+        for fid, missing in ((AdminField.USER, ResultCode.INVALID_USER),) + required:
+            if fid not in fields:
+                return missing, ""
         name = self._user_name(fields[AdminField.USER])
         if name is None:
-            return ResultCode.INVALID_USER
+            return ResultCode.INVALID_USER, ""
+        return ResultCode.OK, name
+
+    def _create_user(self, fields: dict[int, bytes], state: AuthState):
+        result, name = self._admin_user(fields, state, ((AdminField.PASSWORD, ResultCode.INVALID_PASSWORD),
+                                                        (AdminField.ROLES, ResultCode.INVALID_ROLE)))
+        if result:
+            return result
         password = fields[AdminField.PASSWORD]
         if len(password) != PASSWORD_HASH_SIZE:
             return ResultCode.INVALID_PASSWORD
@@ -357,28 +364,18 @@ class Security:
         return ResultCode.OK
 
     def _drop_user(self, fields: dict[int, bytes], state: AuthState):
-        result = self._require_auth(state)
+        result, name = self._admin_user(fields, state)
         if result:
             return result
-        if AdminField.USER not in fields:
-            return ResultCode.INVALID_USER
-        name = self._user_name(fields[AdminField.USER])
-        if name is None or name not in self.users:
+        if name not in self.users:
             return ResultCode.INVALID_USER
         del self.users[name]
         return ResultCode.OK
 
     def _set_password(self, fields: dict[int, bytes], state: AuthState):
-        result = self._require_auth(state)
+        result, name = self._admin_user(fields, state, ((AdminField.PASSWORD, ResultCode.INVALID_PASSWORD),))
         if result:
             return result
-        if AdminField.USER not in fields:
-            return ResultCode.INVALID_USER
-        if AdminField.PASSWORD not in fields:
-            return ResultCode.INVALID_PASSWORD
-        name = self._user_name(fields[AdminField.USER])
-        if name is None:
-            return ResultCode.INVALID_USER
         if len(fields[AdminField.PASSWORD]) != PASSWORD_HASH_SIZE:
             return ResultCode.INVALID_PASSWORD
         if name not in self.users:
@@ -407,16 +404,9 @@ class Security:
         return ResultCode.OK
 
     def _grant_roles(self, fields: dict[int, bytes], state: AuthState, grant: bool = True):
-        result = self._require_auth(state)
+        result, name = self._admin_user(fields, state, ((AdminField.ROLES, ResultCode.INVALID_ROLE),))
         if result:
             return result
-        if AdminField.USER not in fields:
-            return ResultCode.INVALID_USER
-        if AdminField.ROLES not in fields:
-            return ResultCode.INVALID_ROLE
-        name = self._user_name(fields[AdminField.USER])
-        if name is None:
-            return ResultCode.INVALID_USER
         result, roles = self._roles(fields[AdminField.ROLES])
         if result:
             return result
@@ -434,23 +424,30 @@ class Security:
     def _revoke_roles(self, fields: dict[int, bytes], state: AuthState):
         return self._grant_roles(fields, state, grant=False)
 
-    def _query_users(self, fields: dict[int, bytes], state: AuthState):
+    def _query(self, fields: dict[int, bytes], state: AuthState, fid: int, decode: Callable,
+               table: dict, own: Callable[[str | None], bool], unknown: int, record: Callable):
+        """QUERY_USERS / QUERY_ROLES: all of `table` (user-admin only) or the one named in field
+        `fid` (user-admin, or `own(name)` for the socket's user), as records then QUERY_END."""
         if state.user is None:
             return ResultCode.NOT_AUTHENTICATED
         admin = self.permitted(state, PERM_USER_ADMIN)
-        if AdminField.USER in fields:
-            name = self._user_name(fields[AdminField.USER])
-            if not admin and name != state.user:
+        if fid in fields:
+            name = decode(fields[fid])
+            if not admin and not own(name):
                 return ResultCode.ROLE_VIOLATION
-            if name is None or name not in self.users:
-                return ResultCode.INVALID_USER
+            if name is None or name not in table:
+                return unknown
             names = [name]
         elif not admin:
             return ResultCode.ROLE_VIOLATION
         else:
-            names = sorted(self.users)
-        records = b"".join(self._user_record(name).encode() for name in names)
+            names = sorted(table)
+        records = b"".join(record(name).encode() for name in names)
         return frame(ProtoType.ADMIN, records) + result_reply(ResultCode.QUERY_END)
+
+    def _query_users(self, fields: dict[int, bytes], state: AuthState):
+        return self._query(fields, state, AdminField.USER, self._user_name, self.users,
+                           lambda name: name == state.user, ResultCode.INVALID_USER, self._user_record)
 
     def _user_record(self, name: str) -> AdminMessage:
         user = self.users[name]
@@ -610,23 +607,10 @@ class Security:
         return ResultCode.OK
 
     def _query_roles(self, fields: dict[int, bytes], state: AuthState):
-        if state.user is None:
-            return ResultCode.NOT_AUTHENTICATED
-        admin = self.permitted(state, PERM_USER_ADMIN)
-        if AdminField.ROLE in fields:
-            name = self._role_name(fields[AdminField.ROLE])
-            own = state.user in self.users and name in self.users[state.user].roles
-            if not admin and not own:
-                return ResultCode.ROLE_VIOLATION
-            if name is None or name not in self.roles:
-                return ResultCode.INVALID_ROLE
-            names = [name]
-        elif not admin:
-            return ResultCode.ROLE_VIOLATION
-        else:
-            names = sorted(self.roles)
-        records = b"".join(self._role_record(name).encode() for name in names)
-        return frame(ProtoType.ADMIN, records) + result_reply(ResultCode.QUERY_END)
+        def own(name: str | None) -> bool:
+            return state.user in self.users and name in self.users[state.user].roles
+        return self._query(fields, state, AdminField.ROLE, self._role_name, self.roles, own,
+                           ResultCode.INVALID_ROLE, self._role_record)
 
     def _role_record(self, name: str) -> AdminMessage:
         role = self.roles[name]
