@@ -30,7 +30,7 @@ string or blob) answer PARAMETER.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from . import values as V
 from .values import CdtError, CdtMap, compare, not_applicable, param_error, sort_key
@@ -354,25 +354,23 @@ class _Op:
             return m[positions[0]][part] if positions else None
         return [m[i][part] for i in positions]
 
-    def indexes(self, positions: list[int]) -> Any:
-        """Key indexes of storage positions, in the given order."""
-        keyindex = _positions_to(_key_order(self.m))
-        out = [keyindex[p] for p in positions]
+    def _places(self, order: list[int], positions: list[int]) -> Any:
+        """Places in `order` (key order or rank order) of storage positions, in the given order."""
+        place = _positions_to(order)
+        out = [place[p] for p in positions]
         if self.rev:
             out = [self.n - i - 1 for i in out]
         if not self.multi:
             return out[0] if out else -1
         return out
 
+    def indexes(self, positions: list[int]) -> Any:
+        """Key indexes of storage positions, in the given order."""
+        return self._places(_key_order(self.m), positions)
+
     def ranks(self, positions: list[int]) -> Any:
         """Ranks of storage positions, in the given order."""
-        rank = _positions_to(_rank_order(self.m))
-        out = [rank[p] for p in positions]
-        if self.rev:
-            out = [self.n - r - 1 for r in out]
-        if not self.multi:
-            return out[0] if out else -1
-        return out
+        return self._places(_rank_order(self.m), positions)
 
     def complement(self, positions) -> list[int]:
         chosen = set(positions)
@@ -644,82 +642,76 @@ def _last_occurrences(items: list) -> list[tuple[int, Any]]:
     return out
 
 
-def _by_key_list(op: _Op, items: Any) -> Any:
+def _by_item_list(op: _Op, items: Any, part: int, what: str, empty_invalid: tuple,
+                  not_found: Callable[[int], Any], positional: tuple,
+                  positional_result: Callable[[list, list, list], Any]) -> Any:
+    """Select the pairs whose `part` (0 key, 1 value) equals one of `items`. Return types in
+    `positional` get positional_result(items, found, mask); those in `empty_invalid` fail on
+    an empty list."""
     items = _item_list(items)
-    rt, m, n = op.rt, op.m, op.n
+    rt = op.rt
     if not items:
-        if rt in _RANK_TYPES or rt in _INDEX_RANGE_TYPES or rt in _RANK_RANGE_TYPES:
-            raise not_applicable("invalid return type %d for a key list" % rt)
+        if rt in empty_invalid:
+            raise not_applicable("invalid return type %d for a %s list" % (rt, what))
         if not op.inverted:
-            return op.key_not_found(0)
+            return not_found(0)
         return _remove_all(op)
-    found = [i for i, (key, _) in enumerate(m) if any(compare(key, item) == 0 for item in items)]
+    found = [i for i, pair in enumerate(op.m) if any(compare(pair[part], item) == 0 for item in items)]
     mask = op.complement(found) if op.inverted else found
     result: Any
     if rt == RT_NONE:
         result = None
-    elif rt in _INDEX_TYPES:
+    elif rt in positional:
+        result = positional_result(items, found, mask)
+    elif rt == RT_COUNT:
+        result = len(mask)
+    elif rt == RT_EXISTS:
+        result = bool(mask)
+    elif rt in _ELEMENT_TYPES:
+        result = op.elements(sorted(mask))
+    else:
+        raise not_applicable("invalid return type %d for a %s list" % (rt, what))
+    op.remove(mask)
+    return result
+
+
+def _by_key_list(op: _Op, items: Any) -> Any:
+    m, n = op.m, op.n
+
+    def indexes(items: list, found: list, mask: list) -> list:
         if op.inverted:
             keyindex = _positions_to(_key_order(m))
             if _k_ordered(m):
-                result = [n - i - 1 if op.rev else i for i in sorted(mask)]
-            else:
-                result = _inverted_ranges([keyindex[p] for p in found], n, op.rev)
-        else:
-            result = []
-            pairs = enumerate(items) if _k_ordered(m) else _last_occurrences(items)
-            for _, item in pairs:
-                count = sum(1 for key, _ in m if compare(key, item) == 0)
-                if count:
-                    result += _int_range(_count_less_keys(m, item), count, n, op.rev)
-    elif rt == RT_COUNT:
-        result = len(mask)
-    elif rt == RT_EXISTS:
-        result = bool(mask)
-    elif rt in _ELEMENT_TYPES:
-        result = op.elements(sorted(mask))
-    else:
-        raise not_applicable("invalid return type %d for a key list" % rt)
-    op.remove(mask)
-    return result
+                return [n - i - 1 if op.rev else i for i in sorted(mask)]
+            return _inverted_ranges([keyindex[p] for p in found], n, op.rev)
+        result: list = []
+        pairs = enumerate(items) if _k_ordered(m) else _last_occurrences(items)
+        for _, item in pairs:
+            count = sum(1 for key, _ in m if compare(key, item) == 0)
+            if count:
+                result += _int_range(_count_less_keys(m, item), count, n, op.rev)
+        return result
+    return _by_item_list(op, items, 0, "key", _RANK_TYPES + _INDEX_RANGE_TYPES + _RANK_RANGE_TYPES,
+                         op.key_not_found, _INDEX_TYPES, indexes)
 
 
 def _by_value_list(op: _Op, items: Any) -> Any:
-    items = _item_list(items)
-    rt, m, n = op.rt, op.m, op.n
-    if not items:
-        if rt in _INDEX_RANGE_TYPES or rt in _RANK_RANGE_TYPES:
-            raise not_applicable("invalid return type %d for a value list" % rt)
-        if not op.inverted:
-            return op.not_found(0)
-        return _remove_all(op)
-    found = [i for i, (_, value) in enumerate(m) if any(compare(value, item) == 0 for item in items)]
-    mask = op.complement(found) if op.inverted else found
-    result: Any
-    if rt == RT_NONE:
-        result = None
-    elif rt in _INDEX_TYPES:
-        result = op.indexes(sorted(mask))
-    elif rt in _RANK_TYPES:
+    m, n = op.m, op.n
+
+    def indexes_or_ranks(items: list, found: list, mask: list) -> Any:
+        if op.rt in _INDEX_TYPES:
+            return op.indexes(sorted(mask))
         if op.inverted:
             rank = _positions_to(_rank_order(m))
-            result = _inverted_ranges([rank[p] for p in found], n, op.rev)
-        else:
-            result = []
-            for _, item in _last_occurrences(items):
-                count = sum(1 for _, value in m if compare(value, item) == 0)
-                if count:
-                    result += _int_range(_count_less_values(m, item), count, n, op.rev)
-    elif rt == RT_COUNT:
-        result = len(mask)
-    elif rt == RT_EXISTS:
-        result = bool(mask)
-    elif rt in _ELEMENT_TYPES:
-        result = op.elements(sorted(mask))
-    else:
-        raise not_applicable("invalid return type %d for a value list" % rt)
-    op.remove(mask)
-    return result
+            return _inverted_ranges([rank[p] for p in found], n, op.rev)
+        result: list = []
+        for _, item in _last_occurrences(items):
+            count = sum(1 for _, value in m if compare(value, item) == 0)
+            if count:
+                result += _int_range(_count_less_values(m, item), count, n, op.rev)
+        return result
+    return _by_item_list(op, items, 1, "value", _INDEX_RANGE_TYPES + _RANK_RANGE_TYPES,
+                         op.not_found, _INDEX_TYPES + _RANK_TYPES, indexes_or_ranks)
 
 
 def _by_rel_index_range(op: _Op, key: Any, index: int, count: int) -> Any:
