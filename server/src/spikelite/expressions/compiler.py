@@ -211,6 +211,30 @@ def _type_error(name: str, node: Node) -> AerospikeWireError:
     return param_error("%s: invalid arg type %s" % (name, TYPE_NAMES.get(node.type, node.type)))
 
 
+def _checked_args(b: _Builder, name: str, types: tuple) -> list:
+    """Build one arg per entry of `types`, each of that type; their fns."""
+    fns = []
+    for want in types:
+        node = b.build()
+        if node.type != want:
+            raise _type_error(name, node)
+        fns.append(node.fn)
+    return fns
+
+
+def _both(lf, rf, op):
+    """A fn of two args: UNK when either is (the right one not evaluated when the left is), else op(a, b)."""
+    def fn(ctx):
+        a = lf(ctx)
+        if a is UNK:
+            return UNK
+        c = rf(ctx)
+        if c is UNK:
+            return UNK
+        return op(a, c)
+    return fn
+
+
 # -- comparisons --------------------------------------------------------------------------------
 
 _CMP_TESTS = {EQ: lambda c: c == 0, NE: lambda c: c != 0, GT: lambda c: c > 0, GE: lambda c: c >= 0,
@@ -234,13 +258,7 @@ def _build_compare(code: int):
             result = test(0)
             return Node(lambda ctx: UNK if lf(ctx) is UNK or rf(ctx) is UNK else result, T_BOOL)
         if t in (T_BOOL, T_INT, T_FLOAT, T_BLOB):
-            def fn(ctx, lf=lf, rf=rf):
-                a = lf(ctx)
-                if a is UNK:
-                    return UNK
-                c = rf(ctx)
-                if c is UNK:
-                    return UNK
+            def direct(a, c):
                 if t == T_BLOB:
                     a, c = bytes(a), bytes(c)
                 if code == EQ:
@@ -254,29 +272,17 @@ def _build_compare(code: int):
                 if code == LT:
                     return a < c
                 return a <= c
-            return Node(fn, T_BOOL)
+            return Node(_both(lf, rf, direct), T_BOOL)
         if t == T_STR:
-            def fn(ctx):
-                a = lf(ctx)
-                if a is UNK:
-                    return UNK
-                c = rf(ctx)
-                if c is UNK:
-                    return UNK
+            def utf8(a, c):
                 x, y = a.encode("utf-8", "surrogateescape"), c.encode("utf-8", "surrogateescape")
                 return test((x > y) - (x < y))
-            return Node(fn, T_BOOL)
+            return Node(_both(lf, rf, utf8), T_BOOL)
 
-        def fn(ctx):  # lists, maps, other msgpack
-            a = lf(ctx)
-            if a is UNK:
-                return UNK
-            c = rf(ctx)
-            if c is UNK:
-                return UNK
+        def msgpack(a, c):  # lists, maps, other msgpack
             result = msgpack_compare(a, c)
             return UNK if result is UNK else test(result)
-        return Node(fn, T_BOOL)
+        return Node(_both(lf, rf, msgpack), T_BOOL)
     return build
 
 
@@ -303,27 +309,14 @@ def _build_regex(b: _Builder, n: int) -> Node:
 
 
 def _build_geo(b: _Builder, n: int) -> Node:
-    _expect_count(n, 2, "cmp_geo")
-    left = b.build()
-    if left.type != T_GEO:
-        raise _type_error("cmp_geo", left)
-    right = b.build()
-    if right.type != T_GEO:
-        raise _type_error("cmp_geo", right)
-    lf, rf = left.fn, right.fn
+    lf, rf = _typed_args(b, n, "cmp_geo", (T_GEO, T_GEO))
 
-    def fn(ctx):
-        a = lf(ctx)
-        if a is UNK:
-            return UNK
-        c = rf(ctx)
-        if c is UNK:
-            return UNK
+    def match(a, c):
         try:
             return geo.match(geo.parse(str(a)), geo.parse(str(c)))
         except geo.GeoError:
             return UNK
-    return Node(fn, T_BOOL)
+    return Node(_both(lf, rf, match), T_BOOL)
 
 
 def _build_in_list(b: _Builder, n: int) -> Node:
@@ -350,53 +343,26 @@ def _build_in_list(b: _Builder, n: int) -> Node:
 def _bool_args(b: _Builder, n: int, name: str, minimum: int) -> list:
     if n < minimum:
         raise param_error("%s: too few args %d" % (name, n))
-    fns = []
-    for _ in range(n):
-        node = b.build()
-        if node.type != T_BOOL:
-            raise _type_error(name, node)
-        fns.append(node.fn)
-    return fns
+    return _checked_args(b, name, (T_BOOL,) * n)
 
 
-def _build_and(b: _Builder, n: int) -> Node:
-    fns = _bool_args(b, n, "and", 2)
+def _build_junction(name: str, decisive: bool):
+    """and (decisive False) / or (decisive True): the first decisive arg decides, else UNK if any
+    arg is UNK, else `not decisive`."""
+    def build(b: _Builder, n: int) -> Node:
+        fns = _bool_args(b, n, name, 2)
 
-    def fn(ctx):
-        result = True
-        for f in fns:
-            v = f(ctx)
-            if v is UNK:
-                result = UNK
-            elif not v:
-                return False
-        return result
-    return Node(fn, T_BOOL)
-
-
-def _build_or(b: _Builder, n: int) -> Node:
-    fns = _bool_args(b, n, "or", 2)
-
-    def fn(ctx):
-        result = False
-        for f in fns:
-            v = f(ctx)
-            if v is UNK:
-                result = UNK
-            elif v:
-                return True
-        return result
-    return Node(fn, T_BOOL)
-
-
-def _build_not(b: _Builder, n: int) -> Node:
-    _expect_count(n, 1, "not")
-    (f,) = _bool_args(b, n, "not", 1)
-
-    def fn(ctx):
-        v = f(ctx)
-        return UNK if v is UNK else not v
-    return Node(fn, T_BOOL)
+        def fn(ctx):
+            result = not decisive
+            for f in fns:
+                v = f(ctx)
+                if v is UNK:
+                    result = UNK
+                elif bool(v) == decisive:
+                    return decisive
+            return result
+        return Node(fn, T_BOOL)
+    return build
 
 
 def _build_exclusive(b: _Builder, n: int) -> Node:
@@ -529,13 +495,7 @@ def _build_math_vargs(code: int):
 
 def _typed_args(b: _Builder, n: int, name: str, types: tuple) -> list:
     _expect_count(n, len(types), name)
-    fns = []
-    for want in types:
-        node = b.build()
-        if node.type != want:
-            raise _type_error(name, node)
-        fns.append(node.fn)
-    return fns
+    return _checked_args(b, name, types)
 
 
 def _unary(name: str, arg_type: int, result_type: int, op):
@@ -552,16 +512,7 @@ def _unary(name: str, arg_type: int, result_type: int, op):
 def _binary(name: str, types: tuple, result_type: int, op):
     def build(b: _Builder, n: int) -> Node:
         f0, f1 = _typed_args(b, n, name, types)
-
-        def fn(ctx):
-            x = f0(ctx)
-            if x is UNK:
-                return UNK
-            y = f1(ctx)
-            if y is UNK:
-                return UNK
-            return op(x, y)
-        return Node(fn, result_type)
+        return Node(_both(f0, f1, op), result_type)
     return build
 
 
@@ -634,12 +585,7 @@ def _build_int_vargs(code: int):
     def build(b: _Builder, n: int) -> Node:
         if n < 1:
             raise param_error("int op: too few args")
-        fns = []
-        for _ in range(n):
-            node = b.build()
-            if node.type != T_INT:
-                raise _type_error("int op", node)
-            fns.append(node.fn)
+        fns = _checked_args(b, "int op", (T_INT,) * n)
 
         def fn(ctx):
             acc = None
@@ -812,8 +758,8 @@ def _build_bin(b: _Builder, n: int) -> Node:
         return value
 
     def fn(ctx):
-        value = ctx.bins.get(name)
-        if value is None or value[0] != ptype:
+        value = raw(ctx)
+        if value is UNK:
             return UNK
         if ptype == ParticleType.LIST or ptype == ParticleType.MAP:
             cache = ctx.cache
@@ -1106,7 +1052,8 @@ _BUILDERS = {
     EQ: _build_compare(EQ), NE: _build_compare(NE), GT: _build_compare(GT),
     GE: _build_compare(GE), LT: _build_compare(LT), LE: _build_compare(LE),
     REGEX: _build_regex, GEO_CMP: _build_geo, IN_LIST: _build_in_list,
-    AND: _build_and, OR: _build_or, NOT: _build_not, EXCLUSIVE: _build_exclusive,
+    AND: _build_junction("and", False), OR: _build_junction("or", True),
+    NOT: _unary("not", T_BOOL, T_BOOL, lambda v: not v), EXCLUSIVE: _build_exclusive,
     ADD: _build_math_vargs(ADD), SUB: _build_math_vargs(SUB), MUL: _build_math_vargs(MUL),
     DIV: _build_math_vargs(DIV), MIN: _build_math_vargs(MIN), MAX: _build_math_vargs(MAX),
     POW: _binary("pow", (T_FLOAT, T_FLOAT), T_FLOAT, _pow),
