@@ -434,3 +434,27 @@ def test_memory_engine_with_a_file_persists_too(tmp_path):
         conn.close()
     finally:
         server.stop()
+
+
+def test_udf_modules_survive_a_restart_without_a_user_path(tmp_path):
+    import base64
+
+    conf = write_conf(tmp_path)  # a device namespace and no mod-lua context
+    source = b"function hello(rec)\n  return 'hi'\nend\n"
+    content = base64.b64encode(source).decode()
+    line = "udf-put:filename=kept.lua;content=%s;content-len=%d;udf-type=LUA;" % (content, len(content))
+    server = start(conf)
+    conn = connect(server)
+    assert conn.info(line)[line] == "ok"
+    conn.close()
+    kill(server)
+    server = start(conf)
+    try:
+        conn = connect(server)
+        assert "filename=kept.lua" in conn.info("udf-list")["udf-list"]
+        got = conn.info("udf-get:filename=kept.lua")["udf-get:filename=kept.lua"]
+        assert "content=%s" % content in got
+        conn.close()
+    finally:
+        server.stop()
+    assert (tmp_path / "udf" / "kept.lua").read_bytes() == source

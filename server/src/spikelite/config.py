@@ -390,6 +390,12 @@ def parse_config(text: str, source: str = "<config>") -> ServerConfig:
         config.address = "0.0.0.0"
     if not config.namespaces:
         raise ConfigError("%s: no namespace is configured" % source)
+    if config.udf_user_path is None:
+        # A persistent server keeps its UDF modules too (a real node always writes them to its
+        # user-path): beside the first data file, in `udf/`, unless mod-lua names a user-path.
+        data_files = [ns.storage_file for ns in config.namespaces.values() if ns.storage_file]
+        if data_files:
+            config.udf_user_path = str(Path(data_files[0]).resolve().parent / "udf")
     return config
 
 
