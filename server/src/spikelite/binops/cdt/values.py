@@ -136,8 +136,8 @@ INF = _Special("INF", 1)
 MISSING = _Special("MISSING", -1)
 
 
-class CdtList(list):
-    """A list with the server's order flags (bit 0 ordered, 0x10 persist index)."""
+class _Flagged(list):
+    """A list carrying the server's container flags."""
 
     __slots__ = ("flags",)
 
@@ -145,22 +145,24 @@ class CdtList(list):
         super().__init__(items)
         self.flags = flags
 
+    def __repr__(self) -> str:
+        return "%s(%s, flags=%d)" % (type(self).__name__, list.__repr__(self), self.flags)
+
+
+class CdtList(_Flagged):
+    """A list with the server's order flags (bit 0 ordered, 0x10 persist index)."""
+
+    __slots__ = ()
+
     @property
     def ordered(self) -> bool:
         return bool(self.flags & LIST_ORDERED)
 
-    def __repr__(self) -> str:
-        return "CdtList(%s, flags=%d)" % (list.__repr__(self), self.flags)
 
-
-class CdtMap(list):
+class CdtMap(_Flagged):
     """A map as ``(key, value)`` pairs in stored order, with flags (1 K_ORDERED, 3 KV_ORDERED)."""
 
-    __slots__ = ("flags",)
-
-    def __init__(self, pairs=(), flags: int = 0):
-        super().__init__(pairs)
-        self.flags = flags
+    __slots__ = ()
 
     @property
     def key_ordered(self) -> bool:
@@ -171,9 +173,6 @@ class CdtMap(list):
 
     def values(self) -> list:
         return [v for _, v in self]
-
-    def __repr__(self) -> str:
-        return "CdtMap(%s, flags=%d)" % (list.__repr__(self), self.flags)
 
 
 # -- decoding -----------------------------------------------------------------------------------
@@ -425,22 +424,22 @@ def _pack_str_header(size: int, out: bytearray) -> None:
         out += b"\xdb" + _B32.pack(size)
 
 
-def _pack_array_header(count: int, out: bytearray) -> None:
+def _pack_container_header(count: int, out: bytearray, fix: int, code16: int) -> None:
+    """An array (fix 0x90, 0xdc) or map (fix 0x80, 0xde) header; the 32-bit code follows code16."""
     if count < 16:
-        out.append(0x90 | count)
+        out.append(fix | count)
     elif count < 0x10000:
-        out += b"\xdc" + _B16.pack(count)
+        out += bytes((code16,)) + _B16.pack(count)
     else:
-        out += b"\xdd" + _B32.pack(count)
+        out += bytes((code16 + 1,)) + _B32.pack(count)
+
+
+def _pack_array_header(count: int, out: bytearray) -> None:
+    _pack_container_header(count, out, 0x90, 0xdc)
 
 
 def _pack_map_header(count: int, out: bytearray) -> None:
-    if count < 16:
-        out.append(0x80 | count)
-    elif count < 0x10000:
-        out += b"\xde" + _B16.pack(count)
-    else:
-        out += b"\xdf" + _B32.pack(count)
+    _pack_container_header(count, out, 0x80, 0xde)
 
 
 def _pack_ext(ext_type: int, data: bytes, out: bytearray) -> None:
