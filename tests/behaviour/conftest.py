@@ -11,12 +11,18 @@ Every test gets its own set name, so tests never see each other's records.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import secrets
 import time
 
 import aerospike
 import pytest
+
+from spikelite_only import reason_for
+
+#: Set by ./dev test's real-node passes: the server under test is a real Aerospike node.
+SERVER_KIND_ENV = "SPIKELITE_SERVER_KIND"
 
 NAMESPACE = "test"
 # Namespace with default-ttl 1h whose set ``short`` has default-ttl 2 s
@@ -39,6 +45,24 @@ def pytest_configure(config):
     # part of the behaviour under test.
     config.addinivalue_line("filterwarnings", "ignore:.*deprecated.*:DeprecationWarning")
     config.addinivalue_line("filterwarnings", "ignore:TTL should be specified:DeprecationWarning")
+
+
+def real_node() -> bool:
+    """True when the suite runs against a real Aerospike node (the real-node passes)."""
+    return os.environ.get(SERVER_KIND_ENV, "").strip() == "aerospike"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not real_node():
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if reason_for(item.nodeid) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+        print(f"\nreal node: {len(dropped)} spikelite-only tests deselected "
+              "(tests/behaviour/spikelite_only.py says why)")
 
 
 @pytest.fixture(scope="session")
