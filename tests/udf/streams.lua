@@ -29,11 +29,13 @@ function stats(stream, name)
     if m["max"] == nil or v > m["max"] then m["max"] = v end
     return m
   end
+  -- A real node aggregates each partition's records on its own and reduces the partial maps, so
+  -- the merge must add counts and sums (even equal ones) and keep the larger max.
   local function merge(a, b)
-    return map.merge(a, b, function(x, y)
-      if type(x) == "number" and x ~= y then return x + y end
-      return x
-    end)
+    local m = map.merge(a, b, function(x, y) return x + y end)
+    local ma, mb = a["max"], b["max"]
+    if ma == nil or (mb ~= nil and mb > ma) then m["max"] = mb else m["max"] = ma end
+    return m
   end
   return stream : aggregate(map(), add) : reduce(merge)
 end
