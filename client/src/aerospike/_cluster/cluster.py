@@ -49,6 +49,7 @@ class ClusterConfig:
         self.max_socket_idle = config.get("max_socket_idle", 55)
         self.use_services_alternate = bool(config.get("use_services_alternate", False))
         self.rack_aware = bool(config.get("rack_aware", False))
+        self.max_error_rate, self.error_rate_window = _circuit_breaker(config)
         self.rack_ids = list(config.get("rack_ids") or ([config["rack_id"]] if "rack_id" in config else []))
         tls = config.get("tls")
         self.tls: dict = tls if isinstance(tls, dict) else {}  # the official client ignores a non-dict
@@ -152,6 +153,22 @@ def _tls_context(tls: dict) -> TlsContext:
     return context
 
 
+def _circuit_breaker(config: dict) -> tuple[int, int]:
+    """`max_error_rate` (default 100) and `error_rate_window` (default 1 tend). As the official
+    client: unless max_error_rate / error_rate_window is between 1 and 100, both fall back to the
+    defaults with a warning."""
+    rate, window = config.get("max_error_rate", 100), config.get("error_rate_window", 1)
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (rate, window)):
+        return 100, 1
+    ratio = rate / window if window else 0.0
+    if not 1.0 - 1e-6 <= ratio <= 100.0 + 1e-6:
+        _log(LOG_WARN, "Invalid circuit breaker configuration: max_error_rate: %d, error_rate_window: %d, "
+             "ratio: %.2f. The ratio (max_error_rate/error_rate_window) must be between 1 and 100. "
+             "Resetting to defaults - max_error_rate: 100 and error_rate_window: 1" % (rate, window, ratio))
+        return 100, 1
+    return rate, window
+
+
 def _tend_interval(value) -> int:
     """`tend_interval` in ms as the official client takes it: ints 0-249 are refused, values that
     are not (non-negative) ints are ignored."""
@@ -177,6 +194,7 @@ class Cluster:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._rotation = 0
+        self.tend_count = 0
 
     # -- connections ------------------------------------------------------------------------------
 
@@ -255,78 +273,127 @@ class Cluster:
                 log.exception("cluster tend failed")
 
     def tend(self) -> None:
+        """One tend, in the official (C) client's order: ask every node for its generations; when a
+        peers generation moved or a node failed, re-read the peers of every node that answered and
+        drop the nodes no peer lists any more; add the new peers; then re-read the partition map of
+        the nodes whose partition generation moved."""
         if not self.nodes:
             self._reseed()
             return
-        peers_changed, partitions_changed = [], []
-        refreshed = 0
+        gen_changed = False
+        refresh_count = 0
+        partitions_changed: set[str] = set()
         for node in list(self.nodes.values()):
+            node.friends = 0
             try:
                 reply = node.tend_info(["node", "peers-generation", "partition-generation"],
                                        self.config.connect_timeout)
             except (ConnectionFailed, OSError, ValueError) as exc:
                 node.failures += 1
+                gen_changed = True
                 log.debug("tend of %s failed: %s", node, exc)
                 continue
             if reply.get("node") != node.name:
                 log.info("node %s changed identity to %s; dropping it", node.name, reply.get("node"))
-                self._remove(node)
+                node.active = False
+                node.failures += 1
+                gen_changed = True
                 continue
+            refresh_count += 1
+            if _int(reply.get("peers-generation")) != node.peers_generation:
+                gen_changed = True
+            if _int(reply.get("partition-generation")) != node.partition_generation or node.failures:
+                partitions_changed.add(node.name)
+            if node.failures:  # back after failures: read its peers and partitions again
+                gen_changed = True
             node.failures = 0
-            refreshed += 1
-            peers_gen = _int(reply.get("peers-generation"))
-            part_gen = _int(reply.get("partition-generation"))
-            if peers_gen != node.peers_generation:
-                peers_changed.append((node, peers_gen))
-            if part_gen != node.partition_generation:
-                partitions_changed.append(node)
-        referenced: set[str] = set()
-        for node, peers_gen in peers_changed:
-            if self._refresh_peers(node, referenced):
-                node.peers_generation = peers_gen
-        # Nodes found through peers just now get their partitions in this same tend.
-        partitions_changed += [n for n in self.nodes.values()
-                               if n.partition_generation == -1 and n not in partitions_changed]
-        for node in partitions_changed:
-            self._refresh_partitions(node)
-        # As the official client: when no node answered this tend, nodes that failed the last
-        # _MAX_TEND_FAILURES tends are dropped (a lone node too: the seeds are tried again on the
-        # next tend); otherwise a failing node goes once no peer lists it.
-        for node in list(self.nodes.values()):
-            if node.failures >= _MAX_TEND_FAILURES and (
-                    refreshed == 0 or (node.name not in referenced and len(self.nodes) > 1)):
-                log.info("removing node %s: %d tends failed", node, node.failures)
+        if gen_changed:
+            refresh_count = 0
+            added: list[Node] = []
+            for node in list(self.nodes.values()):
+                if node.failures == 0 and node.active:
+                    if self._refresh_peers(node, added):
+                        refresh_count += 1
+                    else:
+                        node.failures += 1
+            for node in self._nodes_to_remove(refresh_count):
+                log.info("removing node %s (failures %d, listed by %d peers)", node, node.failures, node.friends)
                 self._remove(node)
+            for node in added:  # the new nodes' own peers, as the official client reads them
+                self._refresh_peers(node, [])
+                partitions_changed.add(node.name)
+        for node in list(self.nodes.values()):
+            if (node.name in partitions_changed or node.partition_generation == -1) and node.failures == 0 \
+                    and node.active and (node.peers_count > 0 or refresh_count == 1):
+                # The last condition keeps a node that believes it is alone (a split cluster) from
+                # claiming every partition while other nodes are known.
+                self._refresh_partitions(node)
+        self.tend_count += 1
+        if self.tend_count % self.config.error_rate_window == 0:
+            for node in list(self.nodes.values()):
+                node.reset_error_rate()
+
+    def _nodes_to_remove(self, refresh_count: int) -> list[Node]:
+        """The official client's rule: inactive nodes; with no node answering, nodes that failed the
+        last _MAX_TEND_FAILURES tends (the seeds are tried again once none is left); otherwise a node
+        that no peer lists, at once when it failed, or when it holds no partition."""
+        doomed = []
+        nodes = list(self.nodes.values())
+        for node in nodes:
+            if not node.active:
+                doomed.append(node)
+            elif refresh_count == 0 and node.failures >= _MAX_TEND_FAILURES:
+                doomed.append(node)
+            elif len(nodes) > 1 and refresh_count >= 1 and node.friends == 0:
+                if node.failures or not self.partition_map.has_node(node):
+                    doomed.append(node)
+        return doomed
 
     def _peers_command(self) -> str:
         kind = "tls" if self.config.tls_context is not None else "clear"
         return "peers-%s-%s" % (kind, "alt" if self.config.use_services_alternate else "std")
 
-    def _refresh_peers(self, node: Node, referenced: set[str]) -> bool:
+    def _refresh_peers(self, node: Node, added: list) -> bool:
+        """Read `node`'s peers: count it as a friend of each known node it lists, validate and add
+        the unknown ones (into `added` too). Its peers generation is kept only when every peer it
+        lists is in the pool, so a peer that could not be reached is tried again next tend."""
         command = self._peers_command()
         try:
             reply = node.tend_info([command], self.config.connect_timeout)
-            _, peers = parse_peers(reply.get(command, ""))
+            generation, peers = parse_peers(reply.get(command, ""))
         except (ConnectionFailed, OSError, ValueError) as exc:
             log.debug("peers of %s failed: %s", node, exc)
             return False
+        node.peers_count = len(peers)
+        complete = True
         for peer in peers:
-            referenced.add(peer.node_name)
-            if peer.node_name in self.nodes:
+            known = self.nodes.get(peer.node_name)
+            if known is not None:
+                known.friends += 1
                 continue
-            for host in peer.hosts:
-                try:
-                    new = self._validate(host, peer.tls_name or None)
-                except (ConnectionFailed, ClusterError, OSError, ValueError) as exc:
-                    log.debug("peer %s at %s:%d not added: %s", peer.node_name, host[0], host[1], exc)
-                    continue
-                if new.name == peer.node_name:
-                    with self._lock:
-                        self.nodes[new.name] = new
-                    log.info("added node %s", new)
-                    new.peers_generation = -1
-                    break
+            if not self._add_peer(peer, added):
+                complete = False
+        if complete:
+            node.peers_generation = generation
         return True
+
+    def _add_peer(self, peer, added: list) -> bool:
+        for host in peer.hosts:
+            try:
+                new = self._validate(host, peer.tls_name or None)
+            except (ConnectionFailed, ClusterError, OSError, ValueError, exception.AerospikeError) as exc:
+                log.debug("peer %s at %s:%d not added: %s", peer.node_name, host[0], host[1], exc)
+                continue
+            if new.name != peer.node_name:
+                log.debug("peer %s at %s:%d answers as %s", peer.node_name, host[0], host[1], new.name)
+                continue
+            new.friends = 1
+            with self._lock:
+                self.nodes[new.name] = new
+            added.append(new)
+            log.info("added node %s", new)
+            return True
+        return False
 
     def _refresh_partitions(self, node: Node) -> None:
         try:
@@ -334,6 +401,7 @@ class Cluster:
             parsed = parse_replicas(reply.get("replicas", ""))
         except (ConnectionFailed, OSError, ValueError) as exc:
             log.debug("partition map of %s failed: %s", node, exc)
+            node.failures += 1
             return
         with self._lock:
             self.partition_map.update(node, parsed)

@@ -26,8 +26,12 @@ class Node:
         self.partition_generation = -1
         self.peers_generation = -1
         self.rebalance_generation = -1
-        self.failures = 0
+        self.failures = 0       # consecutive failed tends
+        self.friends = 0        # peers listing this node in the current tend
+        self.peers_count = 0    # peers this node listed last
         self.active = True
+        self.error_rate = 0     # errors in the current circuit-breaker window
+        self.max_error_rate = cluster.config.max_error_rate
         self._pool: collections.deque[Connection] = collections.deque()
         self._lock = threading.Lock()
         self._open_count = 0
@@ -81,6 +85,26 @@ class Node:
 
     def connection_count(self) -> int:
         return self._open_count
+
+    # -- circuit breaker (the official client's max_error_rate / error_rate_window) ----------------
+
+    def add_error(self) -> None:
+        """A connection that failed, a timeout, or a cluster/overload answer on this node."""
+        self.error_rate += 1
+
+    def error_rate_ok(self) -> bool:
+        return self.error_rate <= self.max_error_rate
+
+    def reset_error_rate(self) -> None:
+        """End of a window: after a breach the next limit is half (at least 1), after a calm window
+        it doubles back up to the configured one."""
+        limit = self.cluster.config.max_error_rate
+        if self.error_rate_ok():
+            if self.max_error_rate != limit:
+                self.max_error_rate = min(self.max_error_rate * 2, limit)
+        else:
+            self.max_error_rate = self.max_error_rate // 2 if self.max_error_rate >= 4 else 1
+        self.error_rate = 0
 
     # -- info -------------------------------------------------------------------------------------
 

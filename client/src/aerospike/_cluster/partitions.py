@@ -22,22 +22,32 @@ class PartitionMap:
         self.namespaces: dict[str, NamespacePartitions] = {}
 
     def update(self, node, parsed: dict[str, tuple[int, list[bytes]]]) -> None:
-        """Merge one node's `replicas` answer (newer regimes win)."""
+        """Merge one node's `replicas` answer as the official client does: the node takes every
+        partition slot it claims unless the partition's regime is newer than its answer. Slots it no
+        longer claims stay as they are until another node claims them (no hole opens while the
+        cluster changes); a node losing a slot is asked for its own map again on the next tend."""
         for ns, (regime, bitmaps) in parsed.items():
             table = self.namespaces.get(ns)
             if table is None:
                 table = self.namespaces[ns] = NamespacePartitions(len(bitmaps))
             table.ensure_replicas(len(bitmaps))
+            regimes = table.regimes
             for index, bitmap in enumerate(bitmaps):
                 owners = table.replicas[index]
                 for pid in range(PARTITIONS):
-                    if bitmap[pid >> 3] & (0x80 >> (pid & 7)):
-                        if regime >= table.regimes[pid]:
-                            owners[pid] = node
-                            if index == 0:
-                                table.regimes[pid] = regime
-                    elif owners[pid] is node:
-                        owners[pid] = None
+                    if not bitmap[pid >> 3] & (0x80 >> (pid & 7)):
+                        continue
+                    if regime < regimes[pid]:
+                        continue
+                    regimes[pid] = regime
+                    old = owners[pid]
+                    if old is not node:
+                        owners[pid] = node
+                        if old is not None:
+                            old.partition_generation = -1
+
+    def has_node(self, node) -> bool:
+        return any(node in owners for table in self.namespaces.values() for owners in table.replicas)
 
     def remove_node(self, node) -> None:
         for table in self.namespaces.values():
