@@ -38,6 +38,11 @@ def in_doubt_for(code: int, is_write: bool, sent: int) -> bool:
     return is_write and (sent > 1 or (sent == 1 and (code == ResultCode.TIMEOUT or code <= 0)))
 
 
+#: Server answers the official client retries (and counts against the node's error rate):
+#: cluster error (11) and device overload (18).
+_RETRIED_RESULTS = (11, 18)
+
+
 class Executor:
     def __init__(self, cluster: Cluster):
         self.cluster = cluster
@@ -74,34 +79,20 @@ class Executor:
             if node is None:
                 raise exception.exception_for(-8, "Node not found for partition %s:%d" % (key.namespace, pid),
                                               in_doubt_for(-8, is_write, sent))
-            try:
-                conn = node.get_connection(deadline)
-                try:
-                    conn.send(request, socket_timeout, deadline)
-                    sent += 1
-                    ptype, body = conn.recv_proto(socket_timeout, deadline)
-                except BaseException:
-                    node.discard_connection(conn)
-                    raise
-                node.put_connection(conn)
-            except NoMoreConnections as exc:
-                code, message = -7, str(exc)
-            except ConnectionFailed as exc:
-                if exc.timeout:
-                    code, message = ResultCode.TIMEOUT, ""
-                else:
-                    code, message = -10, "%s from %s:%d" % (exc, *node.host)
+            if not node.error_rate_ok():
+                code, message = -14, "Max error rate exceeded"
             else:
-                if ptype != ProtoType.AS_MSG:
-                    raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
-                                                  in_doubt_for(-2, is_write, sent))
-                reply, _ = parse_message(body)
-                # A server error after the write went out more than once may hide an applied write.
-                return reply, "%s:%d" % node.host, is_write and sent > 1
+                code, message, reply, was_sent = self._attempt(node, request, socket_timeout, deadline, is_write, sent)
+                sent += was_sent
+                if reply is not None and (reply.result_code not in _RETRIED_RESULTS or iteration >= max_retries):
+                    # A server error after the write went out more than once may hide an applied write.
+                    return reply, "%s:%d" % node.host, is_write and sent > 1
+                if reply is not None:
+                    code, message = reply.result_code, ""
             iteration += 1
             if iteration > max_retries:
                 break
-            if replica != REPLICA_MASTER and (not is_write or code not in (ResultCode.TIMEOUT, -7)):
+            if replica != REPLICA_MASTER and (not is_write or code not in (ResultCode.TIMEOUT, -7, -14)):
                 replica_index += 1
                 pause = 0 if iteration == 1 else sleep_ms
             else:
@@ -118,6 +109,44 @@ class Executor:
             message = timeout_message(policy, iteration, node)
         raise exception.exception_for(code, message, in_doubt_for(code, is_write, sent))
 
+    @staticmethod
+    def _attempt(node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int):
+        """One try on `node`: (code, message, reply or None, whether the request went out). As the
+        official client, a failed send or receive and a timeout count against the node's error rate
+        (a connection that cannot be opened does not), and so does a cluster/overload answer."""
+        was_sent = False
+        try:
+            conn = node.get_connection(deadline)
+        except NoMoreConnections as exc:
+            return -7, str(exc), None, False
+        except ConnectionFailed as exc:
+            return _failure(exc, node) + (None, False)
+        try:
+            conn.send(request, socket_timeout, deadline)
+            was_sent = True
+            ptype, body = conn.recv_proto(socket_timeout, deadline)
+        except ConnectionFailed as exc:
+            node.discard_connection(conn)
+            node.add_error()
+            return _failure(exc, node) + (None, was_sent)
+        except BaseException:
+            node.discard_connection(conn)
+            raise
+        node.put_connection(conn)
+        if ptype != ProtoType.AS_MSG:
+            raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
+                                          in_doubt_for(-2, is_write, sent + 1))
+        reply, _ = parse_message(body)
+        if reply.result_code in _RETRIED_RESULTS:
+            node.add_error()
+        return 0, "", reply, True
+
+
+def _failure(exc: ConnectionFailed, node) -> tuple[int, str]:
+    if exc.timeout:
+        return ResultCode.TIMEOUT, ""
+    return -10, "%s from %s:%d" % (exc, *node.host)
+
 
 def run_stream(node, request: bytes, policy: dict, consume) -> None:
     """Send one multi-record request (batch, scan, query) to `node` and feed each reply body to
@@ -130,6 +159,8 @@ def run_stream(node, request: bytes, policy: dict, consume) -> None:
     if policy.get("compress") and len(request) >= COMPRESS_THRESHOLD:
         request = compress(request)
     deadline = time.monotonic() + total if total else None
+    if not node.error_rate_ok():
+        raise exception.exception_for(-14, "Max error rate exceeded")
     conn = node.get_connection(deadline)
     try:
         conn.send(request, socket_timeout, deadline)
@@ -139,6 +170,10 @@ def run_stream(node, request: bytes, policy: dict, consume) -> None:
                 raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype)
             if consume(body):
                 break
+    except ConnectionFailed:
+        node.discard_connection(conn)
+        node.add_error()
+        raise
     except BaseException:
         node.discard_connection(conn)
         raise
