@@ -12,7 +12,7 @@ from . import _single_record as sr
 from . import exception
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
-from ._executor import raise_timeout, run_stream
+from ._executor import run_stream
 from ._keys import Key, parse_key
 from ._stream_records import read_record
 
@@ -26,6 +26,19 @@ _U32 = struct.Struct(">I")
 _U16 = struct.Struct(">H")
 _FIELD = struct.Struct(">IB")
 _BATCH_FAILED = -16
+#: A row whose node's sub-batch failed (connection, timeout, circuit breaker) gets this result,
+#: as from the official client, and the call's result is that failure's code.
+NO_RESPONSE = -15
+
+
+class NoResponse:
+    """The outcome of a row sent in a sub-batch that failed; `in_doubt` when it was a write that
+    may have reached the node."""
+
+    __slots__ = ("in_doubt",)
+
+    def __init__(self, in_doubt: bool):
+        self.in_doubt = in_doubt
 
 
 class Row:
@@ -117,6 +130,10 @@ class BatchExecutor:
     def __init__(self, cluster, decoder):
         self.cluster = cluster
         self.decoder = decoder
+        #: The first sub-batch failure (an AerospikeError), or None. As the official client, the
+        #: batch_* calls do not raise it: its code becomes the call's result, the rows of that
+        #: node NO_RESPONSE; the older calls (get_many, ...) raise it.
+        self.failure: exception.AerospikeError | None = None
 
     def run(self, rows: list[Row], policy: dict) -> dict[int, Message | int]:
         """{row index: reply message, or a client-side result code}."""
@@ -162,15 +179,31 @@ class BatchExecutor:
                     if sleep:
                         time.sleep(sleep)
                     continue
-                in_doubt = any(r.is_write for r in rows) and getattr(exc, "sent", False)
+                sent = bool(getattr(exc, "sent", False))
+                in_doubt = any(r.is_write for r in rows) and sent
                 if getattr(exc, "timeout", False):
-                    raise_timeout(" from %s:%d" % node.host, in_doubt)
-                raise exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host), in_doubt) from None
+                    failure = exception.exception_for(ResultCode.TIMEOUT, "timeout from %s:%d" % node.host, in_doubt)
+                elif isinstance(exc, NoMoreConnections):
+                    failure = exception.exception_for(-7, str(exc), False)
+                else:
+                    failure = exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host), in_doubt)
+                self._fail(rows, failure, sent, results)
+                return
+            except exception.AerospikeError as exc:  # the circuit breaker: nothing sent
+                self._fail(rows, exc, False, results)
+                return
             results.update(received)
             if final and final[0] not in (0,):
                 for row in rows:
                     results.setdefault(row.index, final[0])
             return
+
+
+    def _fail(self, rows: list[Row], failure, sent: bool, results: dict) -> None:
+        if self.failure is None:
+            self.failure = failure
+        for row in rows:
+            results[row.index] = NoResponse(row.is_write and sent)
 
 
 def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl: int) -> int:
@@ -181,6 +214,12 @@ def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl:
         key_tuple = row.key.as_tuple()
         if outcome is None:
             record.result = ResultCode.TIMEOUT
+            overall = _BATCH_FAILED
+            continue
+        if isinstance(outcome, NoResponse):
+            record.result = NO_RESPONSE
+            record.record = None
+            record.in_doubt = outcome.in_doubt
             overall = _BATCH_FAILED
             continue
         if isinstance(outcome, int):

@@ -287,10 +287,22 @@ class Client(UdfMethods):
         from aerospike_helpers.batch.records import BatchRecords
         from ._batch import BatchExecutor, fill_records
         self._require()
-        results = BatchExecutor(self._cluster, self._decoder).run(rows, policy) if rows else {}
+        executor = BatchExecutor(self._cluster, self._decoder)
+        results = executor.run(rows, policy) if rows else {}
         batch = BatchRecords(records)
         batch.result = fill_records(records, rows, results, self._decoder, sr.now_cl())
+        if executor.failure is not None:
+            # As the official client: a node's failure is the call's result, not an exception.
+            batch.result = executor.failure.code
+            batch._failure = executor.failure
         return batch
+
+    @staticmethod
+    def _raise_batch_failure(batch) -> None:
+        """The older batch calls raise a node's failure, as the official client's did."""
+        failure = getattr(batch, "_failure", None)
+        if failure is not None:
+            raise failure
 
     def batch_read(self, keys, bins=None, policy=None):
         from aerospike_helpers.batch.records import BatchRecord
@@ -362,15 +374,18 @@ class Client(UdfMethods):
     def get_many(self, keys, policy=None) -> list:
         """[(key, meta, bins)] in key order; meta and bins are None for missing records."""
         batch = self.batch_read(keys, None, policy)
+        self._raise_batch_failure(batch)
         return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
 
     def select_many(self, keys, bins, policy=None) -> list:
         batch = self.batch_read(keys, bins if bins else None, policy)
+        self._raise_batch_failure(batch)
         return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
 
     def exists_many(self, keys, policy=None) -> list:
         """[(key, meta)] in key order; meta is None for missing records."""
         batch = self.batch_read(keys, [], policy)
+        self._raise_batch_failure(batch)
         return [r.record if r.record is not None else (r.key, None) for r in batch.batch_records]
 
     def batch_get_ops(self, keys, ops, policy=None) -> list:
