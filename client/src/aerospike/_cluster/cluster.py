@@ -319,8 +319,17 @@ class Cluster:
             for node in self._nodes_to_remove(refresh_count):
                 log.info("removing node %s (failures %d, listed by %d peers)", node, node.failures, node.friends)
                 self._remove(node)
+            # New peers join only now, so the removal rule saw the pool as it was.
+            with self._lock:
+                for node in added:
+                    self.nodes[node.name] = node
+                    log.info("added node %s", node)
             for node in added:  # the new nodes' own peers, as the official client reads them
-                self._refresh_peers(node, [])
+                more: list[Node] = []
+                self._refresh_peers(node, more)
+                with self._lock:
+                    for extra in more:
+                        self.nodes.setdefault(extra.name, extra)
                 partitions_changed.add(node.name)
         for node in list(self.nodes.values()):
             if (node.name in partitions_changed or node.partition_generation == -1) and node.failures == 0 \
@@ -354,8 +363,8 @@ class Cluster:
         return "peers-%s-%s" % (kind, "alt" if self.config.use_services_alternate else "std")
 
     def _refresh_peers(self, node: Node, added: list) -> bool:
-        """Read `node`'s peers: count it as a friend of each known node it lists, validate and add
-        the unknown ones (into `added` too). Its peers generation is kept only when every peer it
+        """Read `node`'s peers: count it as a friend of each known node it lists, validate the
+        unknown ones and put them in `added` (the caller adds them to the pool). Its peers generation is kept only when every peer it
         lists is in the pool, so a peer that could not be reached is tried again next tend."""
         command = self._peers_command()
         try:
@@ -367,7 +376,7 @@ class Cluster:
         node.peers_count = len(peers)
         complete = True
         for peer in peers:
-            known = self.nodes.get(peer.node_name)
+            known = self.nodes.get(peer.node_name) or next((n for n in added if n.name == peer.node_name), None)
             if known is not None:
                 known.friends += 1
                 continue
@@ -388,10 +397,7 @@ class Cluster:
                 log.debug("peer %s at %s:%d answers as %s", peer.node_name, host[0], host[1], new.name)
                 continue
             new.friends = 1
-            with self._lock:
-                self.nodes[new.name] = new
             added.append(new)
-            log.info("added node %s", new)
             return True
         return False
 
