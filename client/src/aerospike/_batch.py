@@ -138,10 +138,17 @@ class BatchExecutor:
     def run(self, rows: list[Row], policy: dict) -> dict[int, Message | int]:
         """{row index: reply message, or a client-side result code}."""
         results: dict[int, Message | int] = {}
+        self._dispatch(rows, policy, results, 0)
+        return results
+
+    def _dispatch(self, rows: list[Row], policy: dict, results: dict, attempt: int) -> None:
+        """Group `rows` by the node the replica policy picks on this attempt and run each group.
+        On a retry the rows of a failed node are routed again with the next replica, as the
+        official client re-splits a failed sub-batch (a read moves to the partition's prole)."""
         by_node: dict[object, list[Row]] = {}
         for row in rows:
             node, known = self.cluster.node_for(row.key.namespace, row.key.partition_id(), row.is_write,
-                                                policy.get("replica", 2), 0)
+                                                policy.get("replica", 2), attempt)
             if not known:
                 results[row.index] = int(ResultCode.NAMESPACE_NOT_FOUND)
             elif node is None:
@@ -149,55 +156,50 @@ class BatchExecutor:
             else:
                 by_node.setdefault(node, []).append(row)
         for node, node_rows in by_node.items():
-            self._run_node(node, node_rows, policy, results)
-        return results
+            self._run_node(node, node_rows, policy, results, attempt)
 
-    def _run_node(self, node, rows: list[Row], policy: dict, results: dict) -> None:
+    def _run_node(self, node, rows: list[Row], policy: dict, results: dict, attempt: int) -> None:
         request = batch_request(rows, policy)
         max_retries = 0 if any(r.is_write for r in rows) else policy.get("max_retries", 0) or 0
-        attempt = 0
-        while True:
-            received: dict[int, Message] = {}
-            final = []
+        received: dict[int, Message] = {}
+        final = []
 
-            def consume(body: bytes) -> bool:
-                pos, end = 0, len(body)
-                while pos < end:
-                    msg, pos = read_record(body, pos, end, self.decoder, sr.value_of)
-                    if msg.info3 & Info3.LAST:
-                        final.append(msg.result_code)
-                        return True
-                    received[msg.index] = msg  # the row index travels in transaction_ttl
-                return False
+        def consume(body: bytes) -> bool:
+            pos, end = 0, len(body)
+            while pos < end:
+                msg, pos = read_record(body, pos, end, self.decoder, sr.value_of)
+                if msg.info3 & Info3.LAST:
+                    final.append(msg.result_code)
+                    return True
+                received[msg.index] = msg  # the row index travels in transaction_ttl
+            return False
 
-            try:
-                run_stream(node, request, policy, consume)
-            except (ConnectionFailed, NoMoreConnections) as exc:
-                if attempt < max_retries:
-                    attempt += 1
-                    sleep = (policy.get("sleep_between_retries", 0) or 0) / 1000.0
-                    if sleep:
-                        time.sleep(sleep)
-                    continue
-                sent = bool(getattr(exc, "sent", False))
-                in_doubt = any(r.is_write for r in rows) and sent
-                if getattr(exc, "timeout", False):
-                    failure = exception.exception_for(ResultCode.TIMEOUT, "timeout from %s:%d" % node.host, in_doubt)
-                elif isinstance(exc, NoMoreConnections):
-                    failure = exception.exception_for(-7, str(exc), False)
-                else:
-                    failure = exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host), in_doubt)
-                self._fail(rows, failure, sent, results)
+        try:
+            run_stream(node, request, policy, consume)
+        except (ConnectionFailed, NoMoreConnections) as exc:
+            if attempt < max_retries:
+                sleep = (policy.get("sleep_between_retries", 0) or 0) / 1000.0
+                if sleep:
+                    time.sleep(sleep)
+                self._dispatch(rows, policy, results, attempt + 1)
                 return
-            except exception.AerospikeError as exc:  # the circuit breaker: nothing sent
-                self._fail(rows, exc, False, results)
-                return
-            results.update(received)
-            if final and final[0] not in (0,):
-                for row in rows:
-                    results.setdefault(row.index, final[0])
+            sent = bool(getattr(exc, "sent", False))
+            in_doubt = any(r.is_write for r in rows) and sent
+            if getattr(exc, "timeout", False):
+                failure = exception.exception_for(ResultCode.TIMEOUT, "timeout from %s:%d" % node.host, in_doubt)
+            elif isinstance(exc, NoMoreConnections):
+                failure = exception.exception_for(-7, str(exc), False)
+            else:
+                failure = exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host), in_doubt)
+            self._fail(rows, failure, sent, results)
             return
-
+        except exception.AerospikeError as exc:  # the circuit breaker: nothing sent
+            self._fail(rows, exc, False, results)
+            return
+        results.update(received)
+        if final and final[0] not in (0,):
+            for row in rows:
+                results.setdefault(row.index, final[0])
 
     def _fail(self, rows: list[Row], failure, sent: bool, results: dict) -> None:
         if self.failure is None:
