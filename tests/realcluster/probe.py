@@ -1,6 +1,6 @@
 """Short looks at a real cluster through one client: run with a venv's python (official or purespike).
 
-    python probe.py PROBE SEED_PORT
+    python probe.py PROBE SEED_PORT [ARG]
 
 prints one JSON object. Probes:
 
@@ -9,6 +9,9 @@ prints one JSON object. Probes:
 - ``pool``: the node list sampled for 2 s after connecting (tends must not drop a live node);
 - ``rack``: with ``rack_aware`` and replica PREFER_RACK (CE nodes have no racks), which node served
   each of 200 reads, by the nodes' own ``client_read_success`` counters;
+- ``failover PID``: with the partition map of the whole cluster, SIGKILL the node PID, then at
+  once batch-read 200 keys with ``max_retries`` 1 (the rows of the dead node are read again from
+  their replicas) and a single get of each key;
 - ``map`` (purespike only): partitions whose owner in purespike's map (master and replica) differs
   from what each node claims in its ``replicas`` answer.
 """
@@ -109,6 +112,20 @@ def probe_rack(client) -> dict:
             "masters": {str(p): n for p, n in expected.items()}}
 
 
+def probe_failover(client, pid: int) -> dict:
+    import os
+    import signal
+    keys = [(NS, "failover_probe", i) for i in range(200)]
+    for key in keys:
+        client.put(key, {"a": 1})
+    client.batch_read(keys)  # a pooled connection to every node
+    os.kill(pid, signal.SIGKILL)
+    batch = client.batch_read(keys, policy={"max_retries": 1, "sleep_between_retries": 0})
+    gets = [outcome(lambda: client.get(key, {"max_retries": 1})[2]) for key in keys]
+    return {"result": batch.result, "rows": sorted({r.result for r in batch.batch_records}),
+            "gets": sorted({json.dumps(g) for g in gets})}
+
+
 def probe_map(client) -> dict:
     cluster = client._cluster
     truth: dict[tuple[int, int], str] = {}
@@ -122,13 +139,13 @@ def probe_map(client) -> dict:
     return {"replicas": len(table.replicas), "checked": len(truth), "wrong": len(wrong)}
 
 
-def main(probe: str, port: int) -> int:
+def main(probe: str, port: int, *args: str) -> int:
     config = {"hosts": [("127.0.0.1", port)]}
     if probe == "rack":
         config.update(rack_aware=True, rack_id=1)
     client = aerospike.client(config).connect()
     try:
-        result = globals()["probe_" + probe](client)
+        result = globals()["probe_" + probe](client, *[int(a) for a in args])
     finally:
         client.close()
     print(json.dumps(result))
@@ -136,4 +153,4 @@ def main(probe: str, port: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], int(sys.argv[2])))
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:]))

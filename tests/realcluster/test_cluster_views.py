@@ -1,7 +1,7 @@
 """What a client sees of a settled real three-node cluster (replication factor 2), purespike against
 the official client: node pool, partition map, cluster-stable and enterprise-only info answers, and
 where PREFER_RACK reads go when the nodes have no racks (CE). Each probe runs in its client's venv
-(``probe.py``)."""
+(``probe.py``); the last test kills a node."""
 
 from __future__ import annotations
 
@@ -31,9 +31,10 @@ def cluster():
         yield c
 
 
-def probe(client: str, name: str, cluster) -> dict:
+def probe(client: str, name: str, cluster, *args) -> dict:
     out = subprocess.run([str(REPO / ".venvs" / client / "bin" / "python"), str(HERE / "probe.py"), name,
-                          str(cluster.nodes[0].port)], capture_output=True, text=True, timeout=120, cwd=str(REPO))
+                          str(cluster.nodes[0].port), *map(str, args)],
+                         capture_output=True, text=True, timeout=120, cwd=str(REPO))
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -66,3 +67,17 @@ def test_purespike_partition_map_matches_every_replica(cluster):
     found = probe("purespike", "map", cluster)
     assert found["replicas"] == 2 and found["checked"] == 2 * 4096
     assert found["wrong"] == 0
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_reads_move_to_the_replica_when_a_node_dies(cluster, client):
+    """Last in this module: it kills node 2 (and starts it again for the next client)."""
+    victim = cluster.nodes[2]
+    try:
+        found = probe(client, "failover", cluster, victim.pid)
+    finally:
+        victim.stop()
+        cluster.restart(2)
+        launch.wait_cluster_size(cluster.nodes[0].port, 3)
+    assert found["result"] == 0 and found["rows"] == [0], found
+    assert found["gets"] == [json.dumps({"value": {"a": 1}})], found
