@@ -149,3 +149,25 @@ def test_circuit_breaker_bad_ratio_falls_back_to_defaults(proxy, connect, rate, 
         with pytest.raises(exception.ConnectionError):
             client.get(key, {"max_retries": 0})
     assert client.get(key, {"max_retries": 0})[2] == {"a": 1}
+
+
+def test_refused_connections_count_against_the_node(proxy, connect):
+    """The node is gone (nothing listens): each refused connect counts as an error of the node."""
+    client = connect(max_error_rate=1, error_rate_window=1, tend_interval=60000)
+    key = (NS, SET, "breaker-refused")
+    client.put(key, {"a": 1})
+    proxy.go_down()
+    seen = []
+    try:
+        for _ in range(4):
+            try:
+                client.get(key, {"max_retries": 0})
+            except (exception.ConnectionError, exception.MaxErrorRateExceeded) as exc:
+                seen.append(type(exc).__name__)
+    finally:
+        proxy.come_up()
+    # The first call fails to connect (its pooled socket was cut too: a second error for the
+    # official client); at most one more, then the breaker is open.
+    first_open = seen.index("MaxErrorRateExceeded")
+    assert 1 <= first_open <= 2 and set(seen[:first_open]) == {"ConnectionError"}, seen
+    assert set(seen[first_open:]) == {"MaxErrorRateExceeded"}, seen

@@ -112,14 +112,17 @@ class Executor:
     @staticmethod
     def _attempt(node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int):
         """One try on `node`: (code, message, reply or None, whether the request went out). As the
-        official client, a failed send or receive and a timeout count against the node's error rate
-        (a connection that cannot be opened does not), and so does a cluster/overload answer."""
+        official client, a failed connect, send or receive and a timeout count against the node's
+        error rate, and so does a cluster/overload answer."""
         was_sent = False
         try:
             conn = node.get_connection(deadline)
         except NoMoreConnections as exc:
             return -7, str(exc), None, False
         except ConnectionFailed as exc:
+            # The official client connects without blocking: a refused or timed-out connect shows
+            # as a failed first write, which counts against the node like any socket error.
+            node.add_error()
             return _failure(exc, node) + (None, False)
         try:
             conn.send(request, socket_timeout, deadline)
@@ -161,7 +164,11 @@ def run_stream(node, request: bytes, policy: dict, consume) -> None:
     deadline = time.monotonic() + total if total else None
     if not node.error_rate_ok():
         raise exception.exception_for(-14, "Max error rate exceeded")
-    conn = node.get_connection(deadline)
+    try:
+        conn = node.get_connection(deadline)
+    except ConnectionFailed:
+        node.add_error()
+        raise
     try:
         conn.send(request, socket_timeout, deadline)
         while True:
