@@ -364,8 +364,9 @@ class Cluster:
 
     def _refresh_peers(self, node: Node, added: list) -> bool:
         """Read `node`'s peers: count it as a friend of each known node it lists, validate the
-        unknown ones and put them in `added` (the caller adds them to the pool). Its peers generation is kept only when every peer it
-        lists is in the pool, so a peer that could not be reached is tried again next tend."""
+        unknown ones and put them in `added` (the caller adds them to the pool). Its peers
+        generation is kept only when every peer it lists was found, so a peer that could not be
+        reached is tried again next tend."""
         command = self._peers_command()
         try:
             reply = node.tend_info([command], self.config.connect_timeout)
