@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from spikelite import geo
 from spikelite.wire import AerospikeWireError, ParticleType, ResultCode
-from spikelite.wire.particles import encode_geojson, validate_particle
+from spikelite.storable import validate_particle
+from spikelite.wire.particles import encode_geojson
 
 R = geo.EARTH_RADIUS_METERS
 

@@ -1,1 +1,1 @@
-"""Unit tests of spikelite.wire, the protocol module (no server needed)."""
+"""Unit tests of spikewire, the protocol codec (no server needed)."""

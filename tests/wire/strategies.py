@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from spikelite.wire import Message, Op
+from spikewire import Message, Op
 
 U8 = st.integers(min_value=0, max_value=0xFF)
 U32 = st.integers(min_value=0, max_value=0xFFFFFFFF)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spikelite.wire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, PROTO_VERSION, MalformedMessage,
+from spikewire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, PROTO_VERSION, MalformedMessage,
                             ProtoType, ResultCode, compress, decompress, frame,
                             pack_proto_header, unpack_proto_header)
 

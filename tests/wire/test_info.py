@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spikelite.wire import PROTO_HEADER_SIZE, PROTO_VERSION, ProtoType, ResultCode, unpack_proto_header
-from spikelite.wire.info import (build_reply, build_request, command_name, command_params,
+from spikewire import PROTO_HEADER_SIZE, PROTO_VERSION, ProtoType, ResultCode, unpack_proto_header
+from spikewire.info import (build_reply, build_request, command_name, command_params,
                                  error_value, parse_reply, parse_request)
 
 LINE_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\t")

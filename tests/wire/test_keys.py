@@ -12,10 +12,10 @@ from Crypto.Hash import RIPEMD160
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spikelite.wire import (DIGEST_SIZE, PARTITION_COUNT, AerospikeWireError, ParticleType,
+from spikewire import (DIGEST_SIZE, PARTITION_COUNT, AerospikeWireError, ParticleType,
                             ResultCode, compute_digest, digest_of, key_bytes, pack_key_field,
                             partition_id, unpack_key_field)
-from spikelite.wire import keys as keys_module
+from spikewire import keys as keys_module
 
 from .strategies import INT64, TEXT_CHARS
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spikelite.wire import (MAX_BIN_NAME, MSG_HEADER_SIZE, PROTO_HEADER_SIZE, READ_OPS, FieldType,
+from spikewire import (MAX_BIN_NAME, MSG_HEADER_SIZE, PROTO_HEADER_SIZE, READ_OPS, FieldType,
                             Info1, Info2, Info3, Info4, MalformedMessage, Message, Op, OpType,
                             ProtoType, ResultCode, compute_digest, iter_messages, parse_message,
                             signed32, unpack_proto_header)

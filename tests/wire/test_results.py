@@ -6,7 +6,7 @@ import aerospike
 import aerospike.exception as official
 import pytest
 
-from spikelite.wire import AerospikeWireError, MalformedMessage, ResultCode
+from spikewire import AerospikeWireError, MalformedMessage, ResultCode
 
 #: ResultCode member -> official exception class name (looked up in dir(aerospike.exception)).
 OFFICIAL_NAMES = {

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spikelite.wire import GeoJSONText, MalformedMessage, ResultCode, pack_value, unpack_value
+from spikewire import GeoJSONText, MalformedMessage, ResultCode, pack_value, unpack_value
 
 from .strategies import TEXT_CHARS
 

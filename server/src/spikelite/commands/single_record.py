@@ -10,8 +10,8 @@ from .. import binops, expressions
 from ..binops.exp import bind_record
 from ..wire import (MAX_BIN_NAME, READ_OPS, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
                     Op, OpType, ParticleType, ResultCode)
-from ..wire.particles import (BLOB_TYPES, INT64_MAX, INT64_MIN, decode_float, decode_int, encode_int,
-                              validate_particle)
+from ..wire.particles import BLOB_TYPES, INT64_MAX, INT64_MIN, decode_float, decode_int, encode_int
+from ..storable import validate_particle
 
 TTL_NEVER_EXPIRE = 0xFFFFFFFF
 TTL_DONT_UPDATE = 0xFFFFFFFE

@@ -94,29 +94,3 @@ def geojson_text(data: bytes) -> str:
         return data[start:].decode()
     except UnicodeDecodeError:
         raise MalformedMessage("geojson text is not UTF-8") from None
-
-
-def _validate_geojson(data: bytes) -> None:
-    """A server parses every GeoJSON bin it stores and answers GEO_INVALID_GEOJSON (160) for a short
-    particle, text that is not JSON, or JSON that is not a geometry it knows (`spikelite.geo`)."""
-    from ..geo import GeoError, parse
-    if len(data) < 3 or len(data) < 3 + 8 * int.from_bytes(data[1:3], "big"):
-        raise AerospikeWireError(ResultCode.GEO_INVALID_GEOJSON, "geojson particle shorter than its cells")
-    try:
-        parse(data[3 + 8 * int.from_bytes(data[1:3], "big"):])
-    except GeoError as exc:
-        raise AerospikeWireError(ResultCode.GEO_INVALID_GEOJSON, "invalid GeoJSON: %s" % exc) from None
-
-
-def validate_particle(ptype: int, data: bytes) -> None:
-    """Reject a bin value a server would refuse to store (PARAMETER)."""
-    if ptype == ParticleType.INTEGER:
-        decode_int(data)
-    elif ptype == ParticleType.FLOAT:
-        decode_float(data)
-    elif ptype == ParticleType.BOOL:
-        decode_bool(data)
-    elif ptype == ParticleType.GEOJSON:
-        _validate_geojson(data)
-    elif ptype not in STORABLE_TYPES:
-        raise AerospikeWireError(ResultCode.PARAMETER, "unknown particle type %d" % ptype)
