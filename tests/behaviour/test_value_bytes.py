@@ -1,6 +1,6 @@
 """The bytes a put stores for collection values are the official client's: dict keys sorted
 (integers, strings, bytes), HyperLogLogs inside lists with particle type 18, key-ordered maps with
-their flag header. Read back raw from the server with spikelite.wire (expected hex recorded from
+their flag header. Read back raw from the server with spikewire (expected hex recorded from
 the official aerospike 19.3.0 client)."""
 
 import socket
@@ -9,7 +9,7 @@ import pytest
 
 import aerospike
 from aerospike_helpers import HyperLogLog
-from spikelite import wire
+import spikewire as wire
 
 EXPECTED = {
     "m": (19, "8403a20378a2036102a2036201a2046bcb3ff8000000000000"),

@@ -26,7 +26,7 @@ from aerospike_helpers.operations import hll_operations as ho  # noqa: F401
 from aerospike_helpers.operations import list_operations as lo  # noqa: F401
 from aerospike_helpers.operations import map_operations as mo  # noqa: F401
 from aerospike_helpers.operations import operations as op  # noqa: F401
-from spikelite.wire import Message, Op, ParticleType
+from spikewire import Message, Op, ParticleType
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

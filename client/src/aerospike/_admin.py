@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 
-from spikelite.wire import MalformedMessage, ProtoType, ResultCode
-from spikelite.wire.admin import (MAX_USER_SIZE, SCOPED_PRIVILEGE_MIN, AdminCommand, AdminField,
+from spikewire import MalformedMessage, ProtoType, ResultCode
+from spikewire.admin import (MAX_USER_SIZE, SCOPED_PRIVILEGE_MIN, AdminCommand, AdminField,
                                   AdminMessage, pack_privileges, pack_roles, pack_u32, parse_records,
                                   unpack_privileges, unpack_roles)
 

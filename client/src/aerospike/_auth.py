@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 import time
 
-from spikelite.wire import AerospikeWireError, MalformedMessage, ProtoType
-from spikelite.wire.admin import PASSWORD_SALT, AdminCommand, AdminField, AdminMessage, parse_records, unpack_u32
+from spikewire import AerospikeWireError, MalformedMessage, ProtoType
+from spikewire.admin import PASSWORD_SALT, AdminCommand, AdminField, AdminMessage, parse_records, unpack_u32
 
 from . import exception
 

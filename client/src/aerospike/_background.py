@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import struct
 
-from spikelite.wire import FieldType, Info2, Info3, Message, parse_message
+from spikewire import FieldType, Info2, Info3, Message, parse_message
 
 from . import exception
 from . import _single_record as sr

@@ -5,8 +5,8 @@ from __future__ import annotations
 import struct
 import time
 
-from spikelite.wire.message import encode_ops
-from spikelite.wire import FieldType, Info1, Info2, Info3, Message, ResultCode
+from spikewire.message import encode_ops
+from spikewire import FieldType, Info1, Info2, Info3, Message, ResultCode
 
 from . import _single_record as sr
 from . import exception

@@ -7,7 +7,7 @@ import threading
 import time
 import warnings
 
-from spikelite.wire import ResultCode
+from spikewire import ResultCode
 
 from . import exception
 from ._cluster.cluster import Cluster, ClusterConfig, ClusterError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from spikelite.wire import ProtoType, ResultCode, compress, parse_message
-from spikelite.wire.message import Message
+from spikewire import ProtoType, ResultCode, compress, parse_message
+from spikewire.message import Message
 
 from . import exception
 from ._cluster.cluster import REPLICA_MASTER, Cluster

@@ -481,7 +481,7 @@ _OP_EXPR_READ = 2200
 def expression_op(operation: dict):
     """The wire op of an expression_read / expression_write dict, and whether it writes:
     op 7 (read) or 8 (modify) on the named bin, value ``[<expression>, flags]`` (blob particle)."""
-    from spikelite.wire import Op, OpType, ParticleType
+    from spikewire import Op, OpType, ParticleType
 
     name = operation.get("bin")
     if not isinstance(name, str):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from spikelite.wire import PARTITION_COUNT, digest_of, key_bytes
-from spikelite.wire.results import AerospikeWireError
+from spikewire import PARTITION_COUNT, digest_of, key_bytes
+from spikewire.results import AerospikeWireError
 
 from ._errors import param_error
 

@@ -19,7 +19,7 @@ tests/client/test_operations_encoding.py):
 - ``inverted`` ORs 0x10000 into the return type; counts are unsigned 64-bit.
 """
 
-from spikelite.wire import Op, OpType, ParticleType
+from spikewire import Op, OpType, ParticleType
 
 from . import _constants as C
 from ._cdt_encoding import Packer, Raw

@@ -12,9 +12,9 @@ import os
 import struct
 import time
 
-from spikelite.wire import (PARTITION_COUNT, FieldType, Info1, Info3, Message, Op, OpType,
+from spikewire import (PARTITION_COUNT, FieldType, Info1, Info3, Message, Op, OpType,
                             ParticleType, partition_id)
-from spikelite.wire.particles import decode_float, decode_int
+from spikewire.particles import decode_float, decode_int
 
 from . import exception
 from ._cluster.connection import ConnectionFailed

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import warnings
 
-from spikelite.wire import CITRUSLEAF_EPOCH, FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
-from spikelite.wire.keys import pack_key_field
+from spikewire import CITRUSLEAF_EPOCH, FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
+from spikewire.keys import pack_key_field
 
 from ._errors import bin_name_error, client_error, param_error
 from ._keys import Key

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import struct
 
-from spikelite.wire import FieldType, ParticleType
-from spikelite.wire.results import MalformedMessage
+from spikewire import FieldType, ParticleType
+from spikewire.results import MalformedMessage
 
 _HEADER = struct.Struct(">BBBBBBIIIHH")
 _FIELD = struct.Struct(">IB")

@@ -17,7 +17,7 @@ import binascii
 import builtins
 import os
 
-from spikelite.wire import FieldType, Info2, Message, ResultCode
+from spikewire import FieldType, Info2, Message, ResultCode
 
 from . import _single_record as sr
 from . import exception
@@ -283,7 +283,7 @@ def run_aggregation(stream, policy, deliver) -> None:
     reduce, this client runs the rest in Lua (lupa) over every node's values."""
     from spikelite.binops.cdt.values import to_particle
     from spikelite.udf.lua_env import DEFAULT_USER_PATH, LuaError, ModuleState, error_text
-    from spikelite.wire import PARTITION_COUNT, Info1, Info3, parse_message
+    from spikewire import PARTITION_COUNT, Info1, Info3, parse_message
     from ._executor import run_stream
     from ._query import _Stop, _U32
 

@@ -7,8 +7,8 @@ from typing import Any, Callable
 
 import msgpack
 
-from spikelite.wire import ParticleType
-from spikelite.wire.particles import BLOB_TYPES, decode_bool, decode_float, decode_int, geojson_text
+from spikewire import ParticleType
+from spikewire.particles import BLOB_TYPES, decode_bool, decode_float, decode_int, geojson_text
 
 from ._errors import client_error, param_error
 from ._types import GeoJSON, KeyOrderedDict

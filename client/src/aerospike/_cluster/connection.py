@@ -7,7 +7,7 @@ import socket
 import ssl
 import time
 
-from spikelite.wire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
+from spikewire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
 
 log = logging.getLogger("aerospike")
 

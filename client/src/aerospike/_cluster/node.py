@@ -6,8 +6,8 @@ import collections
 import threading
 import time
 
-from spikelite.wire import ProtoType
-from spikelite.wire.info import build_request, parse_reply
+from spikewire import ProtoType
+from spikewire.info import build_request, parse_reply
 
 from .connection import Connection, ConnectionFailed
 
@@ -157,7 +157,7 @@ class Node:
 
 
 def _frame_info(body: bytes) -> bytes:
-    from spikelite.wire import frame
+    from spikewire import frame
     return frame(ProtoType.INFO, body)
 
 
