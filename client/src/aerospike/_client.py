@@ -9,7 +9,7 @@ import warnings
 
 from spikewire import ResultCode
 
-from . import exception
+from . import _extras, exception
 from ._cluster.cluster import Cluster, ClusterConfig, ClusterError
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
@@ -81,7 +81,7 @@ class Client(UdfMethods):
         Replace `embedded` by `hosts` to use a real cluster."""
         if "hosts" in config:
             raise param_error("give either hosts or embedded, not both")
-        import spikelite
+        spikelite = _extras.load("spikelite", "embedded", "an embedded server")
         embedded = config["embedded"]
         self._embedded = spikelite.start(embedded if isinstance(embedded, str) else None)
         return dict(config, hosts=self._embedded.hosts)

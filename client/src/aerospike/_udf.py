@@ -19,6 +19,7 @@ import os
 
 from spikewire import FieldType, Info2, Message, ResultCode
 
+from . import _extras
 from . import _single_record as sr
 from . import exception
 from ._errors import client_error, param_error
@@ -281,8 +282,13 @@ def _module_source(client, module: str) -> bytes:
 def run_aggregation(stream, policy, deliver) -> None:
     """Query/Scan results()/foreach() after apply(): the nodes run the stream up to its first
     reduce, this client runs the rest in Lua (lupa) over every node's values."""
-    from spikelite.binops.cdt.values import to_particle
-    from spikelite.udf.lua_env import DEFAULT_USER_PATH, LuaError, ModuleState, error_text
+    # the Lua side is the `lua` extra: lupa and spikelite's Lua UDF runtime
+    purpose = "client-side aggregation (Query/Scan apply)"
+    _extras.load("lupa", "lua", purpose)
+    lua_env = _extras.load("spikelite.udf.lua_env", "lua", purpose)
+    to_particle = _extras.load("spikelite.binops.cdt.values", "lua", purpose).to_particle
+    DEFAULT_USER_PATH, LuaError, ModuleState = lua_env.DEFAULT_USER_PATH, lua_env.LuaError, lua_env.ModuleState
+    error_text = lua_env.error_text
     from spikewire import PARTITION_COUNT, Info1, Info3, parse_message
     from ._executor import run_stream
     from ._query import _Stop, _U32
