@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import subprocess
+import sys
+import textwrap
+from unittest import mock
 
 import aerospike
 import pytest
@@ -12,10 +16,11 @@ from Crypto.Hash import RIPEMD160
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spikewire import (DIGEST_SIZE, PARTITION_COUNT, AerospikeWireError, ParticleType,
-                            ResultCode, compute_digest, digest_of, key_bytes, pack_key_field,
-                            partition_id, unpack_key_field)
+from spikewire import (DIGEST_SIZE, PARTITION_COUNT, AerospikeWireError, ParticleType, ResultCode,
+                       compute_digest, digest_of, key_bytes, pack_key_field, partition_id,
+                       unpack_key_field)
 from spikewire import keys as keys_module
+from spikewire import ripemd160 as pure_ripemd160
 
 from .strategies import INT64, TEXT_CHARS
 
@@ -161,10 +166,77 @@ def test_digest_with_hashlib_forced(monkeypatch):
         assert compute_digest("set", key).hex() == digest_hex
 
 
-def test_digest_without_any_implementation(monkeypatch):
-    monkeypatch.setattr(keys_module, "ripemd160", None)
-    with pytest.raises(RuntimeError):
-        compute_digest("set", 1)
+# -- the pure-Python RIPEMD-160 (used when neither OpenSSL nor pycryptodome has one) -------------
+
+#: The reference vectors published with RIPEMD-160 (Bosselaers' page).
+RIPEMD160_VECTORS = [
+    (b"", "9c1185a5c5e9fc54612808977ee8f548b2258d31"),
+    (b"a", "0bdc9d2d256b3ee9daae347be6f4dc835a467ffe"),
+    (b"abc", "8eb208f7e05d987a9b044a8e98c6b087f15a0bfc"),
+    (b"message digest", "5d0689ef49d2fae572b881b123a85ffa21595f36"),
+    (b"abcdefghijklmnopqrstuvwxyz", "f71c27109c692c1b56bbdceb5b9d2865b3708dbc"),
+    (b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "12a053384a9c0c88e405a06c27dcf49ada62eb2b"),
+    (b"1234567890" * 8, "9b752e45573d4b39f4dbd3323cab82bf63326bfb"),
+    (b"a" * 1000000, "52783243c1697bdbe16d37f97f68f08325dc1528"),
+]
+
+
+@pytest.mark.parametrize("data, digest_hex", RIPEMD160_VECTORS)
+def test_pure_python_ripemd160_vectors(data, digest_hex):
+    assert pure_ripemd160.ripemd160(data).hex() == digest_hex
+    assert pure_ripemd160.RIPEMD160(data).hexdigest() == digest_hex
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=300), cuts=st.lists(st.integers(0, 300), max_size=4))
+def test_pure_python_ripemd160_matches_hashlib_and_pycryptodome(data, cuts):
+    expected = _hashlib_hash(data)
+    assert pure_ripemd160.ripemd160(data) == expected == _pycryptodome_hash(data)
+    h = pure_ripemd160.RIPEMD160()
+    start = 0
+    for cut in sorted(min(c, len(data)) for c in cuts):  # fed in pieces, split anywhere
+        h.update(data[start:cut])
+        start = cut
+    snapshot = h.copy()
+    h.update(data[start:])
+    assert h.digest() == expected
+    snapshot.update(memoryview(data[start:]))
+    assert snapshot.digest() == expected
+    assert (h.digest_size, h.block_size, h.name) == (20, 64, "ripemd160")
+
+
+@settings(max_examples=200, deadline=None)
+@given(namespace=NAMESPACES, set_name=SET_NAMES, key=OFFICIAL_KEYS)
+def test_pure_python_digest_matches_the_official_client(namespace, set_name, key):
+    with mock.patch.object(keys_module, "ripemd160", pure_ripemd160.RIPEMD160):
+        digest = compute_digest(set_name, key)
+    assert digest == _official_digest(namespace, set_name, key)
+
+
+def test_pure_python_ripemd160_is_used_when_neither_openssl_nor_pycryptodome_has_one():
+    code = textwrap.dedent("""
+        import hashlib, sys
+        real_new = hashlib.new
+        def new(name, *args, **kwargs):
+            if name.lower() == "ripemd160":
+                raise ValueError("unsupported hash type " + name)
+            return real_new(name, *args, **kwargs)
+        hashlib.new = new
+        sys.modules["Crypto"] = None
+        from spikewire import compute_digest, keys, ripemd160
+        assert keys.ripemd160 is ripemd160.RIPEMD160, keys.ripemd160
+        print(compute_digest("set", "s").hex())
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == VECTORS[3][1]
+
+
+def test_pure_python_ripemd160_is_not_imported_when_another_is_there():
+    proc = subprocess.run([sys.executable, "-c", "import sys, spikewire; print('spikewire.ripemd160' in sys.modules)"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
 
 
 # -- partition ids --------------------------------------------------------------------------------

@@ -29,8 +29,14 @@ def _pycryptodome_ripemd160():
     return RIPEMD160.new
 
 
-#: Factory of RIPEMD-160 hash objects: OpenSSL's when it has one, else pycryptodome's.
-ripemd160 = _hashlib_ripemd160() or _pycryptodome_ripemd160()
+def _pure_python_ripemd160():
+    from .ripemd160 import RIPEMD160
+    return RIPEMD160
+
+
+#: Factory of RIPEMD-160 hash objects: OpenSSL's when it has one, else pycryptodome's, else the
+#: pure-Python one (`spikewire.ripemd160`, imported only then).
+ripemd160 = _hashlib_ripemd160() or _pycryptodome_ripemd160() or _pure_python_ripemd160()
 
 
 def key_bytes(key: int | str | bytes | bytearray | float) -> tuple[int, bytes]:
@@ -49,8 +55,6 @@ def key_bytes(key: int | str | bytes | bytearray | float) -> tuple[int, bytes]:
 
 
 def digest_of(set_name: str | bytes, key_type: int, key_data: bytes) -> bytes:
-    if ripemd160 is None:
-        raise RuntimeError("no RIPEMD-160 available: install pycryptodome or an OpenSSL with ripemd160")
     if isinstance(set_name, str):
         set_name = set_name.encode()
     h = ripemd160()
