@@ -28,6 +28,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
+import client_costs  # noqa: E402
 from workloads import ALL, MEMORY_DATA_BYTES, NEEDS_SCAN_SET, WORKLOADS  # noqa: E402
 
 CLIENTS = ["official", "purespike", "aerospike_py"]
@@ -336,6 +337,10 @@ def main(argv=None) -> int:
     if args.sindex_records > 0 and "spikelite" in args.servers:
         sindex = sindex_section(args, clients, loader)
 
+    log("== client costs: import time and digests per second")
+    costs = client_costs.measure({c: args.pythons[c] for c in ("official", "purespike") if c in clients},
+                                 reps=5 if args.quick else 15, seconds=0.2 if args.quick else 1.0)
+
     results = {
         "sindex_vs_scan": sindex,
         "meta": {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": platform.python_version(),
@@ -344,9 +349,10 @@ def main(argv=None) -> int:
                  "scan_records": args.scan_records, "quick": args.quick,
                  "server_cpus": sorted(SERVER_CPUS or []), "client_cpus": sorted(CLIENT_CPUS or []),
                  "elapsed_s": round(time.monotonic() - started, 1)},
-        "notes": notes, "cells": cells, "memory": memory,
+        "notes": notes, "cells": cells, "memory": memory, "client_costs": costs,
     }
     print(render(results))
+    print(client_costs.render(costs))
     if sindex.get("status") != "skipped":
         print(render_sindex(sindex))
     out = Path(args.out)
