@@ -1,4 +1,8 @@
-"""Command line: `spikelite [--host H] [--port P] [--config FILE]`."""
+"""Command line: `spikelite [--host H] [--port P] [--config FILE] [--log-level L] [--version]`.
+
+Once every node listens it prints one `spikelite listening on HOST:PORT` line per node (first on
+stdout: tests and spawn() read them), then a start-up line naming the version, config, namespaces
+and ports."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import logging
 import signal
 import sys
 
+from . import __version__
 from .config import ConfigError, default_config, load_config
 from .cluster import build_cluster
 from .server import SpikeliteServer
@@ -24,17 +29,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="TLS port (default: the config's tls-port; 0 picks a free one); needs TLS configured")
     parser.add_argument("--nodes", type=int, default=1,
                         help="start a local cluster of this many nodes sharing one store (default 1)")
-    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"],
+                        help="logging threshold, to stderr (default warning)")
+    parser.add_argument("--version", action="version", version="spikelite %s" % __version__)
     return parser.parse_args(argv)
 
 
-async def _serve(servers: list[SpikeliteServer]) -> None:
+def startup_line(config_path: str | None, servers: list[SpikeliteServer]) -> str:
+    """`spikelite VERSION: config FILE; namespaces A, B; ports HOST:PORT, ...[; tls ports ...]`."""
+    config = servers[0].config
+    line = "spikelite %s: config %s; namespaces %s; ports %s" % (
+        __version__, config_path or "(none: built-in default)", ", ".join(config.namespaces) or "(none)",
+        ", ".join("%s:%d" % (server.host, server.port) for server in servers))
+    tls = ["%s:%d" % (s.node.tls_host, s.node.tls_port) for s in servers if s.node.tls_port is not None]
+    return line + ("; tls ports %s" % ", ".join(tls) if tls else "")
+
+
+async def _serve(servers: list[SpikeliteServer], config_path: str | None = None) -> None:
     for server in servers:
         await server.start()
         if server.node.tls_port is not None:  # before the plain line: spawn() reads up to that one
             print("spikelite tls listening on %s:%d tls-name %s"
                   % (server.node.tls_host, server.node.tls_port, server.config.tls.name), flush=True)
         print("spikelite listening on %s:%d" % (server.host, server.port), flush=True)
+    print(startup_line(config_path, servers), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -83,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         print("spikelite: %s" % exc, file=sys.stderr)
         return 3
     try:
-        asyncio.run(_serve(servers))
+        asyncio.run(_serve(servers, args.config))
     except OSError as exc:
         print("spikelite: cannot listen on %s:%d: %s" % (config.address, config.port, exc), file=sys.stderr)
         return 1
