@@ -34,6 +34,9 @@ DISTRIBUTIONS = {"spikewire": ROOT / "wire", "spikelite": ROOT / "server", "pure
 #: What the bare client venv must not have: the server, the compiled packages it brings, the extras.
 ABSENT = ("spikelite", "lupa", "Crypto", "sortedcontainers", "bcrypt")
 
+#: aerospike.calc_digest("test", "pure-digest", "k1"), as the official client computes it.
+PURE_DIGEST_K1 = "b4166784dda96ca3a8d1e0749baf2770a04569ef"
+
 pytestmark = pytest.mark.timeout(900)
 
 
@@ -213,3 +216,29 @@ client.close()
 
 def test_spikelite_from_its_wheel_reports_its_version(server):
     assert _run([server["script"], "--version"]).strip() == "spikelite %s" % VERSION
+
+
+def test_bare_client_venv_without_openssl_ripemd160_uses_the_pure_python_digest(client_python, server):
+    code = """
+import hashlib
+real_new = hashlib.new
+def new(name, *args, **kwargs):
+    if name.lower() == "ripemd160":
+        raise ValueError("unsupported hash type " + name)
+    return real_new(name, *args, **kwargs)
+hashlib.new = new
+import aerospike, spikewire.keys, spikewire.ripemd160
+assert spikewire.keys.ripemd160 is spikewire.ripemd160.RIPEMD160
+host, port = %r.rsplit(":", 1)
+client = aerospike.client({"hosts": [(host, int(port))]}).connect()
+key = ("test", "pure-digest", "k1")
+client.put(key, {"v": 1})
+(_, _, _, digest), _, bins = client.get(key)
+print(aerospike.calc_digest(*key).hex(), bytes(digest).hex(), bins)
+client.remove(key)
+client.close()
+""" % server["host"]
+    local, from_server, bins = _run([client_python, "-c", code], env=_bare_env()).split(" ", 2)
+    # the same record digest the official client computes for ("pure-digest", "k1")
+    assert local == from_server == PURE_DIGEST_K1
+    assert bins.strip() == "{'v': 1}"
