@@ -6,7 +6,8 @@ venvs, and run there.
   (MSGPACK_PUREPYTHON=1); lupa, pycryptodome, sortedcontainers and spikelite must be absent.
 - server venv: spikelite from its wheel, started with `spikelite --port 0`.
 - examples/quickstart.py runs in the client venv against that server: put/get/operate/select/
-  remove, batch, query, scan, UDF apply, info.
+  remove, batch, query, scan, UDF apply, info; and again on every other Python 3.10-3.13 found on
+  PATH or in pyenv (the versions the classifiers name).
 
 Needs PyPI (or its mirror) for msgpack and spikelite's dependencies; nothing else from the network.
 Run by `./dev test` (pass "packaging") in .venvs/official, which has the pinned build tools.
@@ -18,6 +19,7 @@ import email.parser
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -242,3 +244,39 @@ client.close()
     # the same record digest the official client computes for ("pure-digest", "k1")
     assert local == from_server == PURE_DIGEST_K1
     assert bins.strip() == "{'v': 1}"
+
+
+def _other_supported_pythons() -> list:
+    """Interpreters for the other Python versions the classifiers name (3.10-3.13): on PATH, or
+    installed by pyenv."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found = []
+    for minor in (10, 11, 12, 13):
+        if minor == sys.version_info.minor:
+            continue
+        name = "python3.%d" % minor
+        candidates = [shutil.which(name)] + sorted(str(p) for p in pyenv.glob("3.%d.*/bin/%s" % (minor, name)))
+        for path in filter(None, candidates):
+            check = subprocess.run([path, "-c", "import venv, ensurepip"], capture_output=True)
+            if check.returncode == 0:
+                found.append(("3.%d" % minor, path))
+                break
+    return found
+
+
+def test_quickstart_on_the_other_python_versions_the_classifiers_name(dist, client_python, server, tmp_path):
+    pythons = _other_supported_pythons()
+    if not pythons:
+        pytest.skip("no other Python 3.10-3.13 on PATH or in pyenv")
+    print("other Python versions checked: %s" % ", ".join(v for v, _ in pythons))
+    for version, interpreter in pythons:
+        target = tmp_path / ("venv" + version)
+        _run([interpreter, "-m", "venv", "--without-pip", target])  # the client venv's pip installs
+        python = target / "bin" / "python"
+        _run([client_python, "-m", "pip", "--python", python, "install", "-q", _wheel(dist, "purespike"),
+              _wheel(dist, "spikewire")], env=dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1"))
+        out = _run([python, ROOT / "examples" / "quickstart.py", "--host", server["host"]], env=_bare_env(),
+                   cwd=tmp_path, timeout=300)
+        assert _run([python, "-c", "import sys; print(sys.version_info[:2])"]).strip() == "(3, %s)" % version[2:]
+        assert out.splitlines()[-4:] == ["query   -> [3, 4, 5]", "scan    -> 10 records", "udf     -> 41",
+                                         "info    -> namespaces: test, ttl"], (version, out)
