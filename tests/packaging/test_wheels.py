@@ -153,6 +153,18 @@ def test_purespike_requires_only_the_codec_and_msgpack(dist):
                       "auth": ["bcrypt<6,>=4"]}
 
 
+def test_spikelite_requires_the_codec_and_no_compiled_digest(dist):
+    with zipfile.ZipFile(_wheel(dist, "spikelite")) as wheel:
+        (meta_name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+        meta = email.parser.Parser().parsestr(wheel.read(meta_name).decode())
+        assert "spikelite/udf/prelude.lua" in wheel.namelist()
+        assert not [n for n in wheel.namelist() if n.startswith(("spikewire/", "aerospike/"))]
+    requires = meta.get_all("Requires-Dist")
+    assert sorted(r for r in requires if "extra ==" not in r) == [
+        "lupa<3,>=2.0", "msgpack<2,>=1.0", "sortedcontainers<3,>=2.4", "spikewire<0.2,>=0.1"]
+    assert [r.split(";")[0] for r in requires if "extra ==" in r] == ["spikewire[fast-digest]<0.2,>=0.1"]
+
+
 def test_bare_client_venv_has_no_server_and_no_compiled_dependency(client_python):
     code = """
 import importlib.util, json, sys
