@@ -4,9 +4,14 @@ framing   proto header, type-4 compression
 message   AS_MSG header, info flags, fields, ops
 particles particle types and bin value bytes
 keys      digests, KEY field, partition ids
+ripemd160 pure-Python RIPEMD-160, used by keys only when hashlib and pycryptodome have none
 values    msgpack conventions for collection values
 info      the info text protocol
+admin     security (admin) messages: users, roles, login
 results   result codes and the error carrying one
+
+Imports nothing but the standard library and msgpack (tests/wire/test_layering.py): the client
+(purespike) and the server (spikelite) both sit on top of it.
 """
 
 from .framing import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, PROTO_VERSION, ProtoType, compress,
