@@ -5,10 +5,12 @@ one is shared by the whole test session)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +41,21 @@ def test_import_aerospike_loads_no_server_module():
     tops = {name.split(".")[0] for name in loaded}
     assert tops.isdisjoint(FORBIDDEN), sorted(tops & set(FORBIDDEN))
     assert "aerospike._client" in loaded and "spikewire" in loaded  # the check saw the real import
+
+
+def test_no_client_module_imports_the_server():
+    # The codec is `spikewire`; spikelite is reached only through _extras.load (pip extras).
+    import aerospike
+    import aerospike_helpers
+    roots = [Path(aerospike.__file__).parent, Path(aerospike_helpers.__file__).parent]
+    files = [path for root in roots for path in sorted(root.rglob("*.py"))]
+    assert len(files) > 30
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            for name in names:
+                assert name.split(".")[0] not in FORBIDDEN, "%s:%d imports %s" % (path, node.lineno, name)
 
 
 def _blocked(*names: str) -> str:
@@ -78,3 +95,15 @@ finally:
     assert code == "-1"
     assert msg == ("client-side aggregation (Query/Scan apply) needs the '%s' package: "
                    "pip install 'purespike[lua]'" % package)
+
+
+def test_login_without_the_auth_extra_names_the_pip_install(spikelite_server):
+    out = _run(_blocked("bcrypt") + """
+import aerospike
+config = {"hosts": [(%r, %d)], "user": "someone", "password": "secret"}
+try:
+    aerospike.client(config).connect()
+except aerospike.exception.ClientError as exc:
+    print(exc.code, exc.msg)
+""" % (spikelite_server.host, spikelite_server.port))
+    assert out.strip() == "-1 user/password login needs the 'bcrypt' package: pip install 'purespike[auth]'"

@@ -14,18 +14,14 @@ import time
 from spikewire import AerospikeWireError, MalformedMessage, ProtoType
 from spikewire.admin import PASSWORD_SALT, AdminCommand, AdminField, AdminMessage, parse_records, unpack_u32
 
-from . import exception
+from . import _extras, exception
 
 _SECURITY_NOT_ENABLED = 52
 _DEFAULT_SESSION_TTL = 24 * 3600
 
 
 def hash_password(password: str) -> bytes:
-    try:
-        import bcrypt
-    except ImportError:
-        raise exception.exception_for(-1, "user/password login needs the 'bcrypt' package: "
-                                          "pip install 'purespike[auth]'") from None
+    bcrypt = _extras.load("bcrypt", "auth", "user/password login")
     return bcrypt.hashpw(password.encode(), PASSWORD_SALT)
 
 

@@ -3,7 +3,7 @@ with a ClientError naming the `pip install` that adds it, never at `import aeros
 
     embedded   spikelite, for aerospike.client({"embedded": True})
     lua        lupa and spikelite's Lua UDF runtime, for the client's part of Query/Scan apply()
-    auth       bcrypt, for user/password login (see _auth.hash_password)
+    auth       bcrypt, for user/password login
 """
 
 from __future__ import annotations
