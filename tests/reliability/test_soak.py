@@ -1,0 +1,27 @@
+"""CI mode of the soak (`./dev soak` is the long one): 200 connections, every command family, 20 s."""
+
+from __future__ import annotations
+
+from .soak import FAMILIES, run
+
+SECONDS = 20
+CONNECTIONS = 200
+
+
+def test_soak_short(tmp_path):
+    report = run(SECONDS, CONNECTIONS, tmp_path)
+    assert report["server_alive"]
+    assert report["server_log_errors"] == []
+    assert report["unexpected_exceptions"] == []
+    # Every family ran; the only errors are the reads of absent records the mix asks for.
+    assert set(report["ops_by_family"]) == {name for name, _, _ in FAMILIES}
+    assert all(n > 0 for n in report["ops_by_family"].values()), report["ops_by_family"]
+    assert set(report["errors_by_code"]) <= {"RecordNotFound:2"}, report["errors_by_code"]
+    # The pool really held ~200 sockets, and the server's descriptors followed it and came back.
+    fds = report["open_fds"]
+    assert report["server_client_connections_at_end"] >= CONNECTIONS * 0.9, report
+    assert fds["max_during"] - fds["min_during"] <= 5, fds
+    assert fds["after_client_close"] <= fds["idle"] + 2, fds
+    # No growth once the data is loaded and the connections are open (mid-run to end).
+    rss = report["rss_kb"]
+    assert rss["end"] - rss["mid"] <= max(8 * 1024, rss["mid"] // 10), rss
