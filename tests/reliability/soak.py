@@ -145,6 +145,7 @@ def run(seconds: float, connections: int, workdir: Path, seed: int = 1) -> dict:
 def _run(server: ServerProcess, seconds: float, connections: int, workdir: Path, seed: int) -> dict:
     fds_idle = server.open_fds()
     client = aerospike.client({"hosts": [server.address], "max_conns_per_node": connections + 20,
+                               "lua": {"user_path": str(workdir)},
                                "policies": {"total_timeout": 20000}}).connect()
     _prepare(client, workdir)
     rss_start, fds_start = server.rss_kb(), server.open_fds()

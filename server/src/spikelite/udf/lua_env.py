@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any, Callable
 
 from ..binops.cdt.values import Blob, CdtList, CdtMap, Ext, Geo
-from ..wire import ParticleType
+from ..wire import AerospikeWireError, ParticleType, ResultCode
 
 log = logging.getLogger("spikelite.udf")
 
@@ -24,6 +24,9 @@ log = logging.getLogger("spikelite.udf")
 DEFAULT_USER_PATH = "/opt/aerospike/usr/udf/lua"
 #: Lua instructions between two deadline checks.
 HOOK_COUNT = 1000
+#: How long a module's main chunk may run when it is loaded (udf-put, first use, start): the
+#: server is one thread, so a chunk that never returns must not hold it.
+LOAD_TIMEOUT_S = 2.0
 #: Memory one Lua state may use.
 MAX_MEMORY = 256 * 1024 * 1024
 
@@ -92,7 +95,8 @@ class ModuleState:
         })
         self.H = self.lua.compile(_prelude_source())(host)
         self.env = None
-        env, err = self.H.load_module(source, chunkname.encode())
+        done, result = self._run(LOAD_TIMEOUT_S, self.H.load_module, source, chunkname.encode())
+        env, err = result if done else (None, result)
         if env is None:
             raise LuaError(_text(err))
         self.env = env
@@ -181,7 +185,10 @@ class ModuleState:
         if isinstance(value, (bytes, bytearray)):
             return H.new_bytes(bytes(value), int(ParticleType.BLOB))
         if isinstance(value, CdtMap):
-            keys = self.lua.table_from([self.to_lua(k) for k, _ in value])
+            lua_keys = [self.to_lua(k) for k, _ in value]
+            if any(k is None for k in lua_keys):  # Lua tables cannot hold a nil key
+                raise AerospikeWireError(ResultCode.PARAMETER, "map key has no Lua value (nil)")
+            keys = self.lua.table_from(lua_keys)
             values = self.lua.table_from([self.to_lua(v) for _, v in value])
             return H.new_map(keys, values, len(value))
         if isinstance(value, (list, tuple)):

@@ -84,9 +84,10 @@ class UdfRegistry:
 
     def remove(self, filename: str) -> None:
         with self.lock:
-            self.modules.pop(filename, None)
+            removed = self.modules.pop(filename, None)
             self._states.clear()
-        if self.user_path:
+        # Only a registered module's own file: any other name (`../x`, a NUL) never reaches the disk.
+        if self.user_path and removed is not None:
             try:
                 os.remove(Path(self.user_path) / filename)
             except (FileNotFoundError, IsADirectoryError):
@@ -132,7 +133,7 @@ class UdfRegistry:
     def info_put(self, line: str) -> str:
         params = command_params(line)
         filename = params.get("filename")
-        if not filename or len(filename) > MAX_FILENAME or "/" in filename:
+        if not filename or len(filename) > MAX_FILENAME or "/" in filename or "\x00" in filename:
             return "error=invalid_filename"
         dot = filename.find(".")
         if dot <= 0 or dot == len(filename) - 1:
