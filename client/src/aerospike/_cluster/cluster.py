@@ -9,6 +9,7 @@ import ssl
 import threading
 import time
 import warnings
+import weakref
 
 from .. import exception
 from .connection import Connection, ConnectionFailed, TlsContext
@@ -184,6 +185,19 @@ class ClusterError(Exception):
     """Seeding failed: no node could be validated."""
 
 
+#: Clusters alive in this process, for the fork handler below.
+_clusters: "weakref.WeakSet[Cluster]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for cluster in list(_clusters):
+        cluster.after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class Cluster:
     def __init__(self, config: ClusterConfig, authenticator=None):
         self.config = config
@@ -195,6 +209,20 @@ class Cluster:
         self._thread: threading.Thread | None = None
         self._rotation = 0
         self.tend_count = 0
+        _clusters.add(self)
+
+    def after_fork_in_child(self) -> None:
+        """A forked child keeps using the client: it opens connections of its own (the pooled
+        ones are the parent's), gets fresh locks (another thread may have held one at the fork)
+        and a tend thread of its own (threads do not survive a fork). The parent is untouched."""
+        self._lock = threading.RLock()
+        if self.authenticator is not None and hasattr(self.authenticator, "_lock"):
+            self.authenticator._lock = threading.Lock()
+        for node in list(self.nodes.values()):
+            node.forget_connections_after_fork()
+        if self._thread is not None and not self._stop.is_set():
+            self._thread = threading.Thread(target=self._run, name="aerospike-tend", daemon=True)
+            self._thread.start()
 
     # -- connections ------------------------------------------------------------------------------
 

@@ -145,6 +145,18 @@ class Node:
             self._tend_conn = None
             raise
 
+    def forget_connections_after_fork(self) -> None:
+        """In a child process just forked: the parent's sockets are its own. Close this process's
+        copies (the parent's connections stay open) and start again from an empty pool."""
+        self._lock = threading.Lock()
+        for conn in self._pool:
+            conn.close()
+        self._pool.clear()
+        self._open_count = 0
+        if self._tend_conn is not None:
+            self._tend_conn.close()
+            self._tend_conn = None
+
     def close(self) -> None:
         with self._lock:
             self.active = False
