@@ -91,12 +91,14 @@ def test_findings_fixed(tmp_path):
         #    hold one); it is a parameter error now and the connection goes on.
         assert conn.info(udf_put_line("echo.lua", "function f(rec, a) return a end")) == "ok"
         assert (udf_dir / "echo.lua").exists()
-        msg = Message(info2=Info2.WRITE, fields=[
-            (FieldType.NAMESPACE, b"test"), (FieldType.SET, b"s"), (FieldType.DIGEST, wire.compute_digest("s", 1)),
-            (FieldType.UDF_FILENAME, b"echo"), (FieldType.UDF_FUNCTION, b"f"),
-            (FieldType.UDF_ARGLIST, msgpack.packb([{None: 1}])), (FieldType.UDF_OP, b"\x01")])
-        ptype, body = conn.send(msg.to_proto())
-        assert wire.parse_message(body)[0].result_code == wire.ResultCode.PARAMETER
+        #    The same for a NaN key (found by the 1,000,000-case run), also nested in a list.
+        for arg in ({None: 1}, {float("nan"): 1}, [1, {float("nan"): 2}]):
+            msg = Message(info2=Info2.WRITE, fields=[
+                (FieldType.NAMESPACE, b"test"), (FieldType.SET, b"s"), (FieldType.DIGEST, wire.compute_digest("s", 1)),
+                (FieldType.UDF_FILENAME, b"echo"), (FieldType.UDF_FUNCTION, b"f"),
+                (FieldType.UDF_ARGLIST, msgpack.packb([arg])), (FieldType.UDF_OP, b"\x01")])
+            ptype, body = conn.send(msg.to_proto())
+            assert wire.parse_message(body)[0].result_code == wire.ResultCode.PARAMETER, arg
         assert conn.info("build")
         assert server.alive()
         assert server.log_problems() == []

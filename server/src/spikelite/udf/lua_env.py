@@ -185,12 +185,12 @@ class ModuleState:
         if isinstance(value, (bytes, bytearray)):
             return H.new_bytes(bytes(value), int(ParticleType.BLOB))
         if isinstance(value, CdtMap):
-            lua_keys = [self.to_lua(k) for k, _ in value]
-            if any(k is None for k in lua_keys):  # Lua tables cannot hold a nil key
-                raise AerospikeWireError(ResultCode.PARAMETER, "map key has no Lua value (nil)")
-            keys = self.lua.table_from(lua_keys)
+            keys = self.lua.table_from([self.to_lua(k) for k, _ in value])
             values = self.lua.table_from([self.to_lua(v) for _, v in value])
-            return H.new_map(keys, values, len(value))
+            try:
+                return H.new_map(keys, values, len(value))
+            except self._lupa.LuaError as exc:  # a key a Lua table cannot hold: nil, NaN
+                raise AerospikeWireError(ResultCode.PARAMETER, "map key Lua cannot hold: %s" % exc) from None
         if isinstance(value, (list, tuple)):
             items = self.lua.table()
             for i, item in enumerate(value, 1):
