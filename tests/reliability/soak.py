@@ -120,7 +120,7 @@ def _prepare(client, workdir: Path) -> None:
         client.put(_key(i), {"n": i % 1000, "s": "v", "l": [1, 2, 3], "m": {"a": 1}})
     for i in range(SCAN_SET_SIZE):
         client.put((NS, "scan", i), {"n": i})
-    client.index_integer_create(NS, "soak", "n", "soak_n_idx")
+    client.index_single_value_create(NS, "soak", "n", aerospike.INDEX_NUMERIC, "soak_n_idx")
     udf = workdir / "soak_udf.lua"
     udf.write_text(UDF_SOURCE)
     client.udf_put(str(udf))
