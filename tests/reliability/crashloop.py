@@ -73,17 +73,18 @@ def version_of(bins: dict) -> int | None:
 
 
 class KeyModel:
-    """Per key: the last acknowledged version and the version in flight when the server died."""
+    """Per key: the last acknowledged version and the versions sent since without an
+    acknowledgement (a batch row that failed, a write cut by the kill): any of them may be there."""
 
     def __init__(self):
         self.acked: dict[tuple, int | None] = {}
-        self.inflight: dict[tuple, int] = {}
+        self.inflight: dict[tuple, set[int]] = {}
         self.next_version: dict[tuple, int] = {}
 
     def begin(self, key: tuple) -> int:
         version = self.next_version.get(key, 1)
         self.next_version[key] = version + 1
-        self.inflight[key] = version
+        self.inflight.setdefault(key, set()).add(version)
         return version
 
     def ack(self, key: tuple, version: int) -> None:
@@ -143,11 +144,15 @@ def _workers(client, rng: random.Random, keys: KeyModel, trunc: TruncModel, inde
                 result = client.batch_write(records)
             except exception.AerospikeError:
                 return
+            failed = False
             for record, key, version in zip(result.batch_records, batch_keys, versions):
                 if record.result == 0:
                     keys.ack(key, version)
                     count("batch_record_writes")
-                # any other result: not acknowledged, may or may not have been applied -> in flight
+                else:  # not acknowledged, may or may not have been applied: stays in flight
+                    failed = True
+            if failed:
+                return  # the server is gone (rows answered 'no response' or 'connection')
 
     def truncater():
         local = random.Random(rng.random())
@@ -207,7 +212,7 @@ def _check(client, keys: KeyModel, trunc: TruncModel, index_state: dict) -> list
     records = client.batch_read(all_keys).batch_records if all_keys else []
     for key, record in zip(all_keys, records):
         bins = record.record[2] if record.result == 0 and record.record else None
-        acked, inflight = keys.acked.get(key), keys.inflight.get(key)
+        acked, inflight = keys.acked.get(key), keys.inflight.get(key, set())
         if bins is None:
             if record.result not in (0, 2):
                 problems.append("%r: read failed with %d" % (key, record.result))
@@ -218,8 +223,8 @@ def _check(client, keys: KeyModel, trunc: TruncModel, index_state: dict) -> list
         version = version_of(bins)
         if version is None:
             problems.append("%r: half-applied record %r" % (key, bins))
-        elif version not in (acked, inflight):
-            problems.append("%r: version %d, acknowledged %s, in flight %s" % (key, version, acked, inflight))
+        elif version != acked and version not in inflight:
+            problems.append("%r: version %d, acknowledged %s, in flight %s" % (key, version, acked, sorted(inflight)))
         else:
             keys.ack(key, version)
         keys.inflight.pop(key, None)
