@@ -87,7 +87,7 @@ def _batch(client, rng):
 def _scan(client, rng):
     scan = client.scan(NS, "scan")
     scan.select("n")
-    records = scan.results({"total_timeout": 10000})
+    records = scan.results()
     assert len(records) <= SCAN_SET_SIZE
 
 
@@ -96,7 +96,7 @@ def _query(client, rng):
     low = rng.randrange(1000)
     query = client.query(NS, "soak")
     query.where(predicates.between("n", low, low + 20))
-    query.results({"total_timeout": 10000})
+    query.results()
 
 
 def _udf(client, rng):
@@ -146,7 +146,11 @@ def _run(server: ServerProcess, seconds: float, connections: int, workdir: Path,
     fds_idle = server.open_fds()
     client = aerospike.client({"hosts": [server.address], "max_conns_per_node": connections + 20,
                                "lua": {"user_path": str(workdir)},
-                               "policies": {"total_timeout": 20000}}).connect()
+                               # A closed loop of 200 threads on a loaded machine: a call may wait
+                               # seconds for its turn; a timeout would discard (and reopen) a socket.
+                               "policies": {kind: {"total_timeout": 120_000} for kind in
+                                            ("read", "write", "operate", "batch", "scan", "query",
+                                             "apply", "remove")}}).connect()
     _prepare(client, workdir)
     rss_start, fds_start = server.rss_kb(), server.open_fds()
 
@@ -195,7 +199,9 @@ def _run(server: ServerProcess, seconds: float, connections: int, workdir: Path,
     elapsed = time.monotonic() - began
     rss_end, fds_end = server.rss_kb(), server.open_fds()
     client.close()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 10  # the server notices the closes when it gets to them
+    while server.open_fds() > fds_idle and time.monotonic() < deadline:
+        time.sleep(0.1)
     fds_after_close = server.open_fds()
     mid = samples[len(samples) // 2] if samples else (0, rss_end, fds_end)
     all_lat = sorted(v for values in latencies.values() for v in values)
