@@ -1,25 +1,22 @@
-"""Query and Scan: partition-tracked record streams, node by node, with resumption (paginate).
+"""Query and Scan: record streams, node by node, with resumption (paginate).
 
-Each round sends every node the partitions it masters that are not done: fresh partitions as ids,
-partitions with a last-seen digest as resume points. Records update their partition's digest;
-PARTITION_DONE markers with an error put a partition back for the next round (another replica);
-a node that reaches its record limit leaves the partitions after its last record unfinished.
+The partition bookkeeping (which partitions each round reads, from where, and when a page or the
+whole run is done) is `_partition_tracker`'s; this module builds the requests and reads the records.
 """
 
 from __future__ import annotations
 
 import os
 import struct
-import time
 
-from spikewire import (PARTITION_COUNT, FieldType, Info1, Info3, Message, Op, OpType,
-                            ParticleType, partition_id)
+from spikewire import PARTITION_COUNT, FieldType, Info1, Info3, Message, Op, OpType, ParticleType
 from spikewire.particles import decode_float, decode_int
 
 from . import exception
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import param_error
+from ._partition_tracker import NodePartitions, PartitionsStatus, Tracker, from_filter, restore
 from ._executor import raise_timeout, run_stream
 from ._policies import merge
 from . import _single_record as sr
@@ -27,38 +24,8 @@ from ._stream_records import read_record
 
 _U32 = struct.Struct(">I")
 _U64 = struct.Struct(">Q")
-
-
-class _Partition:
-    __slots__ = ("pid", "init", "done", "digest", "bval", "retry")
-
-    def __init__(self, pid: int, digest: bytes | None = None):
-        self.pid = pid
-        self.init = digest is None
-        self.done = False
-        self.digest = digest
-        self.bval = 0
-        self.retry = False
-
-    def status(self) -> tuple:
-        return (self.pid, self.init, self.done, bytearray(self.digest or bytes(20)), self.bval)
-
-
-def _partition_filter(policy: dict) -> list[_Partition]:
-    pf = policy.get("partition_filter")
-    if not pf:
-        return [_Partition(pid) for pid in range(PARTITION_COUNT)]
-    if not isinstance(pf, dict):
-        raise param_error("partition_filter must be a dict")
-    digest = pf.get("digest")
-    if digest:
-        raw = bytes(digest.get("value") if isinstance(digest, dict) else digest)
-        return [_Partition(partition_id(raw), raw)]
-    begin = pf.get("begin", 0)
-    count = pf.get("count", PARTITION_COUNT)
-    if not (isinstance(begin, int) and isinstance(count, int)) or begin < 0 or count < 1 or begin + count > PARTITION_COUNT:
-        raise param_error("invalid partition filter range")
-    return [_Partition(pid) for pid in range(begin, begin + count)]
+_U16LE = struct.Struct("<H")
+_U64LE = struct.Struct("<Q")
 
 
 def _user_key(data: bytes | None):
@@ -93,7 +60,7 @@ class _RecordStream:
         self._set = set_name
         self._bins: list[str] | None = None
         self._paginate = False
-        self._partitions: list[_Partition] | None = None
+        self._status: PartitionsStatus | None = None  # kept between calls when paginating
         self._predicate = None
         self.ttl = 0
 
@@ -109,15 +76,10 @@ class _RecordStream:
         self._paginate = True
 
     def is_done(self) -> bool:
-        return self._partitions is not None and all(p.done for p in self._partitions)
+        return self._status is not None and self._status.done
 
     def get_partitions_status(self) -> dict:
-        if self._partitions is None:
-            return {}
-        status: dict = {"done": self.is_done(), "retry": any(p.retry for p in self._partitions)}
-        for p in self._partitions:
-            status[p.pid] = p.status()
-        return status
+        return {} if self._status is None else self._status.as_dict()
 
     def add_ops(self, ops) -> None:
         """Write operations that `execute_background` applies to every selected record."""
@@ -156,74 +118,60 @@ class _RecordStream:
         policy = merge(client._policies[self._policy_kind], policy)
         if options is not None and not isinstance(options, dict):
             raise param_error("options must be a dict")
-        options = options or {}
-        nobins = bool(options.get("nobins"))
-        if self._partitions is None or not self._paginate or self.is_done():
-            self._partitions = _partition_filter(policy)
-            if policy.get("partition_filter") and isinstance(policy["partition_filter"].get("partition_status"), dict):
-                self._restore(policy["partition_filter"]["partition_status"])
+        nobins = bool((options or {}).get("nobins"))
+        tracker = self._tracker(policy, nodename)
         if not cluster.has_namespace(self._namespace):
             raise exception.exception_for(20, "Invalid namespace: %s" % self._namespace)
-        max_records = getattr(self, "max_records", 0) or 0
-        max_retries = policy.get("max_retries", 5) or 0
-        sleep = (policy.get("sleep_between_retries", 0) or 0) / 1000.0
-        delivered = 0
-        attempt = 0
+        from ._client import _error_name
+        replica = policy.get("replica", 2)
         while True:
-            pending = [p for p in self._partitions if not p.done]
-            if not pending:
-                return
-            for p in pending:
-                p.retry = False
-            by_node: dict = {}
-            for p in pending:
-                node, _ = cluster.node_for(self._namespace, p.pid, False, policy.get("replica", 2), attempt)
-                if node is None:
-                    p.retry = True
-                    continue
-                if nodename is not None and node.name != nodename:
-                    p.done = True
-                    continue
-                by_node.setdefault(node, []).append(p)
-            limit_hit = False
-            for index, (node, parts) in enumerate(by_node.items()):
-                per_node = 0
-                if max_records:
-                    remaining = max_records - delivered
-                    if remaining <= 0:
-                        break
-                    nodes_left = len(by_node) - index
-                    per_node = -(-remaining // nodes_left)  # ceiling: the budget is shared by the nodes
-                got = self._run_node(node, parts, policy, nobins, per_node, deliver)
-                delivered += got
-                if per_node and got >= per_node:
-                    limit_hit = True
-            if max_records and (limit_hit or delivered >= max_records):
-                return
-            if not any(p.retry for p in self._partitions if not p.done):
-                return
-            attempt += 1
-            if attempt > max_retries:
-                raise exception.exception_for(-11, "max retries exceeded: partitions unavailable")
-            if sleep:
-                time.sleep(sleep)
+            for np in tracker.assign(cluster, self._namespace, replica):
+                self._run_node(tracker, np, policy, nobins, deliver)
+            if tracker.is_complete(_error_name):
+                return None
 
-    def _restore(self, status: dict) -> None:
-        by_pid = {p.pid: p for p in self._partitions}
-        for pid, value in status.items():
-            if isinstance(pid, int) and pid in by_pid and isinstance(value, tuple) and len(value) >= 4:
-                part = by_pid[pid]
-                part.done = bool(value[2])
-                digest = value[3]
-                if digest and any(digest):
-                    part.digest = bytes(digest)
-                    part.init = False
+    def _max_records(self, policy: dict) -> int:
+        if self._policy_kind == "scan":  # a scan's limit is a policy value, a query's an attribute
+            value = policy.get("max_records", 0) or 0
+        else:
+            value = getattr(self, "max_records", 0) or 0
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise param_error("max_records must be a non-negative integer")
+        return value
 
-    def _request(self, parts: list[_Partition], policy: dict, nobins: bool, limit: int) -> bytes:
+    def _tracker(self, policy: dict, nodename) -> Tracker:
+        """The tracker of one call: the partitions of the partition_filter (or all), resumed from
+        the ones kept by an earlier page or given as the filter's partition_status."""
+        pf = policy.get("partition_filter")
+        if pf is not None:
+            begin, count, digest = from_filter(pf)
+            status = pf.get("partition_status")
+            given = restore(begin, count, digest, status) if status is not None else PartitionsStatus(begin, count, digest)
+            if self._status is None:
+                self._status = given  # the query keeps the filter's partitions (as the C client)
+        else:
+            begin, count, digest = 0, PARTITION_COUNT, None
+        resume = self._status
+        if resume is None:
+            parts = PartitionsStatus(begin, count, digest)
+            if self._paginate:
+                self._status = parts
+        else:
+            if (begin, count) != (resume.begin, resume.count):
+                raise param_error("Partition filter can not change when pagination is enabled. prev=%d,%d current=%d,%d"
+                                  % (resume.begin, resume.count, begin, count))
+            parts = resume
+        if nodename is not None and not isinstance(nodename, str):
+            raise param_error("nodename must be a string")
+        return Tracker(parts, resume is not None, self._max_records(policy), policy,
+                       nodename if pf is None else None)
+
+    def _request(self, np: NodePartitions, policy: dict, nobins: bool) -> bytes:
+        """The request of one node's share, fields in the official client's order."""
         fields = [(FieldType.NAMESPACE, self._namespace.encode())]
         if self._set:
             fields.append((FieldType.SET, self._set.encode()))
-        rps = getattr(self, "records_per_second", 0) or 0
+        rps = getattr(self, "records_per_second", 0) or policy.get("records_per_second", 0) or 0
         if rps:
             fields.append((FieldType.RECS_PER_SEC, _U32.pack(rps)))
         fields.append((FieldType.SOCKET_TIMEOUT, _U32.pack(policy.get("socket_timeout", 0) or 0)))
@@ -231,14 +179,14 @@ class _RecordStream:
         if self._predicate is not None:
             fields.extend(self._predicate_fields())
         fields.extend(sr.filter_fields(policy))
-        fresh = [p for p in parts if p.digest is None]
-        resumed = [p for p in parts if p.digest is not None]
-        if fresh:
-            fields.append((FieldType.PID_ARRAY, b"".join(bytes((p.pid & 0xFF, p.pid >> 8)) for p in fresh)))
-        if resumed:
-            fields.append((FieldType.DIGEST_ARRAY, b"".join(p.digest for p in resumed)))
-        if limit:
-            fields.append((FieldType.MAX_RECORDS, _U64.pack(limit)))
+        if np.full:
+            fields.append((FieldType.PID_ARRAY, b"".join(_U16LE.pack(p.pid) for p in np.full)))
+        if np.partial:
+            fields.append((FieldType.DIGEST_ARRAY, b"".join(p.digest for p in np.partial)))
+            if self._predicate is not None:  # an index query resumes at (bval, digest)
+                fields.append((FieldType.BVAL_ARRAY, b"".join(_U64LE.pack(p.bval) for p in np.partial)))
+        if np.record_max:
+            fields.append((FieldType.MAX_RECORDS, _U64.pack(np.record_max)))
         ops = [Op(OpType.READ, 0, name) for name in (self._bins or [])]
         msg = Message(info1=Info1.READ | (Info1.GET_NO_BINS if nobins else 0), info3=Info3.PARTITION_DONE,
                       record_ttl=0xFFFFFFFF, transaction_ttl=policy.get("total_timeout", 0) or 0,
@@ -257,17 +205,13 @@ class _RecordStream:
             fields.append(extra)
         return fields
 
-    def _run_node(self, node, parts, policy, nobins, limit, deliver) -> int:
-        by_pid = {p.pid: p for p in parts}
+    def _run_node(self, tracker: Tracker, np: NodePartitions, policy, nobins, deliver) -> None:
+        """One node's share of a round: records go to `deliver` and move their partition's resume
+        point; unavailable partitions and retryable failures go back to the tracker."""
         decoder = self._client._decoder
         now = sr.now_cl()
-        count = [0]
-        errors = []
         ns = self._namespace
-        # The server reads the fresh partitions (PID_ARRAY) first, then the resumed ones (DIGEST_ARRAY).
-        order = [p for p in parts if p.digest is None] + [p for p in parts if p.digest is not None]
-        touched = set()
-
+        errors = []
         op_value = sr.value_of
 
         def consume(body: bytes) -> bool:
@@ -279,61 +223,35 @@ class _RecordStream:
                         errors.append(msg.result_code)
                     return True
                 if msg.info3 & Info3.PARTITION_DONE:
-                    part = by_pid.get(msg.generation)
-                    if part is not None:
-                        if msg.result_code:
-                            part.retry = True
-                        else:
-                            part.done = True
+                    if msg.result_code:  # the partition is not readable here now: another round
+                        tracker.part_unavailable(np, msg.generation)
                     continue
                 if msg.result_code:
-                    errors.append(msg.result_code)
+                    if msg.result_code != 2:  # not found (no such set on the node) just ends it
+                        errors.append(msg.result_code)
                     return True
                 digest = msg.digest
-                if digest is None:
+                if digest is None or tracker.over_limit(np):
                     continue
-                part = by_pid.get((digest[0] | (digest[1] << 8)) & 0xFFF)
-                if part is not None:
-                    part.digest = digest
-                    part.init = False
-                    touched.add(part.pid)
                 key = (ns, msg.set_name, _user_key(msg.key), bytearray(digest))
                 void_time = msg.void_time
                 meta = {"ttl": sr.TTL_NEVER_EXPIRE if void_time == 0 else max(1, void_time - now),
                         "gen": msg.generation}
-                record = (key, meta, msg.bins)
-                count[0] += 1
-                if deliver(record) is False:
+                if deliver((key, meta, msg.bins)) is False:
                     raise _Stop()
+                tracker.set_last(np, digest, msg.bval)
             return False
 
+        node = np.node
         try:
-            run_stream(node, self._request(parts, policy, nobins, limit), policy, consume)
+            run_stream(node, self._request(np, policy, nobins), policy, consume)
         except (ConnectionFailed, NoMoreConnections) as exc:
             if getattr(exc, "timeout", False):
                 raise_timeout(" from %s:%d" % node.host, False)
-            for part in parts:
-                part.retry = True
-            return count[0]
+            tracker.node_failed(np, -10)
+            return
         if errors:
             raise exception.exception_for(errors[0], "%s:%d %s" % (*node.host, "query failed"))
-        if limit and count[0] >= limit:
-            # The node stopped at its limit: partitions after the last record's one were not reached.
-            last = None
-            for p in order:
-                if p.pid in touched and not p.retry:
-                    last = p
-            reached = True
-            for p in order:
-                if not p.retry and reached:
-                    p.done = p is not last
-                if p is last:
-                    reached = False
-        else:
-            for p in parts:
-                if not p.retry:
-                    p.done = True
-        return count[0]
 
 
 class Query(_RecordStream):

@@ -20,6 +20,7 @@ _I64 = struct.Struct(">q")
 _INTEGER = ParticleType.INTEGER
 _STRING = ParticleType.STRING
 _MAP = ParticleType.MAP
+_BVAL = FieldType.BVAL_ARRAY
 _names: dict[bytes, str] = {}
 
 
@@ -27,7 +28,7 @@ class StreamRecord:
     """One decoded message of a record stream."""
 
     __slots__ = ("info1", "info3", "result_code", "generation", "void_time", "index", "digest",
-                 "set_name", "key", "bins")
+                 "set_name", "key", "bval", "bins")
 
 
 def read_record(body: bytes, pos: int, end: int, decoder, op_value) -> tuple[StreamRecord, int]:
@@ -40,6 +41,7 @@ def read_record(body: bytes, pos: int, end: int, decoder, op_value) -> tuple[Str
     record.info1, record.info3, record.result_code = info1, info3, result
     record.generation, record.void_time, record.index = generation, void_time, index
     record.digest = record.set_name = record.key = None
+    record.bval = 0
     pos += 22
     for _ in range(n_fields):
         size, ftype = _FIELD.unpack_from(body, pos)
@@ -49,6 +51,8 @@ def read_record(body: bytes, pos: int, end: int, decoder, op_value) -> tuple[Str
             record.set_name = body[pos + 5:pos + 4 + size].decode()
         elif ftype == FieldType.KEY:
             record.key = body[pos + 5:pos + 4 + size]
+        elif ftype == _BVAL and size >= 9:  # a secondary-index query's resume value, little-endian
+            record.bval = int.from_bytes(body[pos + 5:pos + 13], "little")
         pos += 4 + size
     bins = {}
     for _ in range(n_ops):
