@@ -143,3 +143,35 @@ def test_truncate_with_invalid_cutoff_is_an_invalid_request(client, ns, set_name
     with pytest.raises(ex.InvalidRequest):
         client.truncate(ns, set_name, nanos_of(time.time_ns()))
     assert client.get(k)[2] == {"v": 1}
+
+
+def test_truncate_with_an_empty_set_name_is_refused_and_deletes_nothing(client, ns, set_name):
+    """An empty set name is a set name, not "the whole namespace": the node refuses it."""
+    keys = [(ns, set_name, i) for i in range(5)]
+    _put_all(client, keys)
+    with pytest.raises(ex.InvalidRequest) as info:
+        client.truncate(ns, "", 0)
+    assert info.value.code == 4
+    assert info.value.msg.startswith("missing 'set' value from ")
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:  # a namespace truncation would show within this time
+        assert not any(_missing(client, k) for k in keys)
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((None, "s", 0), "Namespace must be unicode or string type"),
+    ((1, "s", 0), "Namespace must be unicode or string type"),
+    (("test", 1, 0), "Set must be None, or unicode or string type"),
+    (("test", b"s", 0), "Set must be None, or unicode or string type"),
+    (("test", "s", "0"), "Nanoseconds must be a long type"),
+    (("test", "s", 1.0), "Nanoseconds must be a long type"),
+    (("test", "s", -1), "Nanoseconds must be a positive value"),
+    (("test", "s", -(2**63)), "Nanoseconds must be a positive value"),
+    (("test", "s", -(2**63) - 1), "Nanoseconds value too large"),
+    (("test", "s", 2**64), "Nanoseconds value too large"),
+])
+def test_truncate_argument_errors(client, args, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.truncate(*args)
+    assert info.value.code == -2 and info.value.msg == message

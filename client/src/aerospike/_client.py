@@ -598,14 +598,20 @@ class Client(UdfMethods):
         return self._info_node(node, command, self._info_timeout(policy))
 
     def truncate(self, namespace, set, nanos, policy=None) -> int:  # noqa: A002
+        """Truncate a set (any string, even "": the node judges it) or, with set None, the whole
+        namespace; the official client's argument checks and messages."""
         cluster = self._require()
         if not isinstance(namespace, str):
-            raise param_error("Namespace must be a string")
+            raise param_error("Namespace must be unicode or string type")
         if set is not None and not isinstance(set, str):
-            raise param_error("Set must be None, or a string")
-        if isinstance(nanos, bool) or not isinstance(nanos, int) or not 0 <= nanos < (1 << 63):
-            raise param_error("Nanos must be a long type greater than 0")
-        if set:
+            raise param_error("Set must be None, or unicode or string type")
+        if not isinstance(nanos, int):
+            raise param_error("Nanoseconds must be a long type")
+        if -(1 << 63) <= nanos < 0:
+            raise param_error("Nanoseconds must be a positive value")
+        if not 0 <= nanos < (1 << 64):
+            raise param_error("Nanoseconds value too large")
+        if set is not None:
             command = "truncate:namespace=%s;set=%s" % (namespace, set)
         else:
             command = "truncate-namespace:namespace=%s" % namespace
@@ -613,7 +619,7 @@ class Client(UdfMethods):
             command += ";lut=%d" % nanos
         node = cluster.random_node()
         if node is None:
-            raise exception.exception_for(11, "No nodes available")
+            raise exception.exception_for(-1, "Failed to find server node.")
         self._info_node(node, command, self._info_timeout(policy))
         return 0
 
