@@ -242,7 +242,7 @@ class InfoCommands:
         if err:
             return err
         if not set_name:
-            return error_value(ResultCode.PARAMETER, "missing set name (use truncate-namespace)")
+            return error_value(ResultCode.PARAMETER, "missing 'set' value")  # a real node's words
         ns.truncate(set_name, lut)
         return "ok"
 
