@@ -42,6 +42,7 @@ def start_background(stream, policy) -> int:
     if udf is not None:
         from ._udf import background_udf_fields
         fields.extend(background_udf_fields(udf, client._encoder))
+    fields.extend(sr.filter_fields(policy))  # the policy's `expressions`: only matching records change
     info2 = Info2.WRITE | (Info2.DURABLE_DELETE if policy.get("durable_delete") else 0)
     msg = Message(info2=info2, record_ttl=ops_msg.record_ttl, transaction_ttl=policy.get("total_timeout", 0) or 0,
                   fields=fields, ops=ops_msg.ops)

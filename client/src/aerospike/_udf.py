@@ -238,9 +238,10 @@ UDF_OP_AGGREGATE, UDF_OP_BACKGROUND = 1, 2
 
 
 def background_udf_fields(udf: tuple, encoder, udf_op: int = UDF_OP_BACKGROUND) -> list:
+    """The UDF fields of a background or aggregation query, in the official client's order."""
     module, function, args = udf
-    return [(FieldType.UDF_FILENAME, module.encode()), (FieldType.UDF_FUNCTION, function.encode()),
-            (FieldType.UDF_ARGLIST, encoder.pack(args)), (FieldType.UDF_OP, bytes((udf_op,)))]
+    return [(FieldType.UDF_OP, bytes((udf_op,))), (FieldType.UDF_FILENAME, module.encode()),
+            (FieldType.UDF_FUNCTION, function.encode()), (FieldType.UDF_ARGLIST, encoder.pack(args))]
 
 
 def apply_row(index: int, key, module: str, function: str, args, policy: dict, encoder):
