@@ -453,14 +453,33 @@ def test_aggregation_over_an_empty_set(udf_client, ns, set_name, in_lua_dir):
     assert _aggregate(udf_client, ns, set_name, "sum", ["a"]) == []
 
 
-def test_aggregation_errors(udf_client, numbers):
-    with pytest.raises(ex.UDFError) as info:
+def test_aggregation_over_a_set_that_does_not_exist(udf_client, ns, in_lua_dir):
+    """A real node answers one message with result 2 (not found): no values, not an error."""
+    missing = "no_such_set_" + secrets.token_hex(4)
+    for function, args in (("sum", ["a"]), ("count", []), ("values", ["a"]), ("stats", ["a"])):
+        assert _aggregate(udf_client, ns, missing, function, args) == []
+    seen = []
+    query = udf_client.query(ns, missing)
+    query.apply("streams", "sum", ["a"])
+    query.foreach(seen.append)
+    assert seen == []
+
+
+def test_lua_error_in_an_aggregation(udf_client, numbers):
+    """A Lua error in the stream arrives as a record with a FAILURE bin: the official client
+    raises ClientError with the bin's text."""
+    with pytest.raises(ex.ClientError) as info:
         _aggregate(udf_client, *numbers, "broken", [])
-    assert info.value.msg.endswith("AEROSPIKE_ERR_UDF")
-    with pytest.raises(ex.UDFError) as info:
-        _aggregate(udf_client, *numbers, "no_such_function", [])
+    assert type(info.value) is ex.ClientError and info.value.code == -1
+    assert info.value.msg.startswith("UDF: Execution Error 2 : ")
+    assert info.value.msg.endswith(":54: stream boom")  # the module's line, then error()'s message
+
+
+def test_aggregation_of_a_missing_function(udf_client, numbers):
     # The official client runs the final stage in its own Lua while the nodes' replies arrive: its
-    # "function not found" and the server's UDF error race, and either one is raised.
-    assert info.value.code == 100
-    assert info.value.msg == "UDF: Execution Error 2 : function not found" or info.value.msg.endswith(
-        "AEROSPIKE_ERR_UDF")
+    # own "function not found" (UDFError 100) and the node's FAILURE record (ClientError -1, the
+    # same text) race, and either one is raised.
+    with pytest.raises((ex.UDFError, ex.ClientError)) as info:
+        _aggregate(udf_client, *numbers, "no_such_function", [])
+    assert (type(info.value), info.value.code) in ((ex.UDFError, 100), (ex.ClientError, -1))
+    assert info.value.msg == "UDF: Execution Error 2 : function not found"

@@ -280,6 +280,39 @@ def _module_source(client, module: str) -> bytes:
     return client.udf_get(module + ".lua").encode()
 
 
+def _stream_value(reply: Message, decoder):
+    """The value of one aggregation record: its SUCCESS bin; a FAILURE bin (a Lua error on the
+    node) raises ClientError with the bin's text, as the C client does."""
+    for op in reply.ops:
+        if op.name == "SUCCESS":
+            return decoder.particle(op.particle_type, op.value)
+        if op.name == "FAILURE":
+            value = decoder.particle(op.particle_type, op.value)
+            if value is None:
+                raise client_error("Received null FAILURE bin.")
+            if not isinstance(value, str):
+                raise client_error("Expected string for FAILURE bin. Received %d" % _as_val_type(value))
+            raise client_error(value)
+    raise client_error("Failed to find SUCCESS or FAILURE bin.")
+
+
+def _as_val_type(value) -> int:
+    """The C client's as_val type number of a decoded value (for its error message)."""
+    if isinstance(value, bool):
+        return 2
+    if isinstance(value, int):
+        return 3
+    if isinstance(value, float):
+        return 11
+    if isinstance(value, (bytes, bytearray)):
+        return 9
+    if isinstance(value, list):
+        return 5
+    if isinstance(value, dict):
+        return 6
+    return 0
+
+
 def run_aggregation(stream, policy, deliver) -> None:
     """Query/Scan results()/foreach() after apply(): the nodes run the stream up to its first
     reduce, this client runs the rest in Lua (lupa) over every node's values."""
@@ -323,9 +356,9 @@ def run_aggregation(stream, policy, deliver) -> None:
         fields.append((FieldType.TRID, os.urandom(8)))
         if stream._predicate is not None:
             fields.extend(stream._predicate_fields())
+        fields.extend(background_udf_fields(stream._udf, client._encoder, UDF_OP_AGGREGATE))
         fields.extend(sr.filter_fields(policy))
         fields.append((FieldType.PID_ARRAY, b"".join(bytes((p & 0xFF, p >> 8)) for p in pids)))
-        fields.extend(background_udf_fields(stream._udf, client._encoder, UDF_OP_AGGREGATE))
         msg = Message(info1=Info1.READ, transaction_ttl=policy.get("total_timeout", 0) or 0, fields=fields)
         failure: list = []
 
@@ -333,12 +366,16 @@ def run_aggregation(stream, policy, deliver) -> None:
             pos, end = 0, len(body)
             while pos < end:
                 reply, pos = parse_message(body, pos, end)
+                if reply.info3 & Info3.LAST:
+                    if reply.result_code:
+                        failure.append(reply)
+                    return True
+                if reply.result_code == ResultCode.KEY_NOT_FOUND:
+                    return True  # the set does not exist on this node: no values from it
                 if reply.result_code:
                     failure.append(reply)
                     return True
-                if reply.info3 & Info3.LAST:
-                    return True
-                values.append(success_value(reply, decoder))
+                values.append(_stream_value(reply, decoder))
             return False
 
         run_stream(node, msg.to_proto(), policy, consume)
