@@ -4,12 +4,13 @@ The module function receives a stream and chains map/filter/aggregate/reduce/gro
 node runs the ops up to and including the first reduce over the records the query selects (each
 record read-only, as a UDF record) and answers each output value as a record holding one `SUCCESS`
 bin, then the LAST marker. The client runs the remaining ops (from that reduce on) over every
-node's values. A Lua error answers one message with result 100 and a FAILURE bin.
+node's values. A Lua error in the stream answers, as a real node does, a record with a FAILURE
+bin (result 0) and then LAST with result 1; a module that cannot load answers result 100.
 """
 
 from __future__ import annotations
 
-from ..wire import FieldType, Info3, Message, ProtoType, ResultCode, frame
+from ..wire import FieldType, Info3, Message, Op, OpType, ParticleType, ProtoType, ResultCode, frame
 from .lua_env import LuaError, error_text
 from .record_udf import _failure, _RecordSession, decode_arglist, value_op
 
@@ -25,7 +26,11 @@ def run_aggregation(node, ns, msg: Message, pids_of, select) -> list[bytes]:
     if len(node.membership.nodes) > 1:  # each node aggregates the partitions it masters
         pids = [pid for pid in pids if node.membership.replica_index(node, pid) == 0]
     set_field = msg.field(FieldType.SET)
-    selected = select(ns, msg, pids, set_field.decode("utf-8", "replace") if set_field else None)
+    set_name = set_field.decode("utf-8", "replace") if set_field else None
+    if set_name and set_name not in ns.set_names():
+        # a real node answers a set it never held with one message: result 2 (not found)
+        return [frame(ProtoType.AS_MSG, Message(result_code=ResultCode.KEY_NOT_FOUND).encode())]
+    selected = select(ns, msg, pids, set_name)
     entries = iter([entry for pid in pids for entry in selected.get(pid, ())])
     registry = node.udfs
     with registry.lock:
@@ -49,10 +54,19 @@ def run_aggregation(node, ns, msg: Message, pids_of, select) -> list[bytes]:
                                   timeout_ms / 1000.0)
         if not ok:
             text = error_text(values)
-            return [_failure(text if text is not None else "result value type unexpected", None).to_proto()]
+            return _stream_failure(text if text is not None else "result value type unexpected")
         results = [state.from_lua(v) for v in values]
     parts = [Message(ops=[value_op("SUCCESS", value)]).encode() for value in results]
     parts.append(Message(info3=Info3.LAST).encode())
+    return [frame(ProtoType.AS_MSG, b"".join(parts))]
+
+
+def _stream_failure(text: str) -> list[bytes]:
+    """A real node's answer to a Lua error in the stream: a record (result 0) whose FAILURE bin
+    reads "UDF: Execution Error 2 : <the Lua message>", then the LAST marker with result 1."""
+    op = Op(OpType.READ, ParticleType.STRING, "FAILURE",
+            ("UDF: Execution Error 2 : " + text).encode("utf-8", "surrogateescape"))
+    parts = [Message(ops=[op]).encode(), Message(info3=Info3.LAST, result_code=ResultCode.SERVER_ERROR).encode()]
     return [frame(ProtoType.AS_MSG, b"".join(parts))]
 
 
