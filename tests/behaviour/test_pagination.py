@@ -28,7 +28,7 @@ SI_N = 1500
 SI_MOD = 40  # the indexed bin takes SI_MOD values, so one index value spans many records
 FIELD_PID_ARRAY, FIELD_DIGEST_ARRAY, FIELD_MAX_RECORDS, FIELD_BVAL_ARRAY = 11, 12, 13, 15
 
-FEW = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+FEW = settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def _write(client, ns, set_name, count, bins_of):
