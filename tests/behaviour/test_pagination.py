@@ -257,3 +257,15 @@ def test_index_query_resume_sends_digests_with_their_bvals(client, si_set, spike
     assert any(t[4] for t in resumed)  # the index values came back from the node
     assert types.index(FIELD_DIGEST_ARRAY) + 1 == types.index(FIELD_BVAL_ARRAY)
     assert types[-1] == FIELD_MAX_RECORDS and dict(fields)[FIELD_MAX_RECORDS] == struct.pack(">Q", 200)
+
+
+def test_scan_by_node_name(client, big_set):
+    """Scan.results(nodename=...) reads the partitions that node masters; together the nodes give
+    every record once; an unknown name is refused before anything is sent."""
+    seen = []
+    for node in client.get_node_names():
+        seen += [r[2]["i"] for r in client.scan("test", big_set).results(nodename=node["node_name"])]
+    assert sorted(seen) == list(range(N))
+    with pytest.raises(ex.ParamError) as info:
+        client.scan("test", big_set).results(nodename="BB9000000000000")
+    assert info.value.msg == "Invalid node name: BB9000000000000"

@@ -120,6 +120,8 @@ class _RecordStream:
             raise param_error("options must be a dict")
         nobins = bool((options or {}).get("nobins"))
         tracker = self._tracker(policy, nodename)
+        if nodename is not None and policy.get("partition_filter") is None and nodename not in cluster.nodes:
+            raise param_error("Invalid node name: %s" % nodename)
         if not cluster.has_namespace(self._namespace):
             raise exception.exception_for(20, "Invalid namespace: %s" % self._namespace)
         from ._client import _error_name
