@@ -141,3 +141,19 @@ def test_index_info_commands(client, shared):
     assert "indexname=%s" % names[0] in listing
     stat = client.info_random_node("sindex-stat:namespace=%s;indexname=%s" % (ns, names[0]))
     assert "load_pct=100" in stat
+
+
+@pytest.mark.parametrize("max_retries", [0, 1, 3, 5])
+def test_query_without_index_is_retried_then_reported_round_by_round(client, ns, set_name, spikelite_server,
+                                                                      max_retries):
+    """A missing index is worth retrying (it may be building): the official client asks again
+    max_retries times, then raises the last status with every round's error listed."""
+    client.put((ns, set_name, 1), {"a": 1})
+    q = client.query(ns, set_name)
+    q.where(p.equals("no_index_bin", 1))
+    with pytest.raises(ex.IndexNotFound) as info:
+        q.results({"max_retries": max_retries})
+    address = "%s:%d" % (spikelite_server.host, spikelite_server.port)
+    assert info.value.code == 201
+    assert info.value.msg.split("\n") == ["AEROSPIKE_ERR_INDEX_NOT_FOUND", "sub-errors:"] + [
+        "201,%d,%s,AEROSPIKE_ERR_INDEX_NOT_FOUND" % (round_, address) for round_ in range(1, max_retries + 2)]

@@ -16,7 +16,7 @@ from . import exception
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import param_error
-from ._partition_tracker import NodePartitions, PartitionsStatus, Tracker, from_filter, restore
+from ._partition_tracker import RETRY_STATUSES, NodePartitions, PartitionsStatus, Tracker, from_filter, restore
 from ._executor import raise_timeout, run_stream
 from ._policies import merge
 from . import _single_record as sr
@@ -253,7 +253,11 @@ class _RecordStream:
             tracker.node_failed(np, -10)
             return
         if errors:
-            raise exception.exception_for(errors[0], "%s:%d %s" % (*node.host, "query failed"))
+            if errors[0] in RETRY_STATUSES:  # e.g. an index not (yet) there: another round
+                tracker.node_failed(np, errors[0])
+                return
+            from ._client import _error_name
+            raise exception.exception_for(errors[0], "%s:%d %s" % (*node.host, _error_name(errors[0])))
 
 
 class Query(_RecordStream):
