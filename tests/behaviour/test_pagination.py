@@ -259,6 +259,32 @@ def test_index_query_resume_sends_digests_with_their_bvals(client, si_set, spike
     assert types[-1] == FIELD_MAX_RECORDS and dict(fields)[FIELD_MAX_RECORDS] == struct.pack(">Q", 200)
 
 
+def test_scan_resume_sends_digests_without_bvals(client, big_set, spikelite_server):
+    """Page 2 of a paginated scan: fresh partitions as PID_ARRAY (2 bytes little-endian each), the
+    half-read ones as DIGEST_ARRAY, no BVAL_ARRAY (a scan has no index value), then MAX_RECORDS."""
+    with RecordingProxy(spikelite_server.host, spikelite_server.port) as proxy:
+        c = aerospike.client({"hosts": [proxy.address]})
+        try:
+            s = c.scan("test", big_set)
+            s.paginate()
+            assert len(s.results({"max_records": 700})) == 700
+            status = s.get_partitions_status()
+            proxy.requests.clear()
+            assert len(s.results({"max_records": 700})) == 700
+        finally:
+            c.close()
+    sent = [fields for fields in map(as_msg_fields, proxy.requests) if fields and fields[0][0] == 0]
+    assert len(sent) == 1
+    fields = sent[0]
+    resumed = [status[pid] for pid in range(4096) if status[pid][1] and status[pid][2]]
+    fresh = [pid for pid in range(4096) if status[pid][2] and not status[pid][1]]
+    assert resumed and fresh
+    assert [t for t, _ in fields][-3:] == [FIELD_PID_ARRAY, FIELD_DIGEST_ARRAY, FIELD_MAX_RECORDS]
+    assert dict(fields)[FIELD_PID_ARRAY] == b"".join(struct.pack("<H", pid) for pid in fresh)
+    assert dict(fields)[FIELD_DIGEST_ARRAY] == b"".join(bytes(t[3]) for t in resumed)
+    assert dict(fields)[FIELD_MAX_RECORDS] == struct.pack(">Q", 700)
+
+
 def test_scan_by_node_name(client, big_set):
     """Scan.results(nodename=...) reads the partitions that node masters; together the nodes give
     every record once; an unknown name is refused before anything is sent."""
