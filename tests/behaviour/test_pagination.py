@@ -295,3 +295,50 @@ def test_scan_by_node_name(client, big_set):
     with pytest.raises(ex.ParamError) as info:
         client.scan("test", big_set).results(nodename="BB9000000000000")
     assert info.value.msg == "Invalid node name: BB9000000000000"
+
+
+@pytest.mark.parametrize("value, error, message", [
+    ("x", ex.ParamError, "max_records is invalid"),
+    (1.5, ex.ParamError, "max_records is invalid"),
+    (None, ex.ParamError, "max_records is invalid"),
+    (2**64, ex.ClientError, "Unable to fetch long value from policy field"),
+])
+def test_scan_policy_max_records_errors(client, big_set, value, error, message):
+    with pytest.raises(error) as info:
+        client.scan("test", big_set).results({"max_records": value})
+    assert type(info.value) is error and info.value.msg == message
+
+
+def test_scan_max_records_comes_from_the_call_policy_only(spikelite_server, big_set):
+    """A scan's max_records is read from the policy of the call; the config's scan policy, a
+    negative value (it wraps to a huge limit) and True (1) are the official client's cases."""
+    c = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)],
+                          "policies": {"scan": {"max_records": 7}}})
+    try:
+        assert len(c.scan("test", big_set).results()) == N
+        assert len(c.scan("test", big_set).results({"max_records": -1})) == N
+        assert len(c.scan("test", big_set).results({"max_records": True})) == 1
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("value, expected", [(0, 0), (5, 5), (True, 1), (2**64 - 1, 2**64 - 1)])
+def test_query_max_records_attribute(client, value, expected):
+    q = client.query("test", "s")
+    q.max_records = value
+    assert q.max_records == expected
+
+
+@pytest.mark.parametrize("value, error", [("5", TypeError), (1.5, TypeError), (None, TypeError),
+                                          (2**64, OverflowError)])
+def test_query_max_records_attribute_errors(client, value, error):
+    q = client.query("test", "s")
+    with pytest.raises(error):
+        q.max_records = value
+
+
+def test_query_max_records_negative_wraps(client):
+    q = client.query("test", "s")
+    with pytest.warns(RuntimeWarning, match="Writing negative value into unsigned field"):
+        q.max_records = -1
+    assert q.max_records == 2**64 - 1

@@ -15,7 +15,7 @@ from spikewire.particles import decode_float, decode_int
 from . import exception
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
-from ._errors import param_error
+from ._errors import client_error, param_error
 from ._partition_tracker import RETRY_STATUSES, NodePartitions, PartitionsStatus, Tracker, from_filter, restore
 from ._executor import raise_timeout, run_stream
 from ._policies import merge
@@ -115,11 +115,14 @@ class _RecordStream:
             return run_aggregation(self, policy, deliver)
         client = self._client
         cluster = client._require()
+        max_records = self._max_records(policy)
+        if isinstance(policy, dict) and "max_records" in policy:
+            policy = {k: v for k, v in policy.items() if k != "max_records"}  # read above
         policy = merge(client._policies[self._policy_kind], policy)
         if options is not None and not isinstance(options, dict):
             raise param_error("options must be a dict")
         nobins = bool((options or {}).get("nobins"))
-        tracker = self._tracker(policy, nodename)
+        tracker = self._tracker(policy, nodename, max_records)
         if nodename is not None and policy.get("partition_filter") is None and nodename not in cluster.nodes:
             raise param_error("Invalid node name: %s" % nodename)
         if not cluster.has_namespace(self._namespace):
@@ -132,16 +135,19 @@ class _RecordStream:
             if tracker.is_complete(_error_name):
                 return None
 
-    def _max_records(self, policy: dict) -> int:
-        if self._policy_kind == "scan":  # a scan's limit is a policy value, a query's an attribute
-            value = policy.get("max_records", 0) or 0
-        else:
-            value = getattr(self, "max_records", 0) or 0
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise param_error("max_records must be a non-negative integer")
-        return value
+    def _max_records(self, policy) -> int:
+        """A scan's limit is a key of the call's policy (the config's scan policy has none); a
+        query's is its max_records attribute."""
+        if self._policy_kind != "scan":
+            return getattr(self, "max_records", 0) or 0
+        value = policy.get("max_records", 0) if isinstance(policy, dict) else 0
+        if not isinstance(value, int):
+            raise param_error("max_records is invalid")
+        if not -(1 << 63) <= value < 1 << 64:
+            raise client_error("Unable to fetch long value from policy field")
+        return int(value) % (1 << 64)  # a negative one wraps, as the C conversion does
 
-    def _tracker(self, policy: dict, nodename) -> Tracker:
+    def _tracker(self, policy: dict, nodename, max_records: int) -> Tracker:
         """The tracker of one call: the partitions of the partition_filter (or all), resumed from
         the ones kept by an earlier page or given as the filter's partition_status."""
         pf = policy.get("partition_filter")
@@ -165,7 +171,7 @@ class _RecordStream:
             parts = resume
         if nodename is not None and not isinstance(nodename, str):
             raise param_error("nodename must be a string")
-        return Tracker(parts, resume is not None, self._max_records(policy), policy,
+        return Tracker(parts, resume is not None, max_records, policy,
                        nodename if pf is None else None)
 
     def _request(self, np: NodePartitions, policy: dict, nobins: bool) -> bytes:
@@ -267,8 +273,26 @@ class Query(_RecordStream):
 
     def __init__(self, client, namespace, set_name=None):
         super().__init__(client, namespace, set_name)
-        self.max_records = 0
+        self._max_records_value = 0
         self.records_per_second = 0
+
+    @property
+    def max_records(self) -> int:
+        return self._max_records_value
+
+    @max_records.setter
+    def max_records(self, value) -> None:
+        """An unsigned 64-bit member, as in the official client: ints only (a negative one wraps,
+        with its RuntimeWarning), at most 2**64 - 1."""
+        if not isinstance(value, int):
+            raise TypeError("'%s' object cannot be interpreted as an integer" % type(value).__name__)
+        if value >= 1 << 64 or value < -(1 << 63):
+            raise OverflowError("Python int too large to convert to C long")
+        if value < 0:
+            import warnings
+            warnings.warn("Writing negative value into unsigned field", RuntimeWarning, stacklevel=2)
+            value += 1 << 64
+        self._max_records_value = int(value)
 
     def where(self, predicate, ctx=None):
         """The secondary-index filter; with `ctx` (a cdt_ctx list) it queries the index built on
