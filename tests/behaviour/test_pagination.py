@@ -96,6 +96,25 @@ def test_pages_return_every_record_once(client, big_set, kind, max_records):
     assert len(status) == 4096 + 2
 
 
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), count=st.integers(min_value=0, max_value=400), kind=st.sampled_from(["query", "scan"]))
+@example(data=None, count=0, kind="query")
+def test_pages_of_sets_of_any_size(client, data, count, kind):
+    """Any record count, any page size (a few pages at most): every record once, full pages until
+    the last, and the page count of the official client on one node."""
+    max_records = data.draw(st.integers(min_value=max(1, count // 12), max_value=count + 5)) if data else 1
+    set_name = "pgn_" + secrets.token_hex(6)
+    _write(client, "test", set_name, count, lambda i: {"i": i})
+    s = _stream(client, kind, set_name, max_records)
+    pages = _pages(s, max_records, kind)
+    values = [r[2]["i"] for page in pages for r in page]
+    assert sorted(values) == list(range(count))
+    assert all(len(page) <= max_records for page in pages)
+    if _single_node(client):
+        assert [len(page) for page in pages[:-1]] == [max_records] * (len(pages) - 1)
+        assert len(pages) == count // max_records + 1
+
+
 @FEW
 @given(max_records=st.integers(min_value=1, max_value=N + 10), kind=st.sampled_from(["query", "scan"]))
 def test_max_records_without_pagination(client, big_set, max_records, kind):
