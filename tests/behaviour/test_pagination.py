@@ -361,3 +361,12 @@ def test_query_max_records_negative_wraps(client):
     with pytest.warns(RuntimeWarning, match="Writing negative value into unsigned field"):
         q.max_records = -1
     assert q.max_records == 2**64 - 1
+
+
+@pytest.mark.parametrize("kind", ["query", "scan"])
+def test_random_replica_is_refused(client, big_set, kind):
+    """Partition-tracked scans and queries read each partition from its master, then the next
+    replica: POLICY_REPLICA_RANDOM is refused."""
+    with pytest.raises(ex.ParamError) as info:
+        getattr(client, kind)("test", big_set).results({"replica": aerospike.POLICY_REPLICA_RANDOM})
+    assert info.value.msg == "Invalid replica: AS_POLICY_REPLICA_RANDOM"

@@ -25,6 +25,7 @@ from ._stream_records import read_record
 _U32 = struct.Struct(">I")
 _U64 = struct.Struct(">Q")
 _U16LE = struct.Struct("<H")
+REPLICA_RANDOM = 4
 _U64LE = struct.Struct("<Q")
 
 
@@ -150,6 +151,8 @@ class _RecordStream:
     def _tracker(self, policy: dict, nodename, max_records: int) -> Tracker:
         """The tracker of one call: the partitions of the partition_filter (or all), resumed from
         the ones kept by an earlier page or given as the filter's partition_status."""
+        if policy.get("replica") == REPLICA_RANDOM:  # partitions are already spread over the nodes
+            raise param_error("Invalid replica: AS_POLICY_REPLICA_RANDOM")
         pf = policy.get("partition_filter")
         if pf is not None:
             begin, count, digest = from_filter(pf)
