@@ -370,3 +370,29 @@ def test_random_replica_is_refused(client, big_set, kind):
     with pytest.raises(ex.ParamError) as info:
         getattr(client, kind)("test", big_set).results({"replica": aerospike.POLICY_REPLICA_RANDOM})
     assert info.value.msg == "Invalid replica: AS_POLICY_REPLICA_RANDOM"
+
+
+_TABS = "\t" * 6  # the official messages keep the indentation of a wrapped C string literal
+
+
+@pytest.mark.parametrize("pf, message", [
+    ("x", "invalid partition_filter policy, partition_filter must be a dict"),
+    ({"begin": -1}, "invalid partition_filter policy begin, begin must %sbe an int between 0 and 4095 inclusive" % _TABS),
+    ({"begin": 4096}, "invalid partition_filter policy begin, begin must %sbe an int between 0 and 4095 inclusive" % _TABS),
+    ({"begin": "a"}, "invalid partition_filter policy begin, begin must %sbe an int between 0 and 4095 inclusive" % _TABS),
+    ({"count": 0}, "invalid partition_filter policy count, count must %sbe an int between 1 and 4096 inclusive" % _TABS),
+    ({"count": 5000}, "invalid partition_filter policy count, count must %sbe an int between 1 and 4096 inclusive" % _TABS),
+    ({"begin": 4000, "count": 200},
+     "invalid partition filter range,%sbegin: 4000 count: 200, valid range when begin + count <= 4096" % _TABS),
+    ({"partition_status": "x"}, "invalid partition_filter policy, partition_status must be a dict"),
+    ({"partition_status": {}}, "partition_status dict missing key 'done'"),
+    ({"partition_status": {"done": False}}, "partition_status dict missing key 'retry'"),
+    ({"partition_status": {"done": "x", "retry": 1}}, "partition_status dict key 'done' must be an int"),
+])
+def test_partition_filter_errors(client, big_set, pf, message):
+    """A Query refuses a partition_filter it cannot read; a Scan drops it and reads everything."""
+    with pytest.raises(ex.ParamError) as info:
+        client.query("test", big_set).results({"partition_filter": pf})
+    assert info.value.msg == message
+    records = client.scan("test", big_set).results({"partition_filter": pf})
+    assert sorted(r[2]["i"] for r in records) == list(range(N))

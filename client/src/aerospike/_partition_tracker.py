@@ -27,6 +27,8 @@ from ._errors import param_error
 # Statuses after which a node's partitions are tried again (on the next replica).
 CLUSTER_ERROR = 11
 RETRY_STATUSES = frozenset((CLUSTER_ERROR, -8, -10, 9, 201, 203))
+# The official client's partition_filter messages keep the indentation of a wrapped C string.
+_WRAP = "\t" * 6
 
 
 class PartitionStatus:
@@ -74,15 +76,15 @@ def from_filter(pf) -> tuple[int, int, bytes | None]:
         raise param_error("invalid partition_filter policy, partition_filter must be a dict")
     begin = pf.get("begin", 0)
     if not isinstance(begin, int) or not 0 <= begin < PARTITION_COUNT:
-        raise param_error("invalid partition_filter policy begin, begin must be an int between 0 and %d inclusive"
-                          % (PARTITION_COUNT - 1))
+        raise param_error("invalid partition_filter policy begin, begin must %sbe an int between 0 and %d inclusive"
+                          % (_WRAP, PARTITION_COUNT - 1))
     count = pf.get("count", PARTITION_COUNT)
     if not isinstance(count, int) or not 1 <= count <= PARTITION_COUNT:
-        raise param_error("invalid partition_filter policy count, count must be an int between 1 and %d inclusive"
-                          % PARTITION_COUNT)
+        raise param_error("invalid partition_filter policy count, count must %sbe an int between 1 and %d inclusive"
+                          % (_WRAP, PARTITION_COUNT))
     if begin + count > PARTITION_COUNT:
-        raise param_error("invalid partition filter range, begin: %d count: %d, valid range when begin + count <= %d"
-                          % (begin, count, PARTITION_COUNT))
+        raise param_error("invalid partition filter range,%sbegin: %d count: %d, valid range when begin + count <= %d"
+                          % (_WRAP, begin, count, PARTITION_COUNT))
     digest = pf.get("digest")
     raw = None
     if isinstance(digest, dict) and digest.get("init", 1) and isinstance(digest.get("value"), (str, bytes, bytearray)):

@@ -123,9 +123,7 @@ class _RecordStream:
         if options is not None and not isinstance(options, dict):
             raise param_error("options must be a dict")
         nobins = bool((options or {}).get("nobins"))
-        tracker = self._tracker(policy, nodename, max_records)
-        if nodename is not None and policy.get("partition_filter") is None and nodename not in cluster.nodes:
-            raise param_error("Invalid node name: %s" % nodename)
+        tracker = self._tracker(policy, nodename, max_records, cluster)
         if not cluster.has_namespace(self._namespace):
             raise exception.exception_for(20, "Invalid namespace: %s" % self._namespace)
         from ._client import _error_name
@@ -148,16 +146,23 @@ class _RecordStream:
             raise client_error("Unable to fetch long value from policy field")
         return int(value) % (1 << 64)  # a negative one wraps, as the C conversion does
 
-    def _tracker(self, policy: dict, nodename, max_records: int) -> Tracker:
+    def _tracker(self, policy: dict, nodename, max_records: int, cluster) -> Tracker:
         """The tracker of one call: the partitions of the partition_filter (or all), resumed from
         the ones kept by an earlier page or given as the filter's partition_status."""
         if policy.get("replica") == REPLICA_RANDOM:  # partitions are already spread over the nodes
             raise param_error("Invalid replica: AS_POLICY_REPLICA_RANDOM")
         pf = policy.get("partition_filter")
+        given = None
         if pf is not None:
-            begin, count, digest = from_filter(pf)
-            status = pf.get("partition_status")
-            given = restore(begin, count, digest, status) if status is not None else PartitionsStatus(begin, count, digest)
+            try:
+                begin, count, digest = from_filter(pf)
+                status = pf.get("partition_status")
+                given = restore(begin, count, digest, status) if status is not None else PartitionsStatus(begin, count, digest)
+            except exception.ParamError:
+                if self._policy_kind != "scan":
+                    raise
+                pf = None  # the official Scan drops a partition_filter it cannot read and scans it all
+        if given is not None:
             if self._status is None:
                 self._status = given  # the query keeps the filter's partitions (as the C client)
         else:
@@ -174,8 +179,11 @@ class _RecordStream:
             parts = resume
         if nodename is not None and not isinstance(nodename, str):
             raise param_error("nodename must be a string")
-        return Tracker(parts, resume is not None, max_records, policy,
-                       nodename if pf is None else None)
+        if pf is not None:
+            nodename = None  # a partition filter wins over a node name
+        elif nodename is not None and nodename not in cluster.nodes:
+            raise param_error("Invalid node name: %s" % nodename)
+        return Tracker(parts, resume is not None, max_records, policy, nodename)
 
     def _request(self, np: NodePartitions, policy: dict, nobins: bool) -> bytes:
         """The request of one node's share, fields in the official client's order."""
