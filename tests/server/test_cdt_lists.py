@@ -265,7 +265,7 @@ def test_trim_returns_removed_count():
 
 
 @pytest.mark.parametrize("rt,expected", [
-    (INDEX, [1, 2]), (REVINDEX, [3, 2]), (RANK, [3, 0]), (REVRANK, [1, 4]), (COUNT, 2), (EXISTS, True),
+    (INDEX, [1, 2]), (REVINDEX, [2, 3]), (RANK, [3, 0]), (REVRANK, [1, 4]), (COUNT, 2), (EXISTS, True),
     (VALUE, [7, 1]), (NONE, None), (INDEX | INV, [0, 3, 4]), (VALUE | INV, [5, 9, 5]), (COUNT | INV, 3),
     (L.RT_INDEX_RANGE, [1, 2]), (L.RT_REVINDEX_RANGE, [2, 2])])
 def test_get_by_index_range_return_types(rt, expected):
@@ -288,7 +288,7 @@ def test_by_rank():
     assert b.op(L.GET_BY_RANK, VALUE, 0) == 1
     assert b.op(L.GET_BY_RANK, INDEX, -1) == 3
     assert code_of(b.op, L.GET_BY_RANK, VALUE, 5) == ResultCode.OP_NOT_APPLICABLE
-    assert b.op(L.GET_BY_RANK_RANGE, VALUE, 1, 3) == [5, 5, 7]  # rank order
+    assert b.op(L.GET_BY_RANK_RANGE, VALUE, 1, 3) == [7, 5, 5]  # the node's heap order (real node)
     assert b.op(L.GET_BY_RANK_RANGE, INDEX, 1, 3) == [0, 1, 4]  # index order
     assert b.op(L.GET_BY_RANK_RANGE, RANK, 1, 3) == [1, 2, 3]
     assert b.op(L.GET_BY_RANK_RANGE, VALUE | INV, 1, 3) == [1, 9]
@@ -349,7 +349,7 @@ def test_rel_rank_range():
     b = Bin([0, 4, 5, 9, 11, 15])
     assert b.op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, 5, 0) == [5, 9, 11, 15]
     assert b.op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, 5, 1, 2) == [9, 11]
-    assert b.op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, 5, -1, 3) == [4, 5, 9]
+    assert b.op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, 5, -1, 3) == [9, 5, 4]  # heap order (real node)
     assert b.op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, 3, -3, 2) == []
     assert b.op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, 3, -3, 3) == [0]
     o = Bin([0, 4, 5, 9, 11, 15], flags=1)
@@ -418,12 +418,22 @@ def model_rank_slice(size, rank, count):
     return rank, min(count, max(size - rank, 0))
 
 
+def heap_order(run: list, start: int, size: int, ordered: bool) -> list:
+    """A rank range of an unordered list as a real node returns it: its selection heap leaves
+    the run highest rank first when the range lies nearer the low end, lowest first otherwise
+    (checked against a real 8.1.2 node by tests/server_diff)."""
+    if ordered or start > size - start - len(run):
+        return run
+    return run[::-1]
+
+
 @settings(max_examples=150, deadline=None)
 @given(small, st.booleans(), st.integers(-10, 10), st.integers(0, 10))
 def test_rank_range_values(items, ordered, rank, count):
     b = Bin(sorted(items) if ordered else items, flags=int(ordered))
     start, n = model_rank_slice(len(items), rank, count)
-    assert b.op(L.GET_BY_RANK_RANGE, VALUE, rank, count) == sorted(items)[start:start + n]
+    assert b.op(L.GET_BY_RANK_RANGE, VALUE, rank, count) == heap_order(sorted(items)[start:start + n], start,
+                                                                        len(items), ordered)
     assert sorted(b.op(L.GET_BY_RANK_RANGE, VALUE | INV, rank, count)) == sorted(
         sorted(items)[:start] + sorted(items)[start + n:])
 
@@ -457,7 +467,8 @@ def test_rel_rank_values(items, value, rank, count):
     if start < 0:  # a relative start before the lowest rank eats into the count
         start, n = 0, max(n + start, 0)
     expected = srt[start:start + n]
-    assert Bin(items).op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, value, rank, count) == expected
+    assert Bin(items).op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, value, rank, count) == heap_order(
+        expected, start, len(items), False)
     assert Bin(srt, 1).op(L.GET_BY_VALUE_REL_RANK_RANGE, VALUE, value, rank, count) == expected
 
 

@@ -137,12 +137,20 @@ def _index_rank_count(ret: _Ret, start: int, count: int, size: int) -> Any:
             if count == 0:
                 return -1
             return size - start - 1 if rev else start
-        if inverted:
-            picked = list(range(0, start)) + list(range(start + count, size))
-        else:
-            picked = list(range(start, start + count))
-        return _int_list(size - i - 1 if rev else i for i in picked)
+        runs = [(0, start), (start + count, size - start - count)] if inverted else [(start, count)]
+        return _int_list(_int_runs(runs, size, rev))
     raise not_applicable("return type %d not supported" % t)
+
+
+def _int_runs(runs, size: int, rev: bool) -> list[int]:
+    """cdt_container_builder_add_int_range per (start, count) run: a reversed run still counts
+    upwards (indexes 1-2 of 5 reversed are [2, 3], not [3, 2])."""
+    out: list[int] = []
+    for start, count in runs:
+        if rev:
+            start = size - start - count
+        out.extend(range(start, start + count))
+    return out
 
 
 def _range_result(ret: _Ret, start: int, count: int, size: int) -> Any:
@@ -262,7 +270,7 @@ def _by_index_range(op: _Op, ret: _Ret, index: int, count: int) -> Any:
             rank = uindex if op.ordered else _rank_of(lst, lst[uindex])
             result = size - rank - 1 if rev else rank
         elif op.ordered:
-            result = _int_list(size - r - 1 if rev else r for r in range(uindex, uindex + ucount))
+            result = _int_list(_int_runs([(uindex, ucount)], size, rev))
         else:
             ranks = [_rank_of(lst, item) for item in picked_values]
             result = _int_list(size - r - 1 if rev else r for r in ranks)
@@ -296,8 +304,8 @@ def _trim(op: _Op, ret: _Ret, index: int, count: int) -> Any:
         result = len(removed)
     elif t == RT_EXISTS:
         result = bool(removed)
-    elif t in (RT_INDEX, RT_REVINDEX):
-        result = _int_list(size - i - 1 if t == RT_REVINDEX else i for i in removed)
+    elif t in (RT_INDEX, RT_REVINDEX) or (t in (RT_RANK, RT_REVRANK) and op.ordered):
+        result = _int_list(_int_runs([(0, index), (end, size - end)], size, t in (RT_REVINDEX, RT_REVRANK)))
     elif t in (RT_RANK, RT_REVRANK):
         rev = t == RT_REVRANK
         if op.ordered:
@@ -327,8 +335,7 @@ def _by_rank_range(op: _Op, ret: _Ret, rank: int, count: int) -> Any:
         if found is None:
             raise not_applicable("rank %d out of bounds for %d elements" % (rank, size))
         urank, ucount = found
-    order = V.sorted_ranks(lst)
-    in_range = order[urank:urank + ucount]  # element indexes in rank order
+    in_range, _ = V.heap_rank_range(lst, urank, ucount)  # in the node's heap order
     if ret.inverted:
         chosen = set(in_range)
         picked = [i for i in range(size) if i not in chosen]
@@ -455,10 +462,9 @@ def _by_value_list(op: _Op, ret: _Ret, items: Any) -> Any:
         elif t in (RT_INDEX, RT_REVINDEX, RT_RANK, RT_REVRANK):
             rev = t in (RT_REVINDEX, RT_REVRANK)
             if ret.inverted:
-                seq = picked
-            else:
-                seq = [r for rank, count in runs for r in range(rank, rank + count)]
-            result = _int_list(size - i - 1 if rev else i for i in seq)
+                result = _indexes_result(ret, picked, size)
+            else:  # result_data_set_by_irc: one run per asked value, repeats included
+                result = _int_list(_int_runs(runs, size, rev))
         elif t == RT_VALUE:
             if ret.inverted:
                 result = CdtList(lst[i] for i in picked)
@@ -476,16 +482,27 @@ def _by_value_list(op: _Op, ret: _Ret, items: Any) -> Any:
         result = _indexes_result(ret, picked, size)
     elif t in (RT_RANK, RT_REVRANK):
         rev = t == RT_REVRANK
-        order = V.sorted_ranks(lst)
         if ret.inverted:
-            ranks = [r for r, i in enumerate(order) if not hits[i]]
-        else:
-            ranks = []
-            seen: list = []
-            for v in items:
-                if any(compare(v, s) == 0 for s in seen):
+            # result_data_set_by_itemlist_irc: the rank gaps between the asked values' runs,
+            # each gap a run (reversed runs still count upwards)
+            runs, prev = [], 0
+            for v in V.sort_values(items):
+                first = _rank_of(lst, v)
+                count = sum(1 for item in lst if compare(item, v) == 0)
+                if count == 0 or first < prev:
                     continue
-                seen.append(v)
+                runs.append((prev, first - prev))
+                prev = first + count
+            runs.append((prev, size - prev))
+            result = _int_list(_int_runs(runs, size, rev))
+            op.remove_indexes(picked)
+            return result
+        else:
+            # offset_index_find_items: an element counts for the last of equal asked values
+            ranks = []
+            for n, v in enumerate(items):
+                if any(compare(v, later) == 0 for later in items[n + 1:]):
+                    continue
                 first = sum(1 for item in lst if compare(item, v) < 0)
                 count = sum(1 for item in lst if compare(item, v) == 0)
                 ranks.extend(range(first, first + count))

@@ -712,6 +712,49 @@ def sorted_ranks(items: list) -> list[int]:
     return sorted(range(len(items)), key=keys.__getitem__)
 
 
+
+def heap_rank_range(items: list, start: int, count: int, key=None) -> tuple[list[int], bool]:
+    """The element indexes of ranks [start, start + count) of unsorted `items` in the order the
+    server's order heap leaves them (cdt.c order_heap_init_build_by_range_temp), and whether the
+    heap was a min-heap (then the run is highest rank first, else lowest first). Ties keep the
+    heap's order, not the index order: results must match the node's byte for byte."""
+    size = len(items)
+    keys = [sort_key(item) for item in (items if key is None else map(key, items))]
+    tail = size - start - count
+    min_heap = start <= tail
+    discard = start if min_heap else tail
+    heap = list(range(size))
+
+    def before(a: int, b: int) -> bool:  # the heap's cmp answer for (a, b)
+        ka, kb = keys[a], keys[b]
+        return ka < kb if min_heap else ka > kb
+
+    def sift(index: int, filled: int) -> None:
+        while True:
+            child = 2 * index + 1
+            if child >= filled:
+                return
+            other = child + 1
+            if other < filled and before(heap[other], heap[child]):
+                child = other
+            if not before(heap[child], heap[index]):
+                return
+            heap[index], heap[child] = heap[child], heap[index]
+            index = child
+
+    filled = size
+    for i in range(filled // 2 - 1, -1, -1):
+        sift(i, filled)
+    end = size - 1
+    for _ in range(count + discard):
+        top = heap[0]
+        filled -= 1
+        heap[0] = heap[filled]
+        sift(0, filled)
+        heap[end] = top
+        end -= 1
+    return heap[filled:filled + count], min_heap
+
 # -- index arithmetic (cdt.c calc_index_count) --------------------------------------------------
 
 UINT32_MAX = 0xFFFFFFFF
@@ -1021,7 +1064,7 @@ def _list_step(lst: list, base: int, value: Any, create_on: bool, ctx_type: int,
         found = index_count_single(rank, 1, len(lst))
         if found is None:
             raise not_applicable("context rank %d out of bounds" % rank)
-        return sorted_ranks(lst)[found[0]]
+        return found[0] if ordered else heap_rank_range(lst, found[0], 1)[0][0]
     if base == CTX_VALUE:
         if ordered:
             pos = bisect_value(lst, value)
