@@ -7,6 +7,7 @@ import struct
 from ..store import Namespace, Record
 from ..store.record import next_generation
 from .. import binops, expressions
+from ..binops.cdt.stored import rewrite as stored_cdt
 from ..binops.exp import bind_record
 from ..wire import (MAX_BIN_NAME, READ_OPS, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
                     Op, OpType, ParticleType, ResultCode)
@@ -229,7 +230,9 @@ class SingleRecordCommands:
                 bins.pop(op.name, None)
                 return
             validate_particle(ptype, value)
-            if ptype == ParticleType.HLL:
+            if ptype == ParticleType.LIST or ptype == ParticleType.MAP:
+                value = stored_cdt(value)
+            elif ptype == ParticleType.HLL:
                 from ..binops.hll import HLL
                 if not HLL.is_valid(value):
                     raise AerospikeWireError(ResultCode.PARAMETER, "malformed HLL value")
