@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..wire import ResultCode
 from ..wire.info import command_params, error_value
+from .ctx_display import display_context
 
 
 _KTYPES = {"numeric": "numeric", "string": "string", "blob": "blob", "geo2dsphere": "geo2dsphere"}
@@ -96,17 +97,21 @@ class SindexCommands:
         return "true" if params.get("indexname") in ns.indexes else "false"
 
     @staticmethod
-    def _describe(ns, index) -> str:
+    def _describe(ns, index, b64: bool) -> str:
+        """One sindex-list entry. Without b64=true a node shows the context as text; its
+        expression text (as_exp_display) is not reproduced: spikelite shows the base64 form."""
         d = index.definition
+        context = d.context if b64 or not d.context else display_context(d.context)
         return ("ns=%s:indexname=%s:set=%s:bin=%s:type=%s:indextype=%s:context=%s:exp=%s:state=RW"
                 % (ns.name, d.name, d.set_name or "null", d.bin_name or "null", d.ktype, d.itype,
-                   d.context or "null", d.expression or "null"))
+                   context or "null", d.expression or "null"))
 
     def list(self, line: str) -> str:
         params = command_params(line)
+        b64 = params.get("b64") == "true"
         names = [params["ns"]] if params.get("ns") else list(self.node.namespaces)
-        entries = [self._describe(ns, index) for name in names if (ns := self.node.namespaces.get(name))
-                   for index in ns.indexes.values()]
+        entries = [self._describe(ns, index, b64) for name in names
+                   if (ns := self.node.namespaces.get(name)) for index in ns.indexes.values()]
         return ";".join(entries)
 
     def stats(self, line: str) -> str:
