@@ -126,8 +126,9 @@ def test_udf_put_copies_module_to_lua_user_path(spikelite_server, tmp_path):
 
 @pytest.mark.parametrize("value, lua_type", [
     (7, "integer"), (-(2 ** 63), "integer"), (1.5, "float"), (2.0, "float"), ("text", "string"),
-    ("", "string"), (b"\x00\x01", "bytes"), (bytearray(b"ab"), "bytes"), ([1, "a", [2.5]], "list"),
-    ({"a": 1, "b": [1, 2]}, "map"), (True, "boolean"), (False, "boolean"), (None, "nil"),
+    ("", "string"), (b"\x00\x01", "userdata:bytes"), (bytearray(b"ab"), "userdata:bytes"),
+    ([1, "a", [2.5]], "userdata:list"), ({"a": 1, "b": [1, 2]}, "userdata:map"), (True, "boolean"),
+    (False, "boolean"), (None, "nil"),
 ])
 def test_arguments_arrive_with_their_lua_type_and_come_back(udf_client, key, value, lua_type):
     k = key("args")
@@ -217,7 +218,8 @@ def test_record_metadata(udf_client, key, set_name):
     meta = udf_client.apply(k, MODULE, "meta", [])
     assert meta["gen"] == 2 and meta["numbins"] == 2 and meta["setname"] == set_name
     assert sorted(meta["bin_names"]) == ["a", "b"] and meta["digest_size"] == 20
-    assert meta["ttl"] == 0 and "key" not in meta  # not stored without POLICY_KEY_SEND
+    # no key stored without POLICY_KEY_SEND: record.key is nil, and a map keeps a nil-valued entry
+    assert meta["ttl"] == 0 and "key" in meta and meta["key"] is None
     sent = key("meta_key")
     udf_client.put(sent, {"a": 1}, policy={"key": aerospike.POLICY_KEY_SEND})
     assert udf_client.apply(sent, MODULE, "meta", [])["key"] == "meta_key"

@@ -8,14 +8,14 @@ function echo_all(rec, ...)
   return list{...}
 end
 
-function type_of(rec, value)
+function type_of(rec, value)  -- type() as mod-lua answers it; userdata told apart by metatable
   local t = type(value)
-  if t == "table" then
+  if t == "userdata" then
     local mt = getmetatable(value)
-    if mt == getmetatable(list()) then return "list" end
-    if mt == getmetatable(map()) then return "map" end
-    if mt == getmetatable(bytes(0)) then return "bytes" end
-    return "table"
+    if mt == getmetatable(list()) then return "userdata:list" end
+    if mt == getmetatable(map()) then return "userdata:map" end
+    if mt == getmetatable(bytes(0)) then return "userdata:bytes" end
+    return "userdata:?"
   end
   if t == "number" then return math.type(value) end
   return t
@@ -72,7 +72,7 @@ function meta(rec)
   m["key"] = record.key(rec)
   m["digest_size"] = bytes.size(record.digest(rec))
   local names = list()
-  for name in list.iterator(record.bin_names(rec)) do list.append(names, name) end
+  for _, name in ipairs(record.bin_names(rec)) do list.append(names, name) end  -- a plain table
   m["bin_names"] = names
   return m
 end

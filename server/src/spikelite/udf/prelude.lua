@@ -172,6 +172,9 @@ local map_mt = {}
 KIND[map_mt] = "map"
 
 local function new_map() return setmetatable({_k = {}, _v = {}}, map_mt) end
+-- mod-lua keeps an entry set to nil (m[k] = nil stores a nil value): such values are NILV in _v
+local NILV = {}
+local function unnil(v) if v == NILV then return nil end return v end
 
 local function check_map(m, fname)
   if kind_of(m) ~= "map" then error("bad argument #1 to '" .. fname .. "' (Map expected)", 3) end
@@ -189,20 +192,17 @@ end
 local function map_put(m, k, v)
   if k == nil then error("map key is nil", 3) end
   local vals = rawget(m, "_v")
-  if v == nil then
-    if vals[k] ~= nil then map_remove_key(m, k) end
-    return
-  end
   if vals[k] == nil then tinsert(rawget(m, "_k"), k) end
+  if v == nil then v = NILV end
   vals[k] = v
 end
 
-map_mt.__index = function(m, k) return rawget(m, "_v")[k] end
+map_mt.__index = function(m, k) return unnil(rawget(m, "_v")[k]) end
 map_mt.__newindex = function(m, k, v) map_put(m, k, v) end
 map_mt.__len = function(m) return #rawget(m, "_k") end
 map_mt.__tostring = function(m)
   local parts, keys, vals = {}, rawget(m, "_k"), rawget(m, "_v")
-  for i = 1, #keys do parts[i] = show(keys[i]) .. "=" .. show(vals[keys[i]]) end
+  for i = 1, #keys do parts[i] = show(keys[i]) .. "=" .. show(unnil(vals[keys[i]])) end
   return "Map(" .. tconcat(parts, ",") .. ")"
 end
 local function map_pairs(m)
@@ -210,7 +210,7 @@ local function map_pairs(m)
   return function()
     i = i + 1
     local k = keys[i]
-    if k ~= nil then return k, vals[k] end
+    if k ~= nil then return k, unnil(vals[k]) end
   end
 end
 map_mt.__pairs = function(m) return map_pairs(m), m, nil end
@@ -228,7 +228,7 @@ function map.values(m)
   return function()
     i = i + 1
     local k = keys[i]
-    if k ~= nil then return vals[k] end
+    if k ~= nil then return unnil(vals[k]) end
   end
 end
 function map.remove(m, k) check_map(m, "remove"); map_remove_key(m, k); return m end
@@ -240,7 +240,7 @@ end
 function map.merge(a, b, f)
   local out = map.clone(a)
   for k, v in map_pairs(check_map(b, "merge")) do
-    local old = rawget(out, "_v")[k]
+    local old = unnil(rawget(out, "_v")[k])
     if old ~= nil and f ~= nil then v = f(old, v) end
     map_put(out, k, v)
   end
@@ -383,9 +383,12 @@ function record.last_update_time(r) return ops_of(r, "last_update_time").meta("l
 function record.device_size(r) return ops_of(r, "device_size").meta("size") end
 function record.memory_size(r) return ops_of(r, "memory_size").meta("size") end
 function record.size(r) return ops_of(r, "size").meta("size") end
+-- mod-lua answers a plain Lua table (an array of names), not a list
 function record.bin_names(r)
   local names = ops_of(r, "bin_names").meta("bin_names")
-  return new_list(names, #names)
+  local out = {}
+  for i = 1, #names do out[i] = names[i] end
+  return out
 end
 function record.set_ttl(r, ttl) return ops_of(r, "set_ttl").act("set_ttl", ttl) end
 function record.drop_key(r) return ops_of(r, "drop_key").act("drop_key") end
@@ -418,7 +421,7 @@ function H.list_parts(l) return rawget(l, "_v"), rawget(l, "_n") end
 function H.map_parts(m)
   local keys, vals = rawget(m, "_k"), rawget(m, "_v")
   local out = {}
-  for i = 1, #keys do out[i] = vals[keys[i]] end
+  for i = 1, #keys do out[i] = unnil(vals[keys[i]]) end
   return keys, out, #keys
 end
 function H.bytes_parts(b) return rawget(b, "_s"), rawget(b, "_t") end
@@ -595,10 +598,16 @@ local function safe_pcall(f, ...) return after_pcall(pcall(f, ...)) end
 local function safe_xpcall(f, handler, ...) return after_pcall(xpcall(f, handler, ...)) end
 
 
+-- type() as mod-lua answers it: its lists, maps, bytes, GeoJSON, records and streams are userdata
+local function user_type(v)
+  if kind_of(v) ~= nil then return "userdata" end
+  return type(v)
+end
+
 function H.new_env()
   local env = {
     assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = safe_pcall,
-    xpcall = safe_xpcall, select = select, tonumber = tonumber, tostring = tostring, type = type,
+    xpcall = safe_xpcall, select = select, tonumber = tonumber, tostring = tostring, type = user_type,
     rawequal = rawequal, rawget = rawget, rawset = rawset, rawlen = rawlen,
     setmetatable = setmetatable, getmetatable = getmetatable, unpack = table.unpack,
     string = safe_string, table = copy(table, {"concat", "insert", "move", "pack", "remove", "sort", "unpack"}),
