@@ -175,3 +175,21 @@ def test_truncate_argument_errors(client, args, message):
     with pytest.raises(ex.ParamError) as info:
         client.truncate(*args)
     assert info.value.code == -2 and info.value.msg == message
+
+
+def test_cutoff_keeps_a_write_of_its_own_millisecond(client, ns, set_name, eventually):
+    """A real node compares last-update times in milliseconds and removes records updated
+    strictly before the cutoff's millisecond."""
+    from aerospike_helpers import expressions as exp
+    from aerospike_helpers.operations import expression_operations as expr_ops
+
+    k = (ns, set_name, "same_ms")
+    client.put(k, {"a": 1})
+    lut_ns = client.operate(k, [expr_ops.expression_read("lut", exp.LastUpdateTime().compile())])[2]["lut"]
+    ms = lut_ns // 1_000_000
+    time.sleep(0.01)  # the cutoffs below must lie in the past
+    client.truncate(ns, set_name, ms * 1_000_000 + 999_999)  # the write's own millisecond
+    time.sleep(0.2)
+    assert client.get(k)[2] == {"a": 1}
+    client.truncate(ns, set_name, (ms + 1) * 1_000_000)  # the next millisecond
+    eventually(lambda: _missing(client, k), message="record of an earlier millisecond survived")

@@ -20,6 +20,13 @@ from .record import Record
 log = logging.getLogger("spikelite")
 
 
+
+def truncated(last_update_ns: int, lut_ns: int) -> bool:
+    """Whether a truncate at `lut_ns` removes a record last updated at `last_update_ns`: a node
+    keeps both in milliseconds and removes records strictly before the truncate's millisecond (a
+    write in the same millisecond survives). No truncate is lut -1."""
+    return lut_ns >= 0 and last_update_ns // 1_000_000 < lut_ns // 1_000_000
+
 class Namespace:
     def __init__(self, config: NamespaceConfig, clock: Clock):
         self.config = config
@@ -52,7 +59,7 @@ class Namespace:
             dead = []
             for digest, record in store.load_records():
                 cut = max(cut_all, self.truncate_lut.get(record.set_name, -1))
-                if record.expired(now) or record.last_update_ns <= cut:
+                if record.expired(now) or truncated(record.last_update_ns, cut):
                     dead.append(digest)
                     continue
                 self.records[digest] = record
@@ -194,9 +201,9 @@ class Namespace:
     # -- truncation -------------------------------------------------------------------------------
 
     def truncate(self, set_name: str | None, lut_ns: int) -> int:
-        """Delete records (of one set, or all) last updated at or before `lut_ns`."""
+        """Delete records (of one set, or all) last updated before `lut_ns`'s millisecond."""
         doomed = [(d, r) for d, r in self.records.items()
-                  if (set_name is None or r.set_name == set_name) and r.last_update_ns <= lut_ns]
+                  if (set_name is None or r.set_name == set_name) and truncated(r.last_update_ns, lut_ns)]
         if self.storage is not None:
             self._persist(self.storage.truncate, set_name, lut_ns, [d for d, _ in doomed])
         for digest, record in doomed:
