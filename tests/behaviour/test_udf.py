@@ -451,6 +451,28 @@ def test_aggregation_foreach(udf_client, numbers):
     assert seen == [55]
 
 
+def _leaves(value):
+    """The groups inside nested ["pair", a, b] results."""
+    if isinstance(value, list) and value[:1] == ["pair"]:
+        return _leaves(value[1]) + _leaves(value[2])
+    return [value]
+
+
+def test_aggregation_runs_per_partition_and_reduces_partials(udf_client, numbers):
+    """A real node runs the stream over each partition's records separately and folds the
+    partitions' results with the reduce; without a reduce every partition's result comes back."""
+    ns, set_name = numbers
+    by_partition = {}
+    for i in range(1, 11):
+        pid = udf_client.get_key_partition_id(ns, set_name, i)
+        by_partition.setdefault(pid, []).append(i)
+    assert sorted(_aggregate(udf_client, ns, set_name, "partition_counts", [])) == sorted(
+        len(group) for group in by_partition.values())
+    (result,) = _aggregate(udf_client, ns, set_name, "partition_groups", ["a"])
+    assert sorted(sorted(group) for group in _leaves(result)) == sorted(
+        sorted(group) for group in by_partition.values())
+
+
 def test_aggregation_over_an_empty_set(udf_client, ns, set_name, in_lua_dir):
     assert _aggregate(udf_client, ns, set_name, "sum", ["a"]) == []
 

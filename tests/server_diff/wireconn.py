@@ -65,7 +65,8 @@ class WireConn:
             _, body = self._read_proto()
             for msg in iter_messages(body):
                 out.append(msg)
-                if msg.info3 & Info3.LAST:
+                # the stream ends with LAST, or with an error reply (a node sends no LAST then)
+                if msg.info3 & Info3.LAST or msg.result_code not in (0, 2):
                     return out
         raise AssertionError("stream did not end after %d messages" % limit)
 

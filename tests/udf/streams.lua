@@ -53,3 +53,16 @@ end
 function broken(stream)
   return stream : map(function(rec) error("stream boom") end)
 end
+
+-- one count per stream run without a reduce (a node runs the stream once per partition)
+function partition_counts(stream)
+  return stream : aggregate(0, function(n, rec) return n + 1 end)
+end
+
+-- each run's bin values in a list; the reduce nests two results in a pair, so the answer shows
+-- how a node grouped and merged them
+function partition_groups(stream, bin)
+  local function add(acc, rec) list.append(acc, rec[bin]); return acc end
+  local function pair(a, b) return list{"pair", a, b} end
+  return stream : aggregate(list(), add) : reduce(pair)
+end

@@ -1,18 +1,22 @@
 """Stream UDFs (aggregation queries, UDF_OP 1): the server's part of the stream.
 
-The module function receives a stream and chains map/filter/aggregate/reduce/groupby on it. This
-node runs the ops up to and including the first reduce over the records the query selects (each
-record read-only, as a UDF record) and answers each output value as a record holding one `SUCCESS`
+The module function receives a stream and chains map/filter/aggregate/reduce/groupby on it. As a
+real node, this node runs the ops up to and including the first reduce over each partition's
+selected records separately (each record read-only, as a UDF record), then folds the partitions'
+results with that reduce (without a reduce every partition's values are answered) and answers each output value as a record holding one `SUCCESS`
 bin, then the LAST marker. The client runs the remaining ops (from that reduce on) over every
-node's values. A Lua error in the stream answers, as a real node does, a record with a FAILURE
-bin (result 0) and then LAST with result 1; a module that cannot load answers result 100.
+node's values. A Lua error, an unknown function or module answers a record with a FAILURE bin
+("UDF: Execution Error 2 : <text>", "... 1" for a missing module), then LAST with SERVER_ERROR, as
+a real node.
 """
 
 from __future__ import annotations
 
-from ..wire import FieldType, Info3, Message, Op, OpType, ParticleType, ProtoType, ResultCode, frame
+import time
+
+from ..wire import FieldType, Info3, Message, ProtoType, ResultCode, frame
 from .lua_env import LuaError, error_text
-from .record_udf import _failure, _RecordSession, decode_arglist, value_op
+from .record_udf import _RecordSession, decode_arglist, value_op
 
 #: Deadline of an aggregation whose request has no timeout.
 DEFAULT_TIMEOUT_MS = 30_000
@@ -31,43 +35,66 @@ def run_aggregation(node, ns, msg: Message, pids_of, select) -> list[bytes]:
         # a real node answers a set it never held with one message: result 2 (not found)
         return [frame(ProtoType.AS_MSG, Message(result_code=ResultCode.KEY_NOT_FOUND).encode())]
     selected = select(ns, msg, pids, set_name)
-    entries = iter([entry for pid in pids for entry in selected.get(pid, ())])
+    groups = [selected[pid] for pid in pids if selected.get(pid)]
     registry = node.udfs
     with registry.lock:
         try:
             state = registry.state(module)
-        except LuaError as exc:
-            return [_failure(exc.message, None).to_proto()]
+        except LuaError:
+            state = None
         if state is None:
-            return [_failure("UDF: Execution Error 1", None).to_proto()]
+            return [_failure_stream("UDF: Execution Error 1")]
+        if not state.has_function(function):
+            return [_failure_stream("UDF: Execution Error 2 : function not found")]
 
-        def next_record():
-            for digest, record in entries:
-                session = _RecordSession(state, ns, digest, msg, record)
-                ops = state.lua.table_from({b"get": session.get, b"set": session.set,
-                                            b"meta": session.meta, b"act": _read_only})
-                return state.H.new_record(ops)
-            return None
+        def records_of(entries):
+            entries = iter(entries)
 
-        timeout_ms = msg.transaction_ttl or DEFAULT_TIMEOUT_MS
-        ok, values = state.stream(function, [state.to_lua(a) for a in args], next_record, False,
-                                  timeout_ms / 1000.0)
-        if not ok:
-            text = error_text(values)
-            return _stream_failure(text if text is not None else "result value type unexpected")
-        results = [state.from_lua(v) for v in values]
+            def next_record():
+                for digest, record in entries:
+                    session = _RecordSession(state, ns, digest, msg, record)
+                    ops = state.lua.table_from({b"get": session.get, b"set": session.set,
+                                                b"meta": session.meta, b"act": _read_only})
+                    return state.H.new_record(ops)
+                return None
+            return next_record
+
+        # A node runs the stream once per partition, then folds the partitions' results with the
+        # server side's closing reduce (if any) before answering.
+        deadline = time.monotonic() + (msg.transaction_ttl or DEFAULT_TIMEOUT_MS) / 1000.0
+        lua_args = [state.to_lua(a) for a in args]
+        partials: list = []
+        for entries in groups:
+            ok, values = state.stream(function, lua_args, records_of(entries), False,
+                                      max(deadline - time.monotonic(), 0.001))
+            if not ok:
+                return [_error_reply(values)]
+            partials.extend(values)
+        if len(partials) > 1:
+            pending = iter(partials)
+            ok, partials = state.stream(function, lua_args, lambda: next(pending, None), False,
+                                        max(deadline - time.monotonic(), 0.001), merge=True)
+            if not ok:
+                return [_error_reply(partials)]
+        results = [state.from_lua(v) for v in partials]
     parts = [Message(ops=[value_op("SUCCESS", value)]).encode() for value in results]
     parts.append(Message(info3=Info3.LAST).encode())
     return [frame(ProtoType.AS_MSG, b"".join(parts))]
 
 
-def _stream_failure(text: str) -> list[bytes]:
-    """A real node's answer to a Lua error in the stream: a record (result 0) whose FAILURE bin
-    reads "UDF: Execution Error 2 : <the Lua message>", then the LAST marker with result 1."""
-    op = Op(OpType.READ, ParticleType.STRING, "FAILURE",
-            ("UDF: Execution Error 2 : " + text).encode("utf-8", "surrogateescape"))
-    parts = [Message(ops=[op]).encode(), Message(info3=Info3.LAST, result_code=ResultCode.SERVER_ERROR).encode()]
-    return [frame(ProtoType.AS_MSG, b"".join(parts))]
+def _failure_stream(failure: str) -> bytes:
+    """A failed aggregation as a node answers it: a record holding the FAILURE text, then the end
+    of the stream with SERVER_ERROR."""
+    parts = [Message(ops=[value_op("FAILURE", failure)]).encode(),
+             Message(result_code=ResultCode.SERVER_ERROR, info3=Info3.LAST).encode()]
+    return frame(ProtoType.AS_MSG, b"".join(parts))
+
+
+def _error_reply(error) -> bytes:
+    """A Lua error while streaming."""
+    text = error_text(error)
+    return _failure_stream("UDF: Execution Error 2 : %s"
+                           % (text if text is not None else "result value type unexpected"))
 
 
 def _read_only(what, arg=None):

@@ -149,12 +149,17 @@ class ModuleState:
         return self._lupa.lua_type(self.env[function.encode()]) == "function"
 
     def stream(self, function: str, args: list, next_value, client_side: bool,
-               timeout_s: float | None) -> tuple[bool, Any]:
-        """Run the ops of one side of stream function `function` over next_value()'s values.
+               timeout_s: float | None, merge: bool = False) -> tuple[bool, Any]:
+        """Run the ops of one side of stream function `function` over next_value()'s values (with
+        `merge`: only the server side's closing reduce, folding per-partition results).
 
         Returns (True, [Lua values]) or (False, error value)."""
-        done, result = self._run(timeout_s, self.H.stream_run, self.env, function.encode(), client_side,
-                                 next_value, *args)
+        if merge:
+            done, result = self._run(timeout_s, self.H.stream_merge, self.env, function.encode(),
+                                     next_value, *args)
+        else:
+            done, result = self._run(timeout_s, self.H.stream_run, self.env, function.encode(),
+                                     client_side, next_value, *args)
         if not done:
             return False, result
         if not isinstance(result, tuple) or not result[0]:

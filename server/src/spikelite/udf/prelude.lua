@@ -490,6 +490,19 @@ function H.stream_run(env, fname, client, next_value, ...)
   end)
 end
 
+-- A node runs the server side once per partition; when that side ends in a reduce, it folds the
+-- partitions' results with that reduce (left to right) into one value: true, values, count or
+-- false, error. Without a reduce the values pass unchanged.
+function H.stream_merge(env, fname, next_value, ...)
+  local args = table.pack(...)
+  return pcall(function()
+    local ops = H.side_ops(H.stream_ops(env, fname, table.unpack(args, 1, args.n)), false)
+    local last = ops[#ops]
+    if last == nil or last.kind ~= "reduce" then return H.run_ops({}, next_value) end
+    return H.run_ops({last}, next_value)
+  end)
+end
+
 -- The ops of one side: the server runs them up to and including the first reduce, the client from
 -- that reduce on (nothing when there is no reduce).
 function H.side_ops(ops, client)
