@@ -39,6 +39,9 @@ def test_create_and_list(conn):
     assert _create(conn, "indexname=cx_exp;exp=%s;type=numeric" % EXP_A_PLUS_1) == "ok"  # same again
     assert _create(conn, "indexname=other;exp=%s;type=numeric" % EXP_A_PLUS_1).startswith("ERROR:200:")
     listing = conn.info("sindex-list:ns=test")["sindex-list:ns=test"].split(";")
+    assert ("ns=test:indexname=cx_ctx:set=cx:bin=m:type=string:indextype=list:context=[map_key(<string#1>)]"
+            ":exp=null:state=RW") in listing  # a context as a real node shows it
+    listing = conn.info("sindex-list:ns=test;b64=true")["sindex-list:ns=test;b64=true"].split(";")
     assert ("ns=test:indexname=cx_ctx:set=cx:bin=m:type=string:indextype=list:context=%s:exp=null:state=RW"
             % CTX_MAP_A) in listing
     assert ("ns=test:indexname=cx_exp:set=cx:bin=null:type=numeric:indextype=default:context=null:exp=%s:state=RW"

@@ -1,10 +1,13 @@
 """Scans and queries (requests without a digest): partition-based record streams.
 
 The request names the partitions to read (PID_ARRAY: 2-byte little-endian ids) and those to resume
-(DIGEST_ARRAY: continue after that digest in its partition), optionally a set, selected bins (READ
-ops), `GET_NO_BINS`, a record limit (MAX_RECORDS). Records stream back in digest order per partition,
-each with namespace, digest, set and stored key fields; partitions this node does not master get a
-PARTITION_DONE marker with PARTITION_UNAVAILABLE so the client retries them elsewhere; a LAST
+(DIGEST_ARRAY: continue after that digest in its partition; an index query also sends BVAL_ARRAY,
+the index value to resume after, and is refused without it), optionally a set, selected bins (READ
+ops), `GET_NO_BINS`, a record limit (MAX_RECORDS). As on a real node, each partition is read in
+digest order (an index query's in index-value order, each record carrying its BVAL field), several
+workers share the partitions so records of different partitions interleave, a limit cuts across
+partitions, and finished partitions are not reported: only partitions this node does not master
+get a PARTITION_DONE marker with PARTITION_UNAVAILABLE so the client retries them elsewhere; a LAST
 marker ends the stream. A request that cannot start gets one plain error message.
 """
 
@@ -19,11 +22,15 @@ from ..wire.message import encode_ops
 
 _U64 = struct.Struct(">Q")
 _U32 = struct.Struct(">I")
+_I64LE = struct.Struct("<q")
 _CHUNK = 128 * 1024
+#: Partition readers of one scan or query (a node's query threads).
+WORKERS = 4
 # a record reply's AS_MSG header and field headers, as wire.message encodes them
 _MSG_HEADER = struct.Struct(">BBBBBBIIIHH")
 _FIELD_HEADER = struct.Struct(">IB")
 _DIGEST_FIELD_HEADER = _FIELD_HEADER.pack(DIGEST_SIZE + 1, FieldType.DIGEST)
+_BVAL_FIELD_HEADER = _FIELD_HEADER.pack(8 + 1, FieldType.BVAL_ARRAY)
 
 
 def _pids(msg: Message) -> tuple[list[int], dict[int, bytes]]:
@@ -44,11 +51,27 @@ def _pids(msg: Message) -> tuple[list[int], dict[int, bytes]]:
             pid = partition_id(digest)
             pids.append(pid)
             resume[pid] = digest
+    bvals = msg.field(FieldType.BVAL_ARRAY)
+    if digests is None and bvals is not None:
+        raise AerospikeWireError(ResultCode.PARAMETER, "BVAL_ARRAY without DIGEST_ARRAY")
+    if digests is not None and msg.field(FieldType.INDEX_RANGE) is not None and (
+            bvals is None or len(bvals) != 8 * (len(digests) // DIGEST_SIZE)):
+        # a node resumes an index query at (bval, digest): it refuses digests without their bvals
+        raise AerospikeWireError(ResultCode.PARAMETER, "resumed index query needs one bval per digest")
     if raw is None and digests is None:
         pids = list(range(PARTITION_COUNT))
     if any(p >= PARTITION_COUNT for p in pids) or len(set(pids)) != len(pids):
         raise AerospikeWireError(ResultCode.PARAMETER, "bad or duplicate partition id")
     return pids, resume
+
+
+def _resume_bvals(msg: Message) -> dict[int, int]:
+    """{pid: bval} of a resumed index query (BVAL_ARRAY: little-endian int64 per digest)."""
+    digests, bvals = msg.field(FieldType.DIGEST_ARRAY), msg.field(FieldType.BVAL_ARRAY)
+    if digests is None or bvals is None or msg.field(FieldType.INDEX_RANGE) is None:
+        return {}
+    return {partition_id(digests[i * DIGEST_SIZE:(i + 1) * DIGEST_SIZE]): _I64LE.unpack_from(bvals, 8 * i)[0]
+            for i in range(len(digests) // DIGEST_SIZE)}
 
 
 def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
@@ -90,32 +113,44 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
         of_record = expressions.Context.of_record
         evaluate = record_filter.evaluate
 
-        def keep(pid, digest, record, resume=resume):
-            after = resume.get(pid) if resume else None
-            if after is not None and digest <= after:
-                return False
+        def keep(pid, digest, record):
             return evaluate(of_record(record, digest, clock)) is True
         prefiltered = True
 
-    by_pid = _select(ns, msg, pids, set_name, keep)
+    # an index query answers each record's index value (BVAL, numeric indexes) and reads each
+    # partition in (value, digest) order, resuming after the (bval, digest) the client sends
+    bvals: dict | None = {} if msg.field(FieldType.INDEX_RANGE) is not None else None
+    resume_bvals = _resume_bvals(msg)
+    by_pid = _select(ns, msg, pids, set_name, keep, bvals)
 
+    # Like a node's query threads, WORKERS workers share the partitions (the i-th requested one goes
+    # to worker i % WORKERS) and each fills its own buffer, sent when full and at the end (last
+    # worker first): records of different partitions interleave, not in partition order. A record
+    # limit counts records in partition order, so it cuts across several partitions.
     protos: list[bytes] = []
-    chunk: list[bytes] = []
-    size = 0
+    buffers: list[list[bytes]] = [[] for _ in range(WORKERS)]
+    sizes = [0] * WORKERS
     sent = 0
     info1 = Info1.GET_NO_BINS if no_bins else 0
     ns_field_bytes = _FIELD_HEADER.pack(len(ns_field) + 1, FieldType.NAMESPACE) + ns_field
     set_fields: dict = {}
-    for pid in pids:
+    for position, pid in enumerate(pids):
+        worker = position % WORKERS
+        chunk = buffers[worker]
         if node.membership.replica_index(node, pid) != 0 and len(node.membership.nodes) > 1:
             chunk.append(Message(info3=Info3.PARTITION_DONE, result_code=ResultCode.PARTITION_UNAVAILABLE,
                                  generation=pid).encode())
             continue
         entries = by_pid.get(pid, ())
         after = resume.get(pid)
+        after_bval = resume_bvals.get(pid)
         for digest, record in entries:
-            if after is not None and digest <= after:
-                continue
+            if after is not None:
+                if after_bval is not None and bvals:
+                    if (bvals.get(digest, 0), digest) <= (after_bval, after):
+                        continue
+                elif digest <= after:
+                    continue
             if limit and sent >= limit:
                 break
             if filter_data is not None and not prefiltered and record_filter.evaluate(
@@ -142,26 +177,34 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
                     raw = set_name_of.encode()
                     set_field = set_fields[set_name_of] = _FIELD_HEADER.pack(len(raw) + 1, FieldType.SET) + raw
             generation, void_time = record.generation, record.void_time
+            bval = bvals.get(digest) if bvals else None
             parts = [_MSG_HEADER.pack(MSG_HEADER_SIZE, info1, 0, 0, 0, 0, generation, void_time, 0,
-                                      2 + bool(set_field) + (key is not None), op_count),
+                                      2 + bool(set_field) + (key is not None) + (bval is not None),
+                                      op_count),
                      ns_field_bytes, _DIGEST_FIELD_HEADER, digest, set_field]
             if key is not None:
                 parts.append(_FIELD_HEADER.pack(len(key) + 1, FieldType.KEY))
                 parts.append(key)
+            if bval is not None:
+                parts.append(_BVAL_FIELD_HEADER)
+                parts.append(_I64LE.pack(bval))
             parts.append(ops)
             encoded = b"".join(parts)
             chunk.append(encoded)
-            size += len(encoded)
+            sizes[worker] += len(encoded)
             sent += 1
-            if size >= _CHUNK:
+            if sizes[worker] >= _CHUNK:
                 protos.append(frame(ProtoType.AS_MSG, b"".join(chunk)))
-                chunk, size = [], 0
-    chunk.append(Message(info3=Info3.LAST).encode())
-    protos.append(frame(ProtoType.AS_MSG, b"".join(chunk)))
+                chunk.clear()
+                sizes[worker] = 0
+    rest = [part for chunk in reversed(buffers) for part in chunk]
+    rest.append(Message(info3=Info3.LAST).encode())
+    protos.append(frame(ProtoType.AS_MSG, b"".join(rest)))
     return protos
 
 
-def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None) -> dict[int, list]:
+def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
+            bvals: dict | None = None) -> dict[int, list]:
     """{pid: [(digest, record)]} of the live records of the request's partitions and set (only the
     index matches when the request names a secondary-index range). With `keep`, only the records
     for which keep(pid, digest, record) is true: filtering before grouping and sorting makes a
@@ -171,7 +214,7 @@ def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None) 
     now = ns.clock.now_cl()
     index_range = msg.field(FieldType.INDEX_RANGE)
     if index_range is not None:
-        candidates = _index_candidates(ns, msg, index_range, set_name)  # only the matches: O(log n + m)
+        candidates = _index_candidates(ns, msg, index_range, set_name, bvals)  # only the matches
     else:
         candidates = ns.records.items()
     mask = PARTITION_COUNT - 1
@@ -188,8 +231,12 @@ def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None) 
             by_pid[pid] = [(digest, record)]
         else:
             entries.append((digest, record))
-    for entries in by_pid.values():
-        entries.sort(key=lambda item: item[0])
+    if bvals:
+        for entries in by_pid.values():
+            entries.sort(key=lambda item: (bvals.get(item[0], 0), item[0]))
+    else:
+        for entries in by_pid.values():
+            entries.sort(key=lambda item: item[0])
     return by_pid
 
 
@@ -226,7 +273,10 @@ def _geo_query(begin: bytes, end: bytes):
         raise AerospikeWireError(ResultCode.PARAMETER, "invalid query GeoJSON: %s" % exc) from None
 
 
-def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None) -> list:
+def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals: dict | None = None) -> list:
+    """(digest, record) of the index matches; fills `bvals` {digest: index value} for a numeric
+    index (a node's BVAL; for string, blob and geo indexes a node sends a hash or cell id, which
+    spikelite does not reproduce)."""
     from ..store.sindex import ITYPE_BY_CODE, KTYPE_BY_PARTICLE, KTYPE_GEO, KTYPE_NUMERIC
     bin_name, ptype, begin, end = parse_index_range(data)
     geo_query = _geo_query(begin, end) if ptype == ParticleType.GEOJSON else None
@@ -272,13 +322,16 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None) -> li
     records = ns.records
     seen = set()
     result = []
-    for digest, _value in matches:
+    numeric = bvals is not None and index.definition.ktype == KTYPE_NUMERIC
+    for digest, value in matches:
         if digest in seen:
             continue
         seen.add(digest)
         record = records.get(digest)
         if record is not None:
             result.append((digest, record))
+            if numeric:
+                bvals[digest] = value
     return result
 
 
