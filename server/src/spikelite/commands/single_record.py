@@ -29,6 +29,42 @@ def error(code: int) -> Message:
     return Message(result_code=code)
 
 
+_REPLACE_FORBIDS = frozenset({OpType.TOUCH, OpType.INCR, OpType.APPEND, OpType.PREPEND, OpType.DELETE,
+                              OpType.BIT_MODIFY, OpType.HLL_MODIFY, OpType.CDT_MODIFY})
+_RESPONSE_READS = frozenset({OpType.READ, OpType.BIT_READ, OpType.HLL_READ, OpType.CDT_READ, OpType.EXP_READ})
+
+
+def _check_write_ops(msg: Message, replace: bool) -> None:
+    """A write's ops checked as a node checks them before opening the record (write.c
+    write_master_policies): replace with ops that need the old record, bin names, read-all mixed
+    with other response bins, reads without the READ flag, GET_ALL without a read-all."""
+    get_all = bool(msg.info1 & Info1.GET_ALL)
+    has_read = read_all = response_bin = False
+    for op in msg.ops:
+        code = op.op
+        if replace and (code in _REPLACE_FORBIDS or (code == OpType.WRITE and op.particle_type == ParticleType.NULL)):
+            raise AerospikeWireError(ResultCode.PARAMETER, "op %d cannot go with a replace policy" % code)
+        if code == OpType.TOUCH:
+            continue
+        raw = op.name.encode("utf-8", "surrogateescape")
+        if len(raw) > MAX_BIN_NAME or b"\0" in raw:
+            raise AerospikeWireError(ResultCode.BIN_NAME, "bad bin name %r" % op.name)
+        if code == OpType.READ and not raw and get_all:
+            if msg.info2 & Info2.RESPOND_ALL_OPS or read_all:
+                raise AerospikeWireError(ResultCode.PARAMETER, "read-all with respond-all-ops or twice")
+            has_read = read_all = True
+        elif code in _RESPONSE_READS:
+            has_read = response_bin = True
+        elif code in (OpType.HLL_MODIFY, OpType.CDT_MODIFY):
+            response_bin = True
+    if has_read and not msg.info1 & Info1.READ:
+        raise AerospikeWireError(ResultCode.PARAMETER, "read op without the READ flag")
+    if read_all and response_bin:
+        raise AerospikeWireError(ResultCode.PARAMETER, "read-all mixed with ops that answer bins")
+    if get_all and not read_all:
+        raise AerospikeWireError(ResultCode.PARAMETER, "GET_ALL without a read-all op")
+
+
 def _check_bin_name(name: str) -> None:
     if len(name.encode()) > MAX_BIN_NAME:
         raise AerospikeWireError(ResultCode.BIN_NAME, "bin name %r longer than 15 bytes" % name)
@@ -74,11 +110,11 @@ class SingleRecordCommands:
         if msg.info1 & Info1.GET_NO_BINS:
             return reply
         respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
-        if not msg.ops:
-            if not msg.info1 & Info1.GET_ALL:
-                raise AerospikeWireError(ResultCode.PARAMETER, "read asks for no bins")
+        if msg.info1 & Info1.GET_ALL:  # a node answers every bin and ignores the ops (read.c)
             reply.encoded_ops = record.encoded_bins()  # stored already in reply form
             return reply
+        if not msg.ops:
+            raise AerospikeWireError(ResultCode.PARAMETER, "read asks for no bins")
         for op in msg.ops:
             if op.op != OpType.READ:
                 if op.op in READ_OPS:
@@ -115,14 +151,22 @@ class SingleRecordCommands:
         if not msg.ops:
             raise AerospikeWireError(ResultCode.PARAMETER, "write without ops")
         replace = bool(msg.info3 & (Info3.CREATE_OR_REPLACE | Info3.REPLACE_ONLY))
-        if replace:
-            for op in msg.ops:
-                if op.op in _MODIFY_OPS or (op.op == OpType.WRITE and op.particle_type == ParticleType.NULL):
-                    raise AerospikeWireError(ResultCode.PARAMETER, "replace cannot modify or delete bins")
+        _check_write_ops(msg, replace)
         record = ns.get(digest)
         exists = record is not None
+        try:
+            return self._write_record(ns, digest, msg, record, replace)
+        except AerospikeWireError as exc:
+            if not exists:
+                raise
+            # a node's failure reply for an existing record carries its generation and void time
+            return Message(result_code=exc.code, generation=record.generation, record_ttl=record.void_time)
+
+    def _write_record(self, ns: Namespace, digest: bytes, msg: Message, record: Record | None,
+                      replace: bool) -> Message:
+        exists = record is not None
         if msg.info2 & Info2.CREATE_ONLY and exists:
-            return error(ResultCode.KEY_EXISTS)
+            raise AerospikeWireError(ResultCode.KEY_EXISTS)
         if msg.info3 & (Info3.UPDATE_ONLY | Info3.REPLACE_ONLY) and not exists:
             return error(ResultCode.KEY_NOT_FOUND)
         if exists:
@@ -136,9 +180,9 @@ class SingleRecordCommands:
         if not exists and all(op.op in READ_OPS for op in msg.ops):
             return error(ResultCode.KEY_NOT_FOUND)  # an operate that only reads a missing record
         bins: dict[str, tuple[int, bytes]] = {} if (record is None or replace) else dict(record.bins)
-        respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
         bind_record(record, digest, record.set_name if exists else _set_name(msg),
                     record.key if exists else msg.field(FieldType.KEY), ns.clock)
+        respond_all = bool(msg.info2 & Info2.RESPOND_ALL_OPS)
         results: list[Op] = []
         has_write = False
         for op in msg.ops:
@@ -236,6 +280,14 @@ class SingleRecordCommands:
                 from ..binops.hll import HLL
                 if not HLL.is_valid(value):
                     raise AerospikeWireError(ResultCode.PARAMETER, "malformed HLL value")
+            bins[op.name] = (ptype, value)
+        elif ptype == ParticleType.NULL:
+            raise AerospikeWireError(ResultCode.PARAMETER, "increment/append/prepend of nil")
+        elif current is None:
+            # a node creates a missing bin from the operand, whatever its type
+            validate_particle(ptype, value)
+            if ptype == ParticleType.LIST or ptype == ParticleType.MAP:
+                value = stored_cdt(value)
             bins[op.name] = (ptype, value)
         elif op.op == OpType.INCR:
             if ptype == ParticleType.INTEGER:
