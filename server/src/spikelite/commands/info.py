@@ -216,43 +216,48 @@ class InfoCommands:
 
     # -- truncation -------------------------------------------------------------------------------
 
-    def _truncate_target(self, line: str):
+    def _truncate_target(self, line: str, with_set: bool):
+        """(namespace or None, set name, lut, error value) of a truncate / truncate-namespace, checked
+        in a real node's order; an unknown namespace is None (a node answers "ok" and does nothing)."""
         params = command_params(line)
         ns_name = params.get("namespace", params.get("ns"))
         if not ns_name:
-            return None, None, None, error_value(ResultCode.PARAMETER, "missing namespace")
-        ns = self.node.namespaces.get(ns_name)
-        if ns is None:
-            return None, None, None, error_value(ResultCode.NAMESPACE_NOT_FOUND, "namespace not found")
+            return None, None, None, error_value(ResultCode.NAMESPACE_NOT_FOUND, "missing 'namespace'")
+        set_name = params.get("set")
+        if with_set:
+            if set_name is None:
+                return None, None, None, error_value(ResultCode.PARAMETER, "missing 'set'")
+            if not set_name:
+                return None, None, None, error_value(ResultCode.PARAMETER, "missing 'set' value")
+        elif set_name is not None:
+            return None, None, None, error_value(ResultCode.PARAMETER, "unexpected set name")
         now = self.node.clock.now_ns()
         lut = now
         if params.get("lut"):
             try:
                 lut = int(params["lut"])
             except ValueError:
-                return None, None, None, error_value(ResultCode.PARAMETER, "bad lut")
+                lut = 0  # a node reads an unparsable lut as 0
             if lut > now:
                 return None, None, None, error_value(ResultCode.PARAMETER, "lut is in the future")
             if lut < CITRUSLEAF_EPOCH * 1_000_000_000:
                 return None, None, None, error_value(ResultCode.PARAMETER, "would truncate to 0")
-        return ns, params.get("set"), lut, None
+        return self.node.namespaces.get(ns_name), set_name, lut, None
 
     def _truncate(self, line: str) -> str:
-        ns, set_name, lut, err = self._truncate_target(line)
+        ns, set_name, lut, err = self._truncate_target(line, True)
         if err:
             return err
-        if not set_name:
-            return error_value(ResultCode.PARAMETER, "missing 'set' value")  # a real node's words
-        ns.truncate(set_name, lut)
+        if ns is not None:
+            ns.truncate(set_name, lut)
         return "ok"
 
     def _truncate_namespace(self, line: str) -> str:
-        ns, set_name, lut, err = self._truncate_target(line)
+        ns, _, lut, err = self._truncate_target(line, False)
         if err:
             return err
-        if set_name:
-            return error_value(ResultCode.PARAMETER, "unexpected set name")
-        ns.truncate(None, lut)
+        if ns is not None:
+            ns.truncate(None, lut)
         return "ok"
 
 

@@ -10,6 +10,7 @@ from .ctx_display import display_context
 _KTYPES = {"numeric": "numeric", "string": "string", "blob": "blob", "geo2dsphere": "geo2dsphere"}
 _ITYPES = {"default": "default", "list": "list", "mapkeys": "mapkeys", "mapvalues": "mapvalues"}
 MAX_INDEX_NAME = 63
+MAX_SET_NAME = 63
 
 
 def _check_context_and_expression(context, expression):
@@ -49,8 +50,10 @@ class SindexCommands:
         name = params.get("indexname")
         if not name:
             return error_value(ResultCode.PARAMETER, "missing indexname")
-        if len(name.encode()) > MAX_INDEX_NAME:
-            return error_value(ResultCode.INDEX_NAME_MAXLEN, "indexname too long")
+        if len(name.encode()) > MAX_INDEX_NAME:  # as a real node answers (not 205)
+            return error_value(ResultCode.PARAMETER, "'indexname' value too long")
+        if len((params.get("set") or "").encode()) > MAX_SET_NAME:
+            return error_value(ResultCode.PARAMETER, "'set' value too long")
         bin_name, ktype = params.get("bin"), params.get("type")
         if "indexdata" in params:  # old form: indexdata=<bin>,<TYPE>
             bin_name, _, ktype = params["indexdata"].partition(",")

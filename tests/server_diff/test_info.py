@@ -1,0 +1,23 @@
+"""Info commands whose answers must agree word for word between the real node and spikelite
+(identity, truncate and sindex administration errors). Answers that differ by design (node ids,
+statistics, configuration spikelite does not have) are not compared here."""
+
+from __future__ import annotations
+
+import pytest
+
+from .harness import RUN
+
+SAME = [
+    "build", "edition", "version", "namespaces",
+    "truncate:namespace=nope_%s;set=x" % RUN, "truncate-namespace:namespace=nope_%s" % RUN,
+    "truncate:namespace=test;set=", "truncate:namespace=test", "truncate:set=x",
+    "truncate-namespace:namespace=test;set=x", "truncate:namespace=test;set=x;lut=abc",
+    "sindex-create:namespace=test;set=%s;indexname=x%s;bin=b;type=numeric" % ("s" * 64, RUN),
+    "sindex-create:namespace=test;set=s;indexname=%s;bin=b;type=numeric" % ("i" * 64),
+]
+
+
+@pytest.mark.parametrize("command", SAME)
+def test_info_answers_match_the_node(pair, command):
+    pair.check_info(command, "info %s" % command)
