@@ -22,7 +22,7 @@ TTL_SLACK_S = 2
 #: A file every checked request's description is appended to (finds the request a node died on).
 TRACE = os.environ.get("SPIKELITE_DIFF_TRACE", "")
 #: Hypothesis examples per generated test (SPIKELITE_DIFF_EXAMPLES raises it for a long hunt).
-EXAMPLES = int(os.environ.get("SPIKELITE_DIFF_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("SPIKELITE_DIFF_EXAMPLES", "1000"))
 
 
 def fresh_key(tag: str = "k") -> str:
