@@ -21,3 +21,12 @@ SAME = [
 @pytest.mark.parametrize("command", SAME)
 def test_info_answers_match_the_node(pair, command):
     pair.check_info(command, "info %s" % command)
+
+
+def test_empty_info_request_answers_the_node_summary(pair):
+    """An info request without commands: a node answers its summary (these names, in order)."""
+    real, lite = pair.real.info(), pair.lite.info()
+    assert list(real) == list(lite)
+    for name in ("edition", "build", "version", "services", "services-alumni"):
+        assert real[name] == lite[name], name
+    assert real["features"].split(";") == lite["features"].split(";")

@@ -12,7 +12,7 @@ import logging
 import time
 
 from .commands.dispatch import DataCommands
-from .commands.info import InfoCommands
+from .commands.info import SUMMARY, InfoCommands
 from .config import ServerConfig
 from .node import Node
 from .security import AuthState
@@ -53,7 +53,7 @@ class RequestHandler:
         if proto_type == ProtoType.AS_MSG:
             return self._as_msg(body, compress_reply=False, auth=auth)
         if proto_type == ProtoType.INFO:
-            lines = parse_request(body)
+            lines = parse_request(body) or SUMMARY  # no command: the node summary
             if security is not None:
                 return build_reply([(line, self.info.answer(line)
                                      if security.check_info(auth, command_name(line), command_params(line))

@@ -20,6 +20,12 @@ FEATURES = ";".join([
     "udf"])
 
 
+#: What a node answers to an info request without command lines: these names, in this order.
+SUMMARY = ["features", "node", "compatibility-id", "edition", "build_ee_sha", "build_sha", "build_arch",
+           "build_time", "build_os", "build", "version", "statistics", "services-alumni", "services",
+           "partition-generation"]
+
+
 class InfoCommands:
     def __init__(self, node: Node):
         self.node = node
@@ -30,6 +36,12 @@ class InfoCommands:
             "version": lambda _: "%s build %s" % (EDITION, BUILD),
             "edition": lambda _: EDITION,
             "release": lambda _: "edition=%s;version=%s;os=python;arch=any;sha=spikelite" % (EDITION, BUILD),
+            "compatibility-id": lambda _: "15",
+            "build_ee_sha": lambda _: "",
+            "build_sha": lambda _: "spikelite",
+            "build_arch": lambda _: "any",
+            "build_time": lambda _: "",
+            "build_os": lambda _: "python",
             "features": lambda _: FEATURES,
             "partitions": lambda _: str(PARTITION_COUNT),
             "partition-generation": lambda _: str(self.node.membership.generation),
