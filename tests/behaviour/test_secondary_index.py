@@ -114,6 +114,29 @@ def test_creating_an_index_again(client, shared):
             client.index_integer_create(ns, set_name, "s", names[0])
 
 
+def _index_names(client, ns):
+    names = set()
+    for _, text in client.info_all("sindex-list:ns=%s" % ns).values():
+        names.update(part.split("=", 1)[1] for entry in text.strip().split(";")
+                     for part in entry.split(":") if part.startswith("indexname="))
+    return names
+
+
+def test_same_definition_under_a_new_name_renames_the_index(client, ns, set_name):
+    """A real 8.1 node answers ok and keeps the index under the new name only."""
+    first, second = set_name[-20:] + "_r1", set_name[-20:] + "_r2"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            assert client.index_integer_create(ns, set_name, "r", first) == 0
+            assert client.index_integer_create(ns, set_name, "r", second) == 0
+            names = _index_names(client, ns)
+            assert second in names and first not in names
+        finally:
+            client.index_remove(ns, first)
+            client.index_remove(ns, second)
+
+
 def test_query_without_index_and_removed_index(client, ns, set_name):
     _load(client, ns, set_name)
     with pytest.raises(ex.IndexNotFound):

@@ -37,7 +37,6 @@ def test_create_and_list(conn):
     assert _create(conn, "indexname=cx_ctx;context=%s;indextype=list;bin=m;type=string" % CTX_MAP_A) == "ok"
     assert _create(conn, "indexname=cx_exp;exp=%s;type=numeric" % EXP_A_PLUS_1) == "ok"
     assert _create(conn, "indexname=cx_exp;exp=%s;type=numeric" % EXP_A_PLUS_1) == "ok"  # same again
-    assert _create(conn, "indexname=other;exp=%s;type=numeric" % EXP_A_PLUS_1).startswith("ERROR:200:")
     listing = conn.info("sindex-list:ns=test")["sindex-list:ns=test"].split(";")
     assert ("ns=test:indexname=cx_ctx:set=cx:bin=m:type=string:indextype=list:context=[map_key(<string#1>)]"
             ":exp=null:state=RW") in listing  # a context as a real node shows it
@@ -46,7 +45,13 @@ def test_create_and_list(conn):
             % CTX_MAP_A) in listing
     assert ("ns=test:indexname=cx_exp:set=cx:bin=null:type=numeric:indextype=default:context=null:exp=%s:state=RW"
             % EXP_A_PLUS_1) in listing
-    for name in ("cx_ctx", "cx_exp"):
+    # the same definition under a new name renames the index, as on a real 8.1 node
+    assert _create(conn, "indexname=other;exp=%s;type=numeric" % EXP_A_PLUS_1) == "ok"
+    names = conn.info("sindex-list:ns=test")["sindex-list:ns=test"]
+    assert "indexname=other:" in names and "indexname=cx_exp:" not in names
+    assert _create(conn, "indexname=other;exp=%s;type=string" % EXP_A_PLUS_1) == (
+        "ERROR:200:'indexname' already exists with different definition")
+    for name in ("cx_ctx", "cx_exp", "other"):
         conn.info("sindex-delete:ns=test;indexname=%s" % name)
 
 

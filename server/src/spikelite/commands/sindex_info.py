@@ -78,11 +78,12 @@ class SindexCommands:
         if existing is not None:
             if existing.definition.same_target(definition):
                 return "ok"
-            return error_value(ResultCode.INDEX_FOUND, "'%s' already exists with different definition" % name)
-        for other in ns.indexes.values():
+            return error_value(ResultCode.INDEX_FOUND, "'indexname' already exists with different definition")
+        # as a real 8.1 node: the same definition under a new name renames the index (the old
+        # name is dropped)
+        for other in list(ns.indexes.values()):
             if other.definition.same_target(definition):
-                return error_value(ResultCode.INDEX_FOUND, "index with same definition already exists as '%s'"
-                                   % other.definition.name)
+                ns.drop_index(other.definition.name)
         ns.create_index(definition)
         return "ok"
 
