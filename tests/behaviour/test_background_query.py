@@ -68,6 +68,18 @@ def test_background_ops_with_an_index_filter(client, ns, set_name, records):
         client.index_remove(ns, name)
 
 
+def test_background_job_filter_must_be_boolean(client, ns, set_name, records):
+    """A real node type-checks a background job's filter expression before starting it."""
+    from aerospike_helpers import expressions as exp
+    scan = client.scan(ns, set_name)
+    scan.add_ops([op.write("z", 3)])
+    with pytest.raises(ex.InvalidRequest):
+        scan.execute_background({"expressions": exp.IntBin("a").compile()})
+    job_id = scan.execute_background({"expressions": exp.Eq(exp.IntBin("a"), 4).compile()})
+    assert finished(client, job_id, aerospike.JOB_SCAN)["status"] == aerospike.JOB_STATUS_COMPLETED
+    assert [client.get(k)[2].get("z") for k in records[3:6]] == [None, 3, None]
+
+
 def test_unknown_job_and_missing_ops(client, ns, set_name):
     assert client.job_info(123456789, aerospike.JOB_QUERY) == {
         "progress_pct": 0, "records_read": 0, "status": aerospike.JOB_STATUS_COMPLETED}

@@ -83,6 +83,10 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
         return run_aggregation(node, ns, msg, _pids, _select)
     if msg.info2 & Info2.WRITE or udf_op == _UDF_BACKGROUND:
         from .background import run_background
+        if msg.field(FieldType.FILTER_EXPRESSION) is not None:
+            from .. import expressions
+            # a node type-checks the job's filter before starting it (PARAMETER unless boolean)
+            expressions.compile_filter(msg.field(FieldType.FILTER_EXPRESSION))
         pids, _ = _pids(msg)
         if len(node.membership.nodes) > 1:  # each node of a cluster runs the job on what it masters
             pids = [pid for pid in pids if node.membership.replica_index(node, pid) == 0]
