@@ -116,3 +116,14 @@ def test_query_across_a_three_node_cluster():
             assert sorted(seen) == list(range(90))
         finally:
             c.close()
+
+
+def test_foreground_query_with_read_operations(client, ns, set_name, key):
+    """A query with read operations answers each record's operation results (a real node)."""
+    from aerospike_helpers.operations import list_operations as lo
+    from aerospike_helpers.operations import operations as op
+    for i in range(4):
+        client.put(key("ops%d" % i), {"l": [i, 5, 1], "a": i})
+    q = client.query(ns, set_name)
+    q.add_ops([lo.list_get_by_rank("l", 0, aerospike.LIST_RETURN_VALUE), op.read("a")])
+    assert sorted((r[2]["a"], r[2]["l"]) for r in q.results()) == [(0, 0), (1, 1), (2, 1), (3, 1)]

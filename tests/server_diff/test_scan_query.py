@@ -100,3 +100,26 @@ def test_resumed_index_query_needs_bvals(pair, dataset):
     real = _records(pair.real.stream(_request(dataset, resumed, pids=None)))
     lite = _records(pair.lite.stream(_request(dataset, resumed, pids=None)))
     assert sorted(map(_content, real)) == sorted(map(_content, lite))
+
+
+@pytest.mark.parametrize("ops", [
+    [(3, "l", [16])],                                   # list size
+    [(3, "l", [16]), (1, "v", None)],                   # list size and a bin
+    [(3, "zz", [16])],                                  # a missing bin
+    [(3, "l", [21, 7, 0])],                             # list get by rank 0, value
+])
+def test_query_read_operations_answer_per_record(pair, dataset, ops):
+    """A foreground scan with read operations answers the operations' results per record."""
+    from spikelite.wire import pack_value
+    wire_ops = [Op(code, ParticleType.BLOB if payload is not None else 0, name,
+                   pack_value(payload) if payload is not None else b"") for code, name, payload in ops]
+    answers = []
+    for conn in (pair.real, pair.lite):
+        for i in range(3):  # a few records with a list bin beside the dataset's integer ones
+            assert conn.request(Message(info2=Info2.WRITE, fields=key_fields(dataset, "l%d" % i), ops=[
+                Op(OpType.WRITE, ParticleType.LIST, "l", pack_value([i, 5, 1]))])).result_code == 0
+        request = _request(dataset)
+        request.ops = wire_ops
+        answers.append(sorted(map(_content, _records(conn.stream(request)))))
+    assert answers[0] == answers[1]
+    assert bool(answers[0]) == all(name != "zz" for _, name, _ in ops)  # no result: no record

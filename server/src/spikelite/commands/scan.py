@@ -105,6 +105,9 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
     limit = _U64.unpack(limit_field)[0] if limit_field and len(limit_field) == 8 else 0
     no_bins = bool(msg.info1 & Info1.GET_NO_BINS)
     selected = [op.name for op in msg.ops if op.op == OpType.READ and op.name]
+    # read operations (CDT, bit, HLL, expression reads) in a foreground query: each record answers
+    # the operations' results, as a real node
+    projection = msg.ops if any(op.op != OpType.READ for op in msg.ops) else None
     ns_field = msg.field(FieldType.NAMESPACE)
 
     keep = None
@@ -160,7 +163,12 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
             if filter_data is not None and not prefiltered and record_filter.evaluate(
                     expressions.Context.of_record(record, digest, ns.clock)) is not True:
                 continue  # records the filter expression does not select are skipped
-            if selected:
+            if projection:
+                read_ops = _project(projection, record.bins)
+                if not read_ops:
+                    continue
+                op_count, ops = len(read_ops), encode_ops(read_ops)
+            elif selected:
                 bins = record.bins
                 read_ops = [Op(OpType.READ, bins[name][0], name, bins[name][1])
                             for name in selected if name in bins]
@@ -205,6 +213,23 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
     rest.append(Message(info3=Info3.LAST).encode())
     protos.append(frame(ProtoType.AS_MSG, b"".join(rest)))
     return protos
+
+
+def _project(ops: list[Op], bins: dict) -> list[Op]:
+    """The reply ops of a query's read operations on one record."""
+    from .. import binops
+    out = []
+    for op in ops:
+        if op.op == OpType.READ:
+            if not op.name:
+                out.extend(Op(OpType.READ, value[0], name, value[1]) for name, value in bins.items())
+            elif op.name in bins:
+                out.append(Op(OpType.READ, bins[op.name][0], op.name, bins[op.name][1]))
+            continue
+        result = binops.apply(op, dict(bins))
+        if result is not None:
+            out.append(result)
+    return out
 
 
 def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
