@@ -67,14 +67,16 @@ class _RecordStream:
 
     # -- public API shared by Query and Scan ------------------------------------------------------
 
-    def select(self, *bins) -> None:
+    def select(self, *bins):
         for name in bins:
             if not isinstance(name, str):
                 raise param_error("Bin name should be of type string")
         self._bins = list(bins)
+        return self
 
-    def paginate(self) -> None:
+    def paginate(self) -> bool:
         self._paginate = True
+        return True
 
     def is_done(self) -> bool:
         return self._status is not None and self._status.done
@@ -82,11 +84,12 @@ class _RecordStream:
     def get_partitions_status(self) -> dict:
         return {} if self._status is None else self._status.as_dict()
 
-    def add_ops(self, ops) -> None:
+    def add_ops(self, ops):
         """Write operations that `execute_background` applies to every selected record."""
         if not isinstance(ops, list):
             raise param_error("ops must be a list")
         self._ops = list(ops)
+        return self
 
     def execute_background(self, policy=None) -> int:
         """Start a background job applying the added ops on every node; returns the job id."""
@@ -100,6 +103,7 @@ class _RecordStream:
         foreach(), the stream UDF that aggregates them."""
         from ._udf import check_stream_udf
         self._udf = check_stream_udf(module, function, arguments)
+        return self
 
     # -- running ----------------------------------------------------------------------------------
 

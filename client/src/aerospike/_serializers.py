@@ -16,24 +16,27 @@ _serializer: Callable | None = None
 _deserializer: Callable | None = None
 
 
-def set_serializer(callback: Callable) -> None:
+def set_serializer(callback: Callable) -> int:
     global _serializer
     if not callable(callback):
         raise param_error("Parameter must be a callable")
     _serializer = callback
+    return 0
 
 
-def set_deserializer(callback: Callable) -> None:
+def set_deserializer(callback: Callable) -> int:
     global _deserializer
     if not callable(callback):
         raise param_error("Parameter must be a callable")
     _deserializer = callback
+    return 0
 
 
-def unset_serializers() -> None:
+def unset_serializers() -> int:
     global _serializer, _deserializer
     _serializer = None
     _deserializer = None
+    return 0
 
 
 def global_serializer() -> Callable | None:

@@ -9,6 +9,7 @@ value child becomes a ``VAL`` entry.
 
 from __future__ import annotations
 
+import types
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 
@@ -119,6 +120,21 @@ class _BaseExpr(_AtomExpr):
     _rt: TypeResultType = None
     _fixed: TypeFixed = None
     _children: TypeChildren = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A public class inheriting __init__ gets its own copy named after it, so argument errors
+        # read "BitOr.__init__() missing ..." as with the official helpers (one class per
+        # expression there), not the shared base's name.
+        inherited = cls.__init__
+        if ("__init__" not in cls.__dict__ and not cls.__name__.startswith("_")
+                and isinstance(inherited, types.FunctionType) and hasattr(inherited.__code__, "co_qualname")):
+            own = types.FunctionType(inherited.__code__.replace(co_qualname=cls.__qualname__ + ".__init__"),
+                                     inherited.__globals__, "__init__", inherited.__defaults__,
+                                     inherited.__closure__)
+            own.__kwdefaults__ = inherited.__kwdefaults__
+            own.__doc__ = inherited.__doc__
+            cls.__init__ = own
 
     def _get_op(self) -> TypeCompiledOp:
         return (self._op, self._rt, self._fixed, len(self._children))

@@ -1,0 +1,313 @@
+"""Argument binding in the manner of the C extension: one parser for every public callable.
+
+The official client's functions are C functions that bind their arguments with CPython's
+``PyArg_ParseTupleAndKeywords`` (a format such as ``"O|O:get"`` and a keyword list),
+``PyArg_ParseTuple``, or take none at all. A missing, extra, duplicated or unknown
+argument raises TypeError worded by CPython (``get() missing required argument 'key'
+(pos 1)``, ``'x' is an invalid keyword argument for get()``, ...), and a few formats
+convert their argument first (``s``: str, ``K``/``l``/``i``: int, ``p``: truth value).
+
+`SIGNATURES` lists, per class, how each official method binds its arguments; `bind_methods`
+wraps a class's methods with those rules, so the Python signatures of purespike's methods
+only need to keep the official parameter order. `parse_keywords` is the binder itself
+(also used by the module-level functions and the GeoJSON methods).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import operator
+
+MISSING = object()
+
+_INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
+_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _type_name(value) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def _convert(code: str, value, fname: str, position: int):
+    """One argument through a format unit: the value the C function would see."""
+    if code == "s":
+        if not isinstance(value, str):
+            raise TypeError("%s() argument %d must be str, not %s" % (fname, position, _type_name(value)))
+        if "\x00" in value:
+            raise ValueError("embedded null character")
+        return value
+    if code == "K":  # unsigned long long, no overflow check
+        if not isinstance(value, int):
+            raise TypeError("%s() argument %d must be int, not %s" % (fname, position, _type_name(value)))
+        return int(value) & ((1 << 64) - 1)
+    if code in "il":
+        if isinstance(value, float):
+            raise TypeError("'float' object cannot be interpreted as an integer")
+        number = operator.index(value)  # TypeError: '<type>' object cannot be interpreted as an integer
+        if not _LONG_MIN <= number <= _LONG_MAX:
+            raise OverflowError("Python int too large to convert to C long")
+        if code == "i" and number > _INT_MAX:
+            raise OverflowError("signed integer is greater than maximum")
+        if code == "i" and number < _INT_MIN:
+            raise OverflowError("signed integer is less than minimum")
+        return number
+    if code == "p":
+        return bool(value)
+    return value
+
+
+def _units(fmt: str) -> tuple[list[str], int, str]:
+    """`"OO|Os:name"` -> (['O', 'O', 'O', 's'], 2 required, 'name')."""
+    spec, _, fname = fmt.partition(":")
+    units, required = [], None
+    for ch in spec:
+        if ch == "|":
+            required = len(units)
+        elif ch == "!":
+            continue
+        else:
+            units.append(ch)
+    return units, len(units) if required is None else required, fname
+
+
+def parse_keywords(fmt: str, names, args: tuple, kwargs: dict) -> list:
+    """Bind args/kwargs as PyArg_ParseTupleAndKeywords(fmt, names) does; optional arguments
+    not given come back as MISSING."""
+    units, required, fname = _units(fmt)
+    total = len(names)
+    nargs, nkwargs = len(args), len(kwargs)
+    if nargs + nkwargs > total:
+        raise TypeError("%s() takes at most %d %sargument%s (%d given)" % (
+            fname, total, "keyword " if nargs == 0 else "", "" if total == 1 else "s", nargs + nkwargs))
+    values = [MISSING] * total
+    left = nkwargs
+    for i, name in enumerate(names):
+        if i < nargs:
+            value = args[i]
+        elif left and name in kwargs:
+            value = kwargs[name]
+            left -= 1
+        else:
+            if i < required:
+                raise TypeError("%s() missing required argument '%s' (pos %d)" % (fname, name, i + 1))
+            if not left:
+                return values
+            continue
+        values[i] = _convert(units[i], value, fname, i + 1)
+    if left:
+        for i in range(nargs):
+            if names[i] in kwargs:
+                raise TypeError("argument for %s() given by name ('%s') and position (%d)" % (fname, names[i], i + 1))
+        for key in kwargs:
+            if not isinstance(key, str):
+                raise TypeError("keywords must be strings")
+            if key not in names:
+                raise TypeError("'%s' is an invalid keyword argument for %s()" % (key, fname))
+    return values
+
+
+def parse_tuple(fname: str, least: int, most: int, args: tuple, kwargs: dict) -> list:
+    """Bind positional arguments as a METH_VARARGS function with PyArg_ParseTuple does."""
+    if kwargs:
+        raise TypeError("%s() takes no keyword arguments" % fname)
+    n = len(args)
+    if not least <= n <= most:
+        bound = "exactly" if least == most else ("at least" if n < least else "at most")
+        count = least if least == most or n < least else most
+        raise TypeError("%s() takes %s %d argument%s (%d given)" % (fname, bound, count, "" if count == 1 else "s", n))
+    return list(args) + [MISSING] * (most - n)
+
+
+def parse_none(qualname: str, args: tuple, kwargs: dict) -> list:
+    """A METH_NOARGS function."""
+    if kwargs:
+        raise TypeError("%s() takes no keyword arguments" % qualname)
+    if args:
+        raise TypeError("%s() takes no arguments (%d given)" % (qualname, len(args)))
+    return []
+
+
+def _binder(rule, owner: str, method: str):
+    kind = rule[0]
+    if kind == "kw":
+        fmt, names = rule[1], rule[2]
+        return lambda args, kwargs: parse_keywords(fmt, names, args, kwargs)
+    if kind == "tuple":
+        least, most = rule[1], rule[2]
+        return lambda args, kwargs: parse_tuple(method, least, most, args, kwargs)
+    if kind == "none":
+        qualname = "%s.%s" % (owner, method)
+        return lambda args, kwargs: parse_none(qualname, args, kwargs)
+    if kind == "ignore":  # the official function looks at none of its arguments
+        return lambda args, kwargs: []
+    raise ValueError(kind)
+
+
+def _positional(fn, skip_self: bool):
+    """A function turning bound values into `fn`'s positional arguments: a value not given
+    takes fn's own default (None where it has none)."""
+    params = [p for p in inspect.signature(fn).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1 if skip_self else 0:]
+    defaults = [None if p.default is p.empty else p.default for p in params]
+
+    def arrange(values: list) -> list:
+        values = values[:len(params)]
+        while values and values[-1] is MISSING:
+            values.pop()
+        return [defaults[i] if v is MISSING else v for i, v in enumerate(values)]
+
+    return arrange
+
+
+def bound_method(fn, rule, owner: str, method: str):
+    """`fn` (a method) taking its arguments by the official method's `rule`."""
+    bind, arrange = _binder(rule, owner, method), _positional(fn, True)
+
+    @functools.wraps(fn)
+    def method_with_official_arguments(self, *args, **kwargs):
+        return fn(self, *arrange(bind(args, kwargs)))
+
+    return method_with_official_arguments
+
+
+def bound_function(fn, rule, name: str):
+    """`fn` (a module-level function) taking its arguments by the official function's `rule`."""
+    bind, arrange = _binder(rule, "aerospike", name), _positional(fn, False)
+
+    @functools.wraps(fn)
+    def function_with_official_arguments(*args, **kwargs):
+        return fn(*arrange(bind(args, kwargs)))
+
+    return function_with_official_arguments
+
+
+def bind_functions(namespace: dict) -> None:
+    """Wrap the module-level functions listed under "aerospike" in SIGNATURES, in `namespace`."""
+    for name, rule in SIGNATURES["aerospike"].items():
+        namespace[name] = bound_function(namespace[name], rule, name)
+
+
+def bind_methods(cls, owner: str) -> None:
+    """Wrap the methods of `cls` listed for `owner` in SIGNATURES (those it defines or inherits)."""
+    for method, rule in SIGNATURES[owner].items():
+        fn = getattr(cls, method, None)
+        if fn is not None:
+            setattr(cls, method, bound_method(fn, rule, owner, method))
+
+
+def _kw(fmt: str, *names: str):
+    return ("kw", fmt, names)
+
+
+#: How each official callable binds its arguments (formats and keyword lists of the C
+#: extension 19.x, checked by calling it).
+SIGNATURES = {
+    "Client": {
+        "admin_create_user": _kw("OOO|O:admin_create_user", "user", "password", "roles", "policy"),
+        "admin_create_pki_user": _kw("OO|O:admin_create_pki_user", "user", "roles", "policy"),
+        "admin_drop_user": _kw("O|O:admin_drop_user", "user", "policy"),
+        "admin_set_password": _kw("OO|O:admin_set_password", "user", "password", "policy"),
+        "admin_change_password": _kw("OO|O:admin_change_password", "user", "password", "policy"),
+        "admin_grant_roles": _kw("OO|O:admin_grant_roles", "user", "roles", "policy"),
+        "admin_revoke_roles": _kw("OO|O:admin_revoke_roles", "user", "roles", "policy"),
+        "admin_query_user_info": _kw("O|O:admin_query_user_info", "user", "policy"),
+        "admin_query_users_info": _kw("|O:admin_query_users_info", "policy"),
+        "admin_create_role": _kw("O|OOOOO:admin_create_role", "role", "privileges", "policy", "whitelist",
+                                 "read_quota", "write_quota"),
+        "admin_set_whitelist": _kw("OO|O:admin_set_whitelist", "role", "whitelist", "policy"),
+        "admin_set_quotas": _kw("O|OOO:admin_set_quotas", "role", "read_quota", "write_quota", "policy"),
+        "admin_drop_role": _kw("O|O:admin_drop_role", "role", "policy"),
+        "admin_grant_privileges": _kw("OO|O:admin_grant_privileges", "role", "privileges", "policy"),
+        "admin_revoke_privileges": _kw("OO|O:admin_revoke_privileges", "role", "privileges", "policy"),
+        "admin_query_role": _kw("O|O:admin_query_role", "role", "policy"),
+        "admin_query_roles": _kw("|O:admin_query_roles", "policy"),
+        "admin_get_role": _kw("O|O:admin_get_role", "role", "policy"),
+        "admin_get_roles": _kw("|O:admin_get_roles", "policy"),
+        "apply": _kw("OOOO|O:apply", "key", "module", "function", "args", "policy"),
+        "batch_apply": _kw("OOOO|OO:batch_apply", "keys", "module", "function", "args", "policy_batch",
+                           "policy_batch_apply"),
+        "batch_operate": _kw("OO|OOO:batch_Operate", "keys", "ops", "policy_batch", "policy_batch_write", "ttl"),
+        "batch_read": _kw("O|OO:batch_read", "keys", "bins", "policy"),
+        "batch_remove": _kw("O|OO:batch_remove", "keys", "policy_batch", "policy_batch_remove"),
+        "batch_write": _kw("O|O:batch_write", "batch_records", "policy_batch"),
+        "exists": _kw("O|O:exists", "key", "policy"),
+        "get": _kw("O|O:get", "key", "policy"),
+        "get_cdtctx_base64": _kw("O:get_cdtctx_base64", "ctx"),
+        "get_expression_base64": _kw("O:get_expression_base64", "expression"),
+        "get_key_partition_id": _kw("OOO:get_key_partition_id", "ns", "set", "key"),
+        "info_all": _kw("O|O:info_all", "command", "policy"),
+        "info_random_node": _kw("O|O:info_random_node", "command", "policy"),
+        "info_single_node": _kw("OO|O:info_single_node", "command", "host", "policy"),
+        "operate": _kw("OO|OO:operate", "key", "list", "meta", "policy"),
+        "operate_ordered": _kw("OO|OO:operate_ordered", "key", "list", "meta", "policy"),
+        "append": _kw("OOO|OO:append", "key", "bin", "val", "meta", "policy"),
+        "prepend": _kw("OOO|OO:prepend", "key", "bin", "val", "meta", "policy"),
+        "increment": _kw("OOO|OO:increment", "key", "bin", "offset", "meta", "policy"),
+        "touch": _kw("O|OOO:touch", "key", "val", "meta", "policy"),
+        "put": _kw("OO|OOO:put", "key", "bins", "meta", "policy", "serializer"),
+        "query_apply": _kw("sOOOO|OO:query_apply", "ns", "set", "predicate", "module", "function", "args", "policy"),
+        "job_info": _kw("Ks|O:job_info", "job_id", "module", "policy"),
+        "remove": _kw("O|OO:remove", "key", "meta", "policy"),
+        "remove_bin": _kw("OO|OO:remove_bin", "key", "list", "meta", "policy"),
+        "scan_apply": _kw("sOOO|OOO:scan_apply", "ns", "set", "module", "function", "args", "policy", "options"),
+        "index_integer_create": _kw("OOOO|O:index_integer_create", "ns", "set", "bin", "name", "policy"),
+        "index_string_create": _kw("OOOO|O:index_integer_create", "ns", "set", "bin", "name", "policy"),
+        "index_blob_create": _kw("OOOO|O:index_integer_create", "ns", "set", "bin", "name", "policy"),
+        "index_geo2dsphere_create": _kw("OOOO|O:index_integer_create", "ns", "set", "bin", "name", "policy"),
+        "index_expr_create": _kw("OOiiOO|O:index_expr_create", "ns", "set", "index_type", "index_datatype",
+                                 "expressions", "name", "policy"),
+        "index_cdt_create": _kw("OOOOOOO|O:index_list_create", "ns", "set", "bin", "index_type", "index_datatype",
+                                "name", "ctx", "policy"),
+        "index_single_value_create": _kw("OOOOO|OO:index_single_value_create", "ns", "set", "bin",
+                                         "index_datatype", "name", "policy", "ctx"),
+        "index_list_create": _kw("OOOOO|OO:index_list_create", "ns", "set", "bin", "index_datatype", "name",
+                                 "policy", "ctx"),
+        "index_map_keys_create": _kw("OOOOO|OO:index_map_keys_create", "ns", "set", "bin", "index_datatype",
+                                     "name", "policy", "ctx"),
+        "index_map_values_create": _kw("OOOOO|OO:index_map_values_create", "ns", "set", "bin", "index_datatype",
+                                       "name", "policy", "ctx"),
+        "index_remove": _kw("OO|O:index_remove", "ns", "name", "policy"),
+        "select": _kw("OO|O:select", "key", "bins", "policy"),
+        "truncate": _kw("OOO|O:truncate", "namespace", "set", "nanos", "policy"),
+        "udf_put": _kw("O|lO:udf_put", "filename", "udf_type", "policy"),
+        "udf_remove": _kw("O|O:udf_remove", "filename", "policy"),
+        "udf_list": _kw("|O:udf_list", "policy"),
+        "udf_get": _kw("O|lO:udf_get", "module", "language", "policy"),
+        "close": ("ignore",),
+        "is_connected": ("ignore",),
+        "get_nodes": ("ignore",),
+        "get_node_names": ("ignore",),
+        "shm_key": ("ignore",),
+        "get_policies": ("ignore",),
+    },
+    "Query": {
+        "add_ops": _kw("O:ops", "ops"),
+        "apply": _kw("OO|O:apply", "module", "function", "arguments"),
+        "execute_background": _kw("|O:execute_background", "policy"),
+        "foreach": _kw("O|OO:foreach", "callback", "policy", "options"),
+        "results": _kw("|OO:results", "policy", "options"),
+        "where": ("tuple", 1, 2),
+        "where_with_expr": ("tuple", 2, 2),
+        "where_with_index_name": ("tuple", 2, 2),
+        "paginate": ("none",),
+        "is_done": ("none",),
+        "get_partitions_status": ("none",),
+    },
+    "Scan": {
+        "add_ops": _kw("O:ops", "ops"),
+        "apply": _kw("OO|OO:apply", "module", "function", "arguments", "policy"),
+        "execute_background": _kw("|O:execute_background", "policy"),
+        "foreach": _kw("O|OOO:foreach", "callback", "policy", "options", "nodename"),
+        "results": _kw("|OO:results", "policy", "nodename"),
+        "paginate": ("ignore",),
+        "is_done": ("ignore",),
+        "get_partitions_status": ("none",),
+    },
+    "aerospike": {
+        "calc_digest": _kw("OOO:calc_digest", "ns", "set", "key"),
+        "set_serializer": _kw("O:set_serializer", "function"),
+        "set_deserializer": _kw("O:set_deserializer", "function"),
+        "unset_serializers": _kw(":unset_serializers"),
+    },
+}

@@ -1,0 +1,141 @@
+"""Missing, extra, duplicated and unknown arguments raise TypeError worded as the official
+client's C functions word it (CPython's PyArg_ParseTupleAndKeywords), for every Client
+method that binds arguments that way."""
+
+import warnings
+
+import aerospike
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# method: (name the C function reports, its keyword list, how many are required)
+CLIENT_METHODS = {
+    "get": ("get", ["key", "policy"], 1),
+    "exists": ("exists", ["key", "policy"], 1),
+    "select": ("select", ["key", "bins", "policy"], 2),
+    "put": ("put", ["key", "bins", "meta", "policy", "serializer"], 2),
+    "remove": ("remove", ["key", "meta", "policy"], 1),
+    "touch": ("touch", ["key", "val", "meta", "policy"], 1),
+    "append": ("append", ["key", "bin", "val", "meta", "policy"], 3),
+    "increment": ("increment", ["key", "bin", "offset", "meta", "policy"], 3),
+    "operate": ("operate", ["key", "list", "meta", "policy"], 2),
+    "remove_bin": ("remove_bin", ["key", "list", "meta", "policy"], 2),
+    "apply": ("apply", ["key", "module", "function", "args", "policy"], 4),
+    "batch_read": ("batch_read", ["keys", "bins", "policy"], 1),
+    "batch_write": ("batch_write", ["batch_records", "policy_batch"], 1),
+    "batch_operate": ("batch_Operate", ["keys", "ops", "policy_batch", "policy_batch_write", "ttl"], 2),
+    "info_all": ("info_all", ["command", "policy"], 1),
+    "info_single_node": ("info_single_node", ["command", "host", "policy"], 2),
+    "truncate": ("truncate", ["namespace", "set", "nanos", "policy"], 3),
+    "udf_put": ("udf_put", ["filename", "udf_type", "policy"], 1),
+    "udf_remove": ("udf_remove", ["filename", "policy"], 1),
+    "index_blob_create": ("index_integer_create", ["ns", "set", "bin", "name", "policy"], 4),
+    "index_cdt_create": ("index_list_create", ["ns", "set", "bin", "index_type", "index_datatype", "name",
+                                               "ctx", "policy"], 7),
+    "index_map_keys_create": ("index_map_keys_create", ["ns", "set", "bin", "index_datatype", "name",
+                                                        "policy", "ctx"], 5),
+    "index_remove": ("index_remove", ["ns", "name", "policy"], 2),
+    "admin_create_user": ("admin_create_user", ["user", "password", "roles", "policy"], 3),
+    "admin_create_role": ("admin_create_role", ["role", "privileges", "policy", "whitelist", "read_quota",
+                                                "write_quota"], 1),
+    "admin_get_roles": ("admin_get_roles", ["policy"], 0),
+    "get_cdtctx_base64": ("get_cdtctx_base64", ["ctx"], 1),
+    "get_key_partition_id": ("get_key_partition_id", ["ns", "set", "key"], 3),
+}
+
+
+def call(client, method, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(TypeError) as info:
+            getattr(client, method)(*args, **kwargs)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("method", sorted(CLIENT_METHODS))
+def test_too_many_and_missing_arguments(client, method):
+    fname, names, required = CLIENT_METHODS[method]
+    n = len(names)
+    plural = "" if n == 1 else "s"
+    assert call(client, method, *[None] * (n + 1)) == "%s() takes at most %d argument%s (%d given)" % (
+        fname, n, plural, n + 1)
+    kwargs = {"k%d" % i: None for i in range(n + 1)}
+    assert call(client, method, **kwargs) == "%s() takes at most %d keyword argument%s (%d given)" % (
+        fname, n, plural, n + 1)
+    if required:
+        assert call(client, method) == "%s() missing required argument '%s' (pos 1)" % (fname, names[0])
+        last = required - 1
+        assert call(client, method, *[None] * last) == "%s() missing required argument '%s' (pos %d)" % (
+            fname, names[last], required)
+
+
+@settings(max_examples=40, deadline=None)
+@given(method=st.sampled_from(sorted(CLIENT_METHODS)), data=st.data())
+def test_unknown_and_duplicated_keywords(client, method, data):
+    fname, names, required = CLIENT_METHODS[method]
+    given_count = data.draw(st.integers(max(required, 1), len(names)))
+    args = [object()] * given_count
+    if given_count < len(names):
+        # everything required is there: an unknown keyword is named as such
+        assert call(client, method, *args, no_such_arg=1) == (
+            "'no_such_arg' is an invalid keyword argument for %s()" % fname)
+    dup = data.draw(st.integers(0, given_count - 1))
+    if given_count < len(names):
+        message = call(client, method, *args, **{names[dup]: 1})
+        assert message == "argument for %s() given by name ('%s') and position (%d)" % (fname, names[dup], dup + 1)
+
+
+def test_query_and_scan_methods(client):
+    q = client.query("test", "s")
+    s = client.scan("test", "s")
+    with pytest.raises(TypeError, match=r"^where\(\) takes at least 1 argument \(0 given\)$"):
+        q.where()
+    with pytest.raises(TypeError, match=r"^where_with_expr\(\) takes exactly 2 arguments \(1 given\)$"):
+        q.where_with_expr(1)
+    with pytest.raises(TypeError, match=r"^Query\.paginate\(\) takes no arguments \(1 given\)$"):
+        q.paginate(1)
+    with pytest.raises(TypeError, match=r"^foreach\(\) missing required argument 'callback' \(pos 1\)$"):
+        s.foreach()
+    with pytest.raises(TypeError, match=r"^ops\(\) takes at most 1 argument \(2 given\)$"):
+        s.add_ops([], [])
+    with pytest.raises(TypeError, match=r"^'zz' is an invalid keyword argument for results\(\)$"):
+        q.results(zz=1)
+
+
+def test_converted_arguments(client):
+    with pytest.raises(TypeError, match=r"^job_info\(\) argument 1 must be int, not str$"):
+        client.job_info("1", "scan")
+    with pytest.raises(TypeError, match=r"^job_info\(\) argument 2 must be str, not int$"):
+        client.job_info(1, 2)
+    with pytest.raises(TypeError, match=r"^'float' object cannot be interpreted as an integer$"):
+        client.udf_put("x.lua", 1.5)
+
+
+def test_module_functions():
+    with pytest.raises(TypeError, match=r"^calc_digest\(\) missing required argument 'ns' \(pos 1\)$"):
+        aerospike.calc_digest()
+    with pytest.raises(TypeError, match=r"^unset_serializers\(\) takes at most 0 arguments \(1 given\)$"):
+        aerospike.unset_serializers(1)
+    with pytest.raises(TypeError, match=r"^set_serializer\(\) takes at most 1 argument \(2 given\)$"):
+        aerospike.set_serializer(1, 2)
+
+
+def test_methods_ignoring_their_arguments(client):
+    assert client.is_connected(1, 2, x=3) is True
+    assert isinstance(client.get_nodes(None, zz=1), list)
+    assert isinstance(client.get_node_names(no_such_arg=1), list)
+
+
+def test_chaining_and_return_values(client):
+    q = client.query("test", "s")
+    assert q.select("a") is q
+    assert q.paginate() is True
+    assert q.apply("m", "f") is q
+    assert q.add_ops([]) is q
+    s = client.scan("test", "s")
+    assert s.select("a") is s
+    assert aerospike.unset_serializers() == 0
+    assert aerospike.set_serializer(lambda v: v) == 0
+    assert aerospike.set_deserializer(lambda v: v) == 0
+    aerospike.unset_serializers()
