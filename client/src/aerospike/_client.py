@@ -158,11 +158,13 @@ class Client(UdfMethods):
         return reply, (where, in_doubt)
 
     @staticmethod
-    def _raise_for(reply, where, is_write: bool = False):
-        """Raise the exception for a reply's result code; `where` is ('host:port', in_doubt)."""
+    def _raise_for(reply, where, is_write: bool = False, key=None, bin=None):  # noqa: A002
+        """Raise the exception for a reply's result code; `where` is ('host:port', in_doubt).
+        A RecordError carries the key as the caller gave it and `bin` (the bins of a put,
+        the bin name of append/prepend/increment, else None), as the official client's do."""
         code = reply.result_code
         address, in_doubt = where
-        raise exception.exception_for(code, "%s %s" % (address, _error_name(code)), in_doubt)
+        raise exception.exception_for(code, "%s %s" % (address, _error_name(code)), in_doubt, key=key, bin=bin)
 
     # -- reads ------------------------------------------------------------------------------------
 
@@ -171,7 +173,7 @@ class Client(UdfMethods):
         policy = merge(self._policies["read"], policy)
         reply, where = self._run(k, sr.read_request(k, policy), policy, False)
         if reply.result_code:
-            self._raise_for(reply, where)
+            self._raise_for(reply, where, key=key)
         return (k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()),
                 sr.bins_of(reply, self._decoder))
 
@@ -183,7 +185,7 @@ class Client(UdfMethods):
         policy = merge(self._policies["read"], policy)
         reply, where = self._run(k, sr.read_request(k, policy, bins=names), policy, False)
         if reply.result_code:
-            self._raise_for(reply, where)
+            self._raise_for(reply, where, key=key)
         return k.as_tuple(), sr.meta_of(reply, sr.now_cl()), sr.bins_of(reply, self._decoder)
 
     def exists(self, key, policy=None):
@@ -193,7 +195,7 @@ class Client(UdfMethods):
         if reply.result_code == ResultCode.KEY_NOT_FOUND:
             return k.as_tuple(), None
         if reply.result_code:
-            self._raise_for(reply, where)
+            self._raise_for(reply, where, key=key)
         return k.as_tuple(), sr.meta_of(reply, sr.now_cl())
 
     # -- writes -----------------------------------------------------------------------------------
@@ -207,7 +209,7 @@ class Client(UdfMethods):
         msg = sr.put_request(k, bins, meta, policy, self._encoder, serializer)
         reply, where = self._run(k, msg, policy, True)
         if reply.result_code:
-            self._raise_for(reply, where, True)
+            self._raise_for(reply, where, True, key=key, bin=bins)
         return 0
 
     def remove(self, key, meta=None, policy=None):
@@ -216,7 +218,7 @@ class Client(UdfMethods):
         policy = merge(self._policies["remove"], policy)
         reply, where = self._run(k, sr.remove_request(k, meta, policy), policy, True)
         if reply.result_code:
-            self._raise_for(reply, where, True)
+            self._raise_for(reply, where, True, key=key)
         return 0
 
     def remove_bin(self, key, list, meta=None, policy=None):  # noqa: A002 - official parameter name
@@ -232,7 +234,7 @@ class Client(UdfMethods):
         msg = sr.put_request(k, bins, meta, policy, self._encoder, None)
         reply, where = self._run(k, msg, policy, True)
         if reply.result_code:
-            self._raise_for(reply, where, True)
+            self._raise_for(reply, where, True, key=key)
         return 0
 
     def _single_op(self, key, operation: dict, meta, policy):
@@ -242,7 +244,7 @@ class Client(UdfMethods):
         msg, _ = sr.operate_request(k, [operation], meta, policy, self._encoder)
         reply, where = self._run(k, msg, policy, True)
         if reply.result_code:
-            self._raise_for(reply, where, True)
+            self._raise_for(reply, where, True, key=key, bin=operation.get("bin"))
         return 0
 
     def append(self, key, bin, val, meta=None, policy=None):  # noqa: A002
@@ -278,7 +280,7 @@ class Client(UdfMethods):
         msg, writes = sr.operate_request(k, operations, meta, policy, self._encoder)
         reply, where = self._run(k, msg, policy, writes)
         if reply.result_code:
-            self._raise_for(reply, where, writes)
+            self._raise_for(reply, where, writes, key=key)
         return k, sr.meta_of(reply, sr.now_cl()), reply
 
     # -- batch ------------------------------------------------------------------------------------

@@ -46,7 +46,13 @@ def _is_user_key(value) -> bool:
 
 
 def parse_key(key) -> Key:
-    """Validate a key tuple `(ns, set, key)` or `(ns, set, None, digest)` as the official client does."""
+    """Validate a key tuple `(ns, set, key)` or `(ns, set, None, digest)`, or the same as a dict
+    `{"ns", "set", "key", "digest"}` (only "ns" required, other entries ignored), as the official
+    client does."""
+    if isinstance(key, dict):
+        if "ns" not in key:
+            raise param_error("namespace is required")
+        key = (key["ns"], key.get("set"), key.get("key"), key.get("digest"))
     if not isinstance(key, tuple):
         raise param_error("key is invalid")
     if len(key) not in (3, 4):

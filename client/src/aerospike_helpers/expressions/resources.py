@@ -123,11 +123,12 @@ class _BaseExpr(_AtomExpr):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # A public class inheriting __init__ gets its own copy named after it, so argument errors
-        # read "BitOr.__init__() missing ..." as with the official helpers (one class per
-        # expression there), not the shared base's name.
+        # A public class inheriting __init__ from a private base gets its own copy named after
+        # it, so argument errors read "BitOr.__init__() missing ..." as with the official
+        # helpers (which have no such shared bases), not "_BitsWithValue.__init__() ...".
         inherited = cls.__init__
         if ("__init__" not in cls.__dict__ and not cls.__name__.startswith("_")
+                and getattr(inherited, "__qualname__", "").startswith("_")
                 and isinstance(inherited, types.FunctionType) and hasattr(inherited.__code__, "co_qualname")):
             own = types.FunctionType(inherited.__code__.replace(co_qualname=cls.__qualname__ + ".__init__"),
                                      inherited.__globals__, "__init__", inherited.__defaults__,
