@@ -139,3 +139,33 @@ def test_chaining_and_return_values(client):
     assert aerospike.set_serializer(lambda v: v) == 0
     assert aerospike.set_deserializer(lambda v: v) == 0
     aerospike.unset_serializers()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda c: c.query(), "query() expects atleast 1 parameter"),
+    (lambda c: c.query("test", zz=1), "query() expects atleast 1 parameter"),
+    (lambda c: c.query("test", "s", 1), "query() expects atleast 1 parameter"),
+    (lambda c: c.query(1), "Namespace should be a string"),
+    (lambda c: c.query("test", 1), "Set should be string, unicode or None"),
+    (lambda c: c.scan(), "Parameters are incorrect"),
+    (lambda c: c.scan(1), "Parameters are incorrect"),
+    (lambda c: c.scan("test", "s", 1), "Parameters are incorrect"),
+    (lambda c: c.scan("test", 1), "Set should be string, unicode or None"),
+    (lambda c: aerospike.client(), "No config argument"),
+    (lambda c: aerospike.client({}, {}), "No config argument"),
+    (lambda c: aerospike.Client(zz=1), "No config argument"),
+])
+def test_query_scan_and_client_argument_errors_are_param_errors(client, call, message):
+    with pytest.raises(aerospike.exception.ParamError) as info:
+        call(client)
+    assert info.value.msg == message
+
+
+def test_select_takes_bytearray_bin_names_and_ignores_keywords(client, ns, set_name):
+    client.put((ns, set_name, 1), {"a": 1, "b": 2})
+    q = client.query(ns, set_name)
+    assert q.select(bytearray(b"a"), zz=1) is q
+    assert [bins for _, _, bins in q.results()] == [{"a": 1}]
+    s = client.scan(ns, set_name)
+    assert s.select("b", bin1="ignored") is s
+    assert [bins for _, _, bins in s.results()] == [{"b": 2}]

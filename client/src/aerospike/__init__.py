@@ -11,6 +11,7 @@ from ._keys import calc_digest, get_partition_id
 from ._serializers import set_deserializer, set_serializer, unset_serializers
 from ._client import Client, client
 from ._query import Query, Scan
+from ._arguments import SIGNATURES as _SIGNATURES, bind_constructor as _bind_constructor
 from ._arguments import bind_functions as _bind_functions, bind_methods as _bind_methods
 
 # Every official callable binds its arguments like the C extension (see _arguments.py).
@@ -18,6 +19,7 @@ _bind_methods(Client, "Client")
 _bind_methods(Query, "Query")
 _bind_methods(Scan, "Scan")
 _bind_functions(globals())
+_bind_constructor(Client, _SIGNATURES["aerospike"]["client"])
 
 __version__ = "19.3.0"
 #: True in purespike (the official C extension has no such attribute).

@@ -141,15 +141,30 @@ def _binder(rule, owner: str, method: str):
         return lambda args, kwargs: parse_none(qualname, args, kwargs)
     if kind == "ignore":  # the official function looks at none of its arguments
         return lambda args, kwargs: []
+    if kind == "varargs":  # any number of positional arguments; keywords are ignored
+        return lambda args, kwargs: list(args)
+    if kind == "param":  # bound by keywords, but any binding error is a ParamError with one text
+        fmt, names, message = rule[1], rule[2], rule[3]
+
+        def bind(args, kwargs):
+            try:
+                return parse_keywords(fmt, names, args, kwargs)
+            except (TypeError, ValueError, OverflowError):
+                from ._errors import param_error
+                raise param_error(message) from None
+
+        return bind
     raise ValueError(kind)
 
 
 def _positional(fn, skip_self: bool):
     """A function turning bound values into `fn`'s positional arguments: a value not given
     takes fn's own default (None where it has none)."""
-    params = [p for p in inspect.signature(fn).parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1 if skip_self else 0:]
+    signature = inspect.signature(fn).parameters.values()
+    params = [p for p in signature if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1 if skip_self else 0:]
     defaults = [None if p.default is p.empty else p.default for p in params]
+    if any(p.kind == p.VAR_POSITIONAL for p in signature):
+        return lambda values: list(values)
 
     def arrange(values: list) -> list:
         values = values[:len(params)]
@@ -186,6 +201,11 @@ def bind_functions(namespace: dict) -> None:
     """Wrap the module-level functions listed under "aerospike" in SIGNATURES, in `namespace`."""
     for name, rule in SIGNATURES["aerospike"].items():
         namespace[name] = bound_function(namespace[name], rule, name)
+
+
+def bind_constructor(cls, rule) -> None:
+    """`cls(...)` binds its arguments by `rule` (its __init__ wrapped)."""
+    cls.__init__ = bound_method(cls.__init__, rule, cls.__name__, "__init__")
 
 
 def bind_methods(cls, owner: str) -> None:
@@ -274,6 +294,8 @@ SIGNATURES = {
         "udf_remove": _kw("O|O:udf_remove", "filename", "policy"),
         "udf_list": _kw("|O:udf_list", "policy"),
         "udf_get": _kw("O|lO:udf_get", "module", "language", "policy"),
+        "query": ("param", "O|O:query", ("namespace", "set"), "query() expects atleast 1 parameter"),
+        "scan": ("param", "s|O:scan", ("namespace", "set"), "Parameters are incorrect"),
         "close": ("ignore",),
         "is_connected": ("ignore",),
         "get_nodes": ("ignore",),
@@ -290,6 +312,7 @@ SIGNATURES = {
         "where": ("tuple", 1, 2),
         "where_with_expr": ("tuple", 2, 2),
         "where_with_index_name": ("tuple", 2, 2),
+        "select": ("varargs",),
         "paginate": ("none",),
         "is_done": ("none",),
         "get_partitions_status": ("none",),
@@ -300,11 +323,13 @@ SIGNATURES = {
         "execute_background": _kw("|O:execute_background", "policy"),
         "foreach": _kw("O|OOO:foreach", "callback", "policy", "options", "nodename"),
         "results": _kw("|OO:results", "policy", "nodename"),
+        "select": ("varargs",),
         "paginate": ("ignore",),
         "is_done": ("ignore",),
         "get_partitions_status": ("none",),
     },
     "aerospike": {
+        "client": ("param", "O:client", ("config",), "No config argument"),
         "calc_digest": _kw("OOO:calc_digest", "ns", "set", "key"),
         "set_serializer": _kw("O:set_serializer", "function"),
         "set_deserializer": _kw("O:set_deserializer", "function"),

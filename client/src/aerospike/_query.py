@@ -53,9 +53,9 @@ class _RecordStream:
 
     def __init__(self, client, namespace, set_name=None):
         if not isinstance(namespace, str):
-            raise param_error("namespace must be a string")
+            raise param_error("Namespace should be a string")
         if set_name is not None and not isinstance(set_name, str):
-            raise param_error("set must be a string")
+            raise param_error("Set should be string, unicode or None")
         self._client = client
         self._namespace = namespace
         self._set = set_name
@@ -69,9 +69,10 @@ class _RecordStream:
 
     def select(self, *bins):
         for name in bins:
-            if not isinstance(name, str):
+            if not isinstance(name, (str, bytearray)):
                 raise param_error("Bin name should be of type string")
-        self._bins = list(bins)
+        self._bins = [name.decode("utf-8", "surrogateescape") if isinstance(name, bytearray) else name
+                      for name in bins]
         return self
 
     def paginate(self) -> bool:
