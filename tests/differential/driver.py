@@ -225,7 +225,7 @@ def load_allowlist(path=ALLOWLIST):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            parts = [p.strip() for p in line.split(" | ")]
+            parts = [p.strip() for p in line.split(" | ", 3)]
             if len(parts) != 4 or not parts[3]:
                 raise ValueError("%s:%d: want 'call | official | purespike | reason'" % (path, lineno))
             entries.append(Entry(*parts))
