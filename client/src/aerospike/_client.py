@@ -214,7 +214,7 @@ class Client(UdfMethods):
 
     def remove(self, key, meta=None, policy=None):
         k = parse_key(key)
-        meta = sr.check_meta(meta)
+        meta = sr.remove_meta(meta, policy)
         policy = merge(self._policies["remove"], policy)
         reply, where = self._run(k, sr.remove_request(k, meta, policy), policy, True)
         if reply.result_code:

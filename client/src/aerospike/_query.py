@@ -29,6 +29,10 @@ REPLICA_RANDOM = 4
 _U64LE = struct.Struct("<Q")
 
 
+def _has_partition_filter(policy) -> bool:
+    return isinstance(policy, dict) and bool(policy.get("partition_filter"))
+
+
 def _user_key(data: bytes | None):
     if not data:
         return None
@@ -84,6 +88,18 @@ class _RecordStream:
 
     def get_partitions_status(self) -> dict:
         return {} if self._status is None else self._status.as_dict()
+
+    def _partition_callback(self, callback, policy):
+        """With a partition_filter, foreach() calls back with (partition id, record)."""
+        self._filtered = _has_partition_filter(policy)
+        if not self._filtered or getattr(self, "_udf", None) is not None:
+            return callback
+
+        def with_partition(record):
+            digest = record[0][3]
+            return callback((digest[0] | (digest[1] << 8)) & 4095, record)
+
+        return with_partition
 
     def add_ops(self, ops):
         """Write operations that `execute_background` applies to every selected record."""
@@ -347,11 +363,13 @@ class Query(_RecordStream):
             raise param_error("Failed to add predicate")
 
     def results(self, policy=None, options=None) -> list:
+        self._filtered = _has_partition_filter(policy)
         return self._collect(policy, options)
 
     def foreach(self, callback, policy=None, options=None) -> None:
         if not callable(callback):
             raise param_error("Callback must be a callable")
+        callback = self._partition_callback(callback, policy)
         try:
             self._run(policy, options, callback)
         except _Stop:
@@ -364,11 +382,13 @@ class Scan(_RecordStream):
     _policy_kind = "scan"
 
     def results(self, policy=None, nodename=None) -> list:
+        self._filtered = _has_partition_filter(policy)
         return self._collect(policy, None, nodename)
 
     def foreach(self, callback, policy=None, options=None, nodename=None) -> None:
         if not callable(callback):
             raise param_error("Callback must be a callable")
+        callback = self._partition_callback(callback, policy)
         try:
             self._run(policy, options, callback, nodename)
         except _Stop:
@@ -383,10 +403,10 @@ _INT64 = struct.Struct(">q")
 
 
 def _range_value(datatype: int, value) -> tuple[int, bytes]:
-    if datatype == _DT_NUMERIC and isinstance(value, int) and not isinstance(value, bool):
+    if datatype == _DT_NUMERIC and isinstance(value, int):  # a bool is the integer 0 or 1
         if not -(1 << 63) <= value < (1 << 63):
             raise param_error("predicate is invalid.")
-        return ParticleType.INTEGER, _INT64.pack(value)
+        return ParticleType.INTEGER, _INT64.pack(int(value))
     if datatype == _DT_STRING and isinstance(value, str):
         return ParticleType.STRING, value.encode()
     if datatype == _DT_BLOB and isinstance(value, (bytes, bytearray)):

@@ -57,7 +57,7 @@ def check_meta(meta) -> dict:
     if not isinstance(meta, dict):
         raise param_error("Metadata should be of type dictionary")
     for name in ("ttl", "gen"):
-        if name in meta and (isinstance(meta[name], bool) or not isinstance(meta[name], int)):
+        if name in meta and not isinstance(meta[name], int):  # bools are ints here too
             raise param_error("%s should be an int or long" % name.capitalize())
         if name in meta and not -(1 << 31) <= meta[name] <= 0xFFFFFFFF:
             raise param_error("integer value for %s exceeds sys.maxsize" % name)
@@ -65,6 +65,14 @@ def check_meta(meta) -> dict:
         warnings.warn('meta["ttl"] is deprecated and will be removed in the next client major release.',
                       DeprecationWarning, stacklevel=4)
     return meta
+
+
+def remove_meta(meta, policy) -> dict:
+    """The meta remove() uses: only an int "gen" of a dict, and only when a policy is given;
+    any other meta (a tuple, a list, a bad gen) is ignored, as by the official client."""
+    if policy is None or not isinstance(meta, dict) or not isinstance(meta.get("gen"), int):
+        return {}
+    return {"gen": int(meta["gen"]) & 0xFFFF}
 
 
 def _ttl(meta: dict, policy: dict, touch_ttl: int | None = None) -> int:

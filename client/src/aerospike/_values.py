@@ -11,7 +11,7 @@ from spikewire import ParticleType
 from spikewire.particles import BLOB_TYPES, decode_bool, decode_float, decode_int, geojson_text
 
 from ._errors import client_error, param_error
-from ._types import GeoJSON, KeyOrderedDict
+from ._types import CDTInfinite, CDTWildcard, GeoJSON, KeyOrderedDict
 
 _I64 = struct.Struct(">q")
 _F64 = struct.Struct(">d")
@@ -71,6 +71,9 @@ class Encoder:
             return ParticleType.LIST, self.pack(value)
         if isinstance(value, dict):
             return ParticleType.MAP, self.pack(value)
+        # The wildcard/infinite markers are values only inside a list or map.
+        if isinstance(value, (CDTWildcard, CDTInfinite)):
+            raise client_error("Invalid value type: %d" % (13 if isinstance(value, CDTWildcard) else 14))
         return self._serialize(value, serializer_mode)
 
     def _serialize(self, value: Any, serializer_mode: int | None) -> tuple[int, bytes]:
@@ -147,6 +150,9 @@ class Decoder:
                 return item[1:].decode("utf-8", "surrogateescape")
             if prefix == 23:
                 return GeoJSON(item[1:].decode("utf-8", "surrogateescape"))
+            if prefix == ParticleType.HLL:
+                from ._types import HyperLogLog
+                return HyperLogLog(item[1:])
             return item[1:]
         if isinstance(item, list):
             if item and isinstance(item[0], _Flag):
