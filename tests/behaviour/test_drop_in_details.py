@@ -94,3 +94,13 @@ def test_cdt_markers_are_no_bin_values(client, key, marker, code):
         client.put(key(1), {"a": marker()})
     assert info.value.code == -1 and info.value.msg == "Invalid value type: %d" % code
     assert client.put(key(1), {"a": [marker()]}) == 0  # inside a collection they are values
+
+
+def test_query_select_only_once(client, ns, set_name):
+    q = client.query(ns, set_name)
+    q.select()
+    with pytest.raises(ex.ClientError) as info:
+        q.select("b")
+    assert info.value.msg == "Query.select() cannot be called more than once on the same instance."
+    s = client.scan(ns, set_name)
+    assert s.select("a").select("b") is s  # a Scan takes a new selection

@@ -72,6 +72,9 @@ class _RecordStream:
     # -- public API shared by Query and Scan ------------------------------------------------------
 
     def select(self, *bins):
+        if self._policy_kind == "query" and getattr(self, "_selected", False):
+            raise client_error("Query.select() cannot be called more than once on the same instance.")
+        self._selected = True
         for name in bins:
             if not isinstance(name, (str, bytearray)):
                 raise param_error("Bin name should be of type string")
