@@ -181,6 +181,9 @@ class Client(UdfMethods):
         k = parse_key(key)
         if not isinstance(bins, (list, tuple)):
             raise param_error("Bins should be a list")
+        for name in bins:
+            if not isinstance(name, str):
+                raise param_error("Bin name must be a string")
         names = [sr.check_bin_name(b) for b in bins]
         policy = merge(self._policies["read"], policy)
         reply, where = self._run(k, sr.read_request(k, policy, bins=names), policy, False)
@@ -227,7 +230,7 @@ class Client(UdfMethods):
             raise param_error("Bins should be a list")
         for name in list:
             if not isinstance(name, str):
-                raise client_error("Bin name should be of type string")
+                raise client_error("Invalid bin name, bin name should be a string or unicode string")
         bins = {sr.check_bin_name(name): None for name in list}
         meta = sr.check_meta(meta)
         policy = merge(self._policies["write"], policy)
@@ -422,6 +425,8 @@ class Client(UdfMethods):
         """sindex-create, as the official client words it: on a bin, on a context of a bin (`ctx`:
         a cdt_ctx list) or on an expression (`expression`: compiled, no bin)."""
         checks = [(ns, "Namespace"), (name, "Index name")]
+        if isinstance(bin_name, bytearray):  # bin names may be given as bytearray
+            bin_name = bin_name.decode("utf-8", "surrogateescape")
         if expression is None:
             checks.insert(1, (bin_name, "Bin"))
         for value, what in checks:

@@ -216,6 +216,8 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
             ops.append(Op(wire_op))
             writes = True
             continue
+        if isinstance(name, bytearray):  # bin names may be given as bytearray
+            name = name.decode("utf-8", "surrogateescape")
         if name is None or not isinstance(name, str):
             raise param_error("Bin name should be of type string")
         check_bin_name(name)
