@@ -142,3 +142,47 @@ def test_large_batch(client, key):
     result = client.batch_read(ks, ["v"])
     assert result.result == 0
     assert all(r.record[2] == {"v": 7} for r in result.batch_records)
+
+
+def test_rows_filtered_out_do_not_fail_the_batch(client, keys):
+    from aerospike_helpers.expressions import base as eb
+    never = eb.Eq(eb.IntBin("a"), -12345).compile()
+    result = client.batch_read([keys[0], ("test", keys[0][1], "nope")], policy={"expressions": never})
+    assert result.result == 0
+    assert [(r.result, r.record) for r in result.batch_records] == [(27, None), (2, None)]
+    records = br.BatchRecords([br.Write(keys[0], [op.write("z", 1)], policy={"expressions": never})])
+    assert client.batch_write(records).result == 0
+    assert records.batch_records[0].result == 27
+
+
+class _NotARecord:
+    key = ("test", "s", 1)
+
+
+def _without_ops(record):
+    del record.ops
+    return record
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda k: br.BatchRecords([1]), "batch_record must be a BatchRecord class instance"),
+    (lambda k: br.BatchRecords([_NotARecord()]), "batch_record must be a BatchRecord class instance"),
+    (lambda k: br.BatchRecords([br.Read(k, 5)]),
+     "py_ops_list is NULL or not a list, ops must be a list of aerospike operation dicts"),
+    (lambda k: br.BatchRecords([_without_ops(br.Read(k, [op.read("a")]))]),
+     "py_ops_list is NULL or not a list, ops must be a list of aerospike operation dicts"),
+    (lambda k: br.BatchRecords([br.Write(k, [1])]),
+     "py_op is NULL or not a dict, ops must be a dict" + " " * 37 + "produced by an aerospike operation helper"),
+])
+def test_malformed_batch_records_are_param_errors(client, keys, make, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.batch_write(make(keys[0]))
+    assert info.value.msg == message
+
+
+def test_batch_records_list_replaced_by_something_else(client, keys):
+    records = br.BatchRecords([br.Read(keys[0], [op.read("a")])])
+    records.batch_records = 3
+    with pytest.raises(ex.ParamError) as info:
+        client.batch_write(records)
+    assert info.value.msg == "batch_records must be a list of BatchRecord"

@@ -104,3 +104,21 @@ def test_query_select_only_once(client, ns, set_name):
     assert info.value.msg == "Query.select() cannot be called more than once on the same instance."
     s = client.scan(ns, set_name)
     assert s.select("a").select("b") is s  # a Scan takes a new selection
+
+
+def test_log_handler_hears_a_client_connect(spikelite_server):
+    seen = []
+    aerospike.set_log_level(aerospike.LOG_LEVEL_INFO)
+    aerospike.set_log_handler(lambda *args: seen.append(args))
+    try:
+        other = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)]})
+        other.close()
+    finally:
+        aerospike.set_log_handler()  # back to the default console printer
+        aerospike.set_log_level(aerospike.LOG_LEVEL_ERROR)
+    added = [args for args in seen if "Add node" in args[4]]
+    assert added, seen
+    level, func, path, line, message = added[0]
+    assert level == aerospike.LOG_LEVEL_INFO
+    assert isinstance(func, str) and isinstance(path, str) and isinstance(line, int)
+    assert message.endswith("%s:%d" % (spikelite_server.host, spikelite_server.port))

@@ -240,7 +240,8 @@ def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl:
                 record.record = (key_tuple, meta, outcome.bins)
         else:
             record.record = None
-            if outcome.result_code not in (ResultCode.KEY_NOT_FOUND,):
+            # A row not found or filtered out by the expression does not fail the call.
+            if outcome.result_code not in (ResultCode.KEY_NOT_FOUND, ResultCode.FILTERED_OUT):
                 overall = _BATCH_FAILED
     return overall
 

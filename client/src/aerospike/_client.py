@@ -344,13 +344,17 @@ class Client(UdfMethods):
         return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
 
     def batch_write(self, batch_records, policy_batch=None):
-        from aerospike_helpers.batch.records import Apply, BatchRecords, Read, Remove, Write
+        from aerospike_helpers.batch.records import Apply, BatchRecord, BatchRecords, Read, Remove, Write
         from ._batch import operate_row, read_row, remove_row
         if not isinstance(batch_records, BatchRecords):
             raise param_error("batch_records must be an aerospike_helpers.batch.records.BatchRecords instance")
         policy = merge(self._policies["batch_parent_write"], policy_batch)
+        records = getattr(batch_records, "batch_records", None)
+        if not isinstance(records, builtins.list):
+            raise param_error("batch_records must be a list of BatchRecord")
         rows = []
-        for i, record in enumerate(batch_records.batch_records):
+        for i, record in enumerate(records):
+            _check_batch_record(record, BatchRecord, Read)
             key = parse_key(record.key)
             if isinstance(record, Read):
                 row_policy = merge(self._policies["batch"], record.policy)
@@ -692,6 +696,26 @@ class Client(UdfMethods):
 
     def admin_get_roles(self, policy=None) -> dict:
         return self._admin().admin_get_roles(policy)
+
+
+def _check_batch_record(record, base, read_class) -> None:
+    """A batch_write row must be a BatchRecord whose ops (if it has any) are a list of dicts,
+    refused with the official client's words."""
+    if not isinstance(record, base):
+        raise param_error("batch_record must be a BatchRecord class instance")
+    if not hasattr(record, "ops"):
+        if type(record).__name__ in ("Read", "Write"):
+            raise param_error("py_ops_list is NULL or not a list, ops must be a list of aerospike operation dicts")
+        return
+    ops = record.ops
+    if ops is None and isinstance(record, read_class):
+        return
+    if not isinstance(ops, list):
+        raise param_error("py_ops_list is NULL or not a list, ops must be a list of aerospike operation dicts")
+    for op in ops:
+        if not isinstance(op, dict):
+            raise param_error("py_op is NULL or not a dict, ops must be a dict" + " " * 37
+                              + "produced by an aerospike operation helper")
 
 
 def _raise_info_error(text: str, node) -> None:

@@ -19,11 +19,17 @@ from .peers import parse_peers, parse_replicas
 
 log = logging.getLogger("aerospike")
 LOG_WARN = 1
+LOG_INFO = 2
 
 
 def _log(level: int, message: str) -> None:
     from .._logging import log as client_log
     client_log(level, message, stacklevel=2)
+
+def _log_added(node) -> None:
+    """The client log's INFO line for a node joining the cluster view (the log handler hears it)."""
+    _log(LOG_INFO, "Add node %s %s:%d" % (node.name, node.host[0], node.host[1]))
+
 
 REPLICA_MASTER = 0
 REPLICA_ANY = 1
@@ -255,6 +261,7 @@ class Cluster:
                 continue
             with self._lock:
                 self.nodes.setdefault(node.name, node)
+            _log_added(node)
             break
         if not self.nodes:
             if refused is not None:  # as the official client: the code of the refusal
@@ -352,6 +359,8 @@ class Cluster:
                 for node in added:
                     self.nodes[node.name] = node
                     log.info("added node %s", node)
+            for node in added:
+                _log_added(node)
             for node in added:  # the new nodes' own peers, as the official client reads them
                 more: list[Node] = []
                 self._refresh_peers(node, more)
@@ -450,6 +459,7 @@ class Cluster:
                 continue
             with self._lock:
                 self.nodes[node.name] = node
+            _log_added(node)
             self.tend()
             return
 
