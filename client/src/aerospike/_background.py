@@ -76,7 +76,7 @@ def job_info(client, job_id, module, policy=None) -> dict:
     if isinstance(job_id, bool) or not isinstance(job_id, int):
         raise param_error("job_id should be an integer")
     if module not in ("scan", "query"):
-        raise param_error("module must be aerospike.JOB_SCAN or aerospike.JOB_QUERY")
+        raise param_error("Module can have only two values: aerospike.JOB_SCAN or aerospike.JOB_QUERY")
     cluster = client._require()
     timeout = client._info_timeout(policy)
     status, progress, read, known = JOB_STATUS_COMPLETED, 100, 0, False

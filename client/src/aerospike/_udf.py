@@ -110,17 +110,21 @@ class UdfMethods:
             raise param_error("Filename should be a string")
         if isinstance(udf_type, bool) or udf_type != UDF_TYPE_LUA:
             raise client_error("Invalid UDF language")
+        basename = os.path.basename(filename)
+        if not basename:
+            raise param_error("Empty udf filename")
         try:
             with open(filename, "rb") as f:
                 source = f.read()
         except OSError:
             raise exception.exception_for(1302, "cannot open script file", False, *_where()) from None
+        if not source:
+            raise exception.exception_for(1302, "Script file is empty", False, *_where())
         self._require()
-        basename = os.path.basename(filename)
         content = base64.b64encode(source).decode()
         command = "udf-put:filename=%s;content=%s;content-len=%d;udf-type=LUA;" % (
             basename, content, len(content))
-        self._udf_info(command, policy, module=basename)
+        self._udf_info(command, policy)  # the official error names no module here
         self._keep_local_copy(basename, source)
         return 0
 
