@@ -67,7 +67,8 @@ class Client(UdfMethods):
             if not isinstance(serialization, tuple) or len(serialization) != 2:
                 raise param_error("serialization must be a tuple of (serializer, deserializer)")
             serializer, deserializer = serialization
-        self._encoder = Encoder(config.get("send_bool_as", 1), serializer)
+        self._encoder = Encoder(config.get("send_bool_as", 1), serializer,
+                                strict_types=config.get("strict_types") is not False)
         self._decoder = Decoder(deserializer)
         self._cluster: Cluster | None = None
         self._executor: Executor | None = None

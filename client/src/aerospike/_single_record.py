@@ -131,10 +131,12 @@ def _read_flags(msg: Message, policy: dict) -> None:
     msg.record_ttl = policy.get("read_touch_ttl_percent", 0) & 0xFFFFFFFF
 
 
-def check_bin_name(name) -> str:
+def check_bin_name(name, strict: bool = True) -> str:
+    """A bin name: a str, at most 15 bytes unless the client has strict_types False (then
+    the server decides, as with the official client)."""
     if not isinstance(name, str):
         raise param_error("Bin name should be of type string")
-    if len(name.encode()) > MAX_BIN_NAME:
+    if strict and len(name.encode()) > MAX_BIN_NAME:
         raise bin_name_error("A bin name should not exceed 15 characters limit")
     return name
 
@@ -160,7 +162,9 @@ def put_request(key: Key, bins: dict, meta: dict, policy: dict, encoder: Encoder
     for name, value in bins.items():
         if not isinstance(name, str):
             raise client_error("A bin name must be a string or unicode string.")
-        check_bin_name(name)
+        check_bin_name(name, encoder.strict_types)
+        if len(name.encode()) > MAX_BIN_NAME:  # strict_types False: the C client's record refuses it
+            raise bin_name_error("Unable to set key-value pair")
         ptype, data = encoder.particle(value, serializer)
         ops.append(Op(OpType.WRITE, ptype, name, data))
     msg.ops = ops
@@ -220,7 +224,7 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
             name = name.decode("utf-8", "surrogateescape")
         if name is None or not isinstance(name, str):
             raise param_error("Bin name should be of type string")
-        check_bin_name(name)
+        check_bin_name(name, encoder.strict_types)
         if code == OPERATOR_READ:
             ops.append(Op(OpType.READ, 0, name))
             reads = True
@@ -228,9 +232,12 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
         if "val" not in operation:
             raise param_error("Value should be given for this operation")
         value = operation["val"]
-        if code == OPERATOR_INCR and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        # With strict_types False the value goes to the server as it is, which decides.
+        if (encoder.strict_types and code == OPERATOR_INCR
+                and (isinstance(value, bool) or not isinstance(value, (int, float)))):
             raise param_error("Unsupported operand type(s) for +: only 'int' and 'float' are allowed")
-        if code in (OPERATOR_APPEND, OPERATOR_PREPEND) and not isinstance(value, (str, bytes, bytearray)):
+        if (encoder.strict_types and code in (OPERATOR_APPEND, OPERATOR_PREPEND)
+                and not isinstance(value, (str, bytes, bytearray))):
             raise param_error("Cannot concatenate 'str' and 'non-str' objects")
         ptype, data = encoder.particle(value)
         ops.append(Op(wire_op, ptype, name, data))

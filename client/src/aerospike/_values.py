@@ -39,9 +39,12 @@ def _is_null(value: Any) -> bool:
 class Encoder:
     """Converts bin values for one client (its bool mode and serializer)."""
 
-    def __init__(self, send_bool_as: int = SEND_BOOL_AS_BOOL, serializer: Callable | None = None):
+    def __init__(self, send_bool_as: int = SEND_BOOL_AS_BOOL, serializer: Callable | None = None,
+                 strict_types: bool = True):
         self.send_bool_as = send_bool_as
         self.serializer = serializer
+        #: False (config strict_types=False): value types and bin-name lengths are left to the server.
+        self.strict_types = strict_types
 
     # -- top-level bin values -----------------------------------------------------------------
 
