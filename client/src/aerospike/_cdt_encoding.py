@@ -67,11 +67,13 @@ class Packer:
       <type name>" instead of ClientError "Unable to serialize unknown Python native type.".
     """
 
-    __slots__ = ("out", "expression")
+    __slots__ = ("out", "expression", "fallback")
 
-    def __init__(self, expression: bool = False):
+    def __init__(self, expression: bool = False, fallback=None):
         self.out = bytearray()
         self.expression = expression
+        #: For a value of no known type: a function giving its (particle type, bytes), or None.
+        self.fallback = fallback
 
     def bytes(self) -> bytes:
         return bytes(self.out)
@@ -205,6 +207,8 @@ class Packer:
             self.nil()
         elif self.expression:
             raise param_error("Unsupported value type in expression: %s" % type(value).__name__)
+        elif self.fallback is not None:
+            self.typed_bytes(*self.fallback(value))
         else:
             raise unknown_type_error()
 
@@ -254,7 +258,7 @@ def sorted_map_items(value: dict, expression: bool = False) -> list:
     return [(k, v) for _, k, v in ranked]
 
 
-def pack_value(value: Any) -> bytes:
-    p = Packer()
+def pack_value(value: Any, fallback=None) -> bytes:
+    p = Packer(fallback=fallback)
     p.value(value)
     return p.bytes()

@@ -46,6 +46,19 @@ def _seeds(config: dict) -> list[tuple[str, int, str | None]]:
     return seeds
 
 
+def _serialization(option) -> tuple:
+    """(serializer, deserializer) of the config's `serialization` tuple; anything but a tuple
+    is ignored, None entries are no callback (as the official client reads it)."""
+    if not isinstance(option, tuple):
+        return None, None
+    serializer, deserializer = option[0], option[1]  # IndexError for a shorter tuple, as there
+    if serializer is not None and not callable(serializer):
+        raise param_error("Serializer must be callable")
+    if deserializer is not None and not callable(deserializer):
+        raise param_error("Deserializer must be callable")
+    return serializer, deserializer
+
+
 #: index_cdt_create's collection type when it is none of INDEX_TYPE_*.
 _UNKNOWN_INDEX_TYPE = object()
 
@@ -61,12 +74,7 @@ class Client(UdfMethods):
         self._config = dict(config)
         self._config["_seeds"] = _seeds(config)
         self._policies = client_policies(config.get("policies"))
-        serialization = config.get("serialization")
-        serializer = deserializer = None
-        if serialization is not None:
-            if not isinstance(serialization, tuple) or len(serialization) != 2:
-                raise param_error("serialization must be a tuple of (serializer, deserializer)")
-            serializer, deserializer = serialization
+        serializer, deserializer = _serialization(config.get("serialization"))
         self._encoder = Encoder(config.get("send_bool_as", 1), serializer,
                                 strict_types=config.get("strict_types") is not False)
         self._decoder = Decoder(deserializer)

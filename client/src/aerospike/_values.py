@@ -21,6 +21,8 @@ _GEO_HEADER = b"\x00\x00\x00"
 SEND_BOOL_AS_INTEGER = 0
 SEND_BOOL_AS_BOOL = 1
 SERIALIZER_NONE = 0
+SERIALIZER_PYTHON = 1  # gone from the official module, still refused with its message
+SERIALIZER_JSON = 2
 SERIALIZER_USER = 3
 
 
@@ -71,33 +73,58 @@ class Encoder:
         if isinstance(value, (bytes, bytearray)):
             return ParticleType.BLOB, bytes(value)
         if isinstance(value, list):
-            return ParticleType.LIST, self.pack(value)
+            return ParticleType.LIST, self.pack(value, serializer_mode)
         if isinstance(value, dict):
-            return ParticleType.MAP, self.pack(value)
+            return ParticleType.MAP, self.pack(value, serializer_mode)
         # The wildcard/infinite markers are values only inside a list or map.
         if isinstance(value, (CDTWildcard, CDTInfinite)):
             raise client_error("Invalid value type: %d" % (13 if isinstance(value, CDTWildcard) else 14))
         return self._serialize(value, serializer_mode)
 
+    def _mode(self, serializer_mode: int | None) -> int:
+        """A call without a serializer argument uses the client's own serializer, if any."""
+        if serializer_mode is None:
+            return SERIALIZER_USER if self.serializer is not None else SERIALIZER_NONE
+        return serializer_mode
+
     def _serialize(self, value: Any, serializer_mode: int | None) -> tuple[int, bytes]:
-        if serializer_mode == SERIALIZER_USER:
-            from ._serializers import global_serializer
-            fn = self.serializer or global_serializer()
-            if fn is None:
-                raise client_error("No serializer callback registered")
+        """A value of no Aerospike type, through the user serializer: it must return a str,
+        stored as a blob (as the official client does)."""
+        mode = self._mode(serializer_mode)
+        if mode == SERIALIZER_NONE:
+            raise param_error("Cannot serialize: SERIALIZER_NONE selected")
+        if mode == SERIALIZER_JSON:
+            raise client_error("Unable to serialize using standard json serializer")
+        if mode == SERIALIZER_PYTHON:
+            raise client_error("Unable to serialize unknown Python native type.")
+        if mode != SERIALIZER_USER:
+            raise client_error("Unsupported serializer")
+        from ._serializers import global_serializer
+        fn = self.serializer or global_serializer()
+        if fn is None:
+            raise client_error("No serializer callback registered")
+        try:
             data = fn(value)
-            if not isinstance(data, (bytes, bytearray, str)):
-                raise client_error("Unable to set as_bytes")
-            return ParticleType.PYTHON_BLOB, data.encode() if isinstance(data, str) else bytes(data)
-        raise param_error("Cannot serialize: SERIALIZER_NONE selected")
+        except Exception:  # noqa: BLE001 - the official client reports any failure the same way
+            raise client_error("Unable to call user's registered serializer callback") from None
+        if not isinstance(data, str):
+            raise client_error("Unable to set as_bytes")
+        try:
+            return ParticleType.BLOB, data.encode()
+        except UnicodeEncodeError:
+            raise client_error("Unable to set as_bytes") from None
 
     # -- msgpack (collection values) ----------------------------------------------------------
 
-    def pack(self, value: Any) -> bytes:
+    def pack(self, value: Any, serializer_mode: int | None = None) -> bytes:
         """A list or map bin value packed exactly as the official client packs it (dict keys in
-        int/str/bytes order, other key types dropped, HLLs inside with particle type 18)."""
+        int/str/bytes order, other key types dropped, HLLs inside with particle type 18; values
+        of no known type through the user serializer when one applies)."""
         from ._cdt_encoding import pack_value
-        return pack_value(value)
+        fallback = None
+        if self._mode(serializer_mode) == SERIALIZER_USER:
+            fallback = lambda item: self._serialize(item, SERIALIZER_USER)  # noqa: E731
+        return pack_value(value, fallback)
 
 
 def _is_hll(value: Any) -> bool:
@@ -118,7 +145,7 @@ class Decoder:
         if ptype == ParticleType.FLOAT:
             return decode_float(data)
         if ptype == ParticleType.BLOB:
-            return bytes(data)
+            return self.blob(data)
         if ptype == ParticleType.LIST or ptype == ParticleType.MAP:
             return self.unpack(data)
         if ptype == ParticleType.BOOL:
@@ -131,14 +158,22 @@ class Decoder:
             from ._types import HyperLogLog
             return HyperLogLog(data)
         if ptype == ParticleType.PYTHON_BLOB:
-            from ._serializers import global_deserializer
-            fn = self.deserializer or global_deserializer()
-            if fn is not None:
-                return fn(bytes(data))
-            return bytes(data)
+            return self.blob(data)
         if ptype in BLOB_TYPES:
             return bytes(data)
         return bytes(data)
+
+    def blob(self, data: bytes) -> Any:
+        """A blob: through the client's (else the global) deserializer, which gets it as a str;
+        the bytes themselves if there is none, or it fails, or the bytes are no UTF-8."""
+        from ._serializers import global_deserializer
+        fn = self.deserializer or global_deserializer()
+        if fn is None:
+            return bytes(data)
+        try:
+            return fn(bytes(data).decode("utf-8"))
+        except Exception:  # noqa: BLE001 - as the official client: fall back to the bytes
+            return bytes(data)
 
     def unpack(self, data: bytes) -> Any:
         return self._from_wire(msgpack.unpackb(data, raw=True, strict_map_key=False,
@@ -156,6 +191,8 @@ class Decoder:
             if prefix == ParticleType.HLL:
                 from ._types import HyperLogLog
                 return HyperLogLog(item[1:])
+            if prefix == ParticleType.BLOB:
+                return self.blob(item[1:])
             return item[1:]
         if isinstance(item, list):
             if item and isinstance(item[0], _Flag):
