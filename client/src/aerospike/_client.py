@@ -11,6 +11,7 @@ from spikewire import ResultCode
 
 from . import _extras, exception
 from ._cluster.cluster import Cluster, ClusterConfig, ClusterError
+from ._config import check_config, check_config_after_hosts
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import client_error, param_error
@@ -71,10 +72,14 @@ class Client(UdfMethods):
             raise param_error("Config must be a dict")
         self._embedded = None
         config = self._start_embedded(config) if config.get("embedded") else config
+        check_config(config)
         self._config = dict(config)
+        if not isinstance(config.get("cluster_name", ""), str):
+            del self._config["cluster_name"]  # read only when it is a str, as by the official client
         self._config["_seeds"] = _seeds(config)
-        self._policies = client_policies(config.get("policies"))
         serializer, deserializer = _serialization(config.get("serialization"))
+        check_config_after_hosts(config)
+        self._policies = client_policies(config.get("policies") if isinstance(config.get("policies"), dict) else None)
         self._encoder = Encoder(config.get("send_bool_as", 1), serializer,
                                 strict_types=config.get("strict_types") is not False)
         self._decoder = Decoder(deserializer)
