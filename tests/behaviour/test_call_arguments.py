@@ -169,3 +169,33 @@ def test_select_takes_bytearray_bin_names_and_ignores_keywords(client, ns, set_n
     s = client.scan(ns, set_name)
     assert s.select("b", bin1="ignored") is s
     assert [bins for _, _, bins in s.results()] == [{"b": 2}]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda c: c.get(None), "No connection to aerospike cluster"),
+    (lambda c: c.put(None, 1), "No connection to aerospike cluster"),
+    (lambda c: c.select(None, 1), "No connection to aerospike cluster"),
+    (lambda c: c.operate(None, 1), "No connection to aerospike cluster"),
+    (lambda c: c.truncate(None, None, None), "No connection to aerospike cluster"),
+    (lambda c: c.udf_put(None), "No connection to aerospike cluster"),
+    (lambda c: c.index_remove(None, None), "No connection to aerospike cluster"),
+    (lambda c: c.admin_drop_user(None), "No connection to aerospike cluster"),
+    (lambda c: c.info_random_node(None), "No connection to aerospike cluster."),
+    (lambda c: c.info_single_node(None, None), "No connection to aerospike cluster."),
+])
+def test_closed_client_refuses_before_looking_at_arguments(spikelite_server, call, message):
+    c = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)]})
+    c.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(aerospike.exception.ClusterError) as info:
+            call(c)
+    assert info.value.code == 11 and info.value.msg == message
+    assert type(c.query("test", "s")).__name__ == "Query"  # made without a connection
+    assert type(c.scan("test", "s")).__name__ == "Scan"
+
+
+def test_select_bins_must_be_a_list_or_tuple(client):
+    with pytest.raises(aerospike.exception.ParamError) as info:
+        client.select(("test", "s", 1), "a")
+    assert info.value.msg == "not a list or tuple"

@@ -208,12 +208,45 @@ def bind_constructor(cls, rule) -> None:
     cls.__init__ = bound_method(cls.__init__, rule, cls.__name__, "__init__")
 
 
+def _connected_first(fn, message: str):
+    """`fn` (a Client method) refusing to run on a closed client before looking at its
+    arguments, as the official methods do (ClusterError 11 with `message`)."""
+
+    @functools.wraps(fn)
+    def method_needing_a_connection(self, *args, **kwargs):
+        if self._cluster is None:
+            from .exception import exception_for
+            raise exception_for(11, message)
+        return fn(self, *args, **kwargs)
+
+    return method_needing_a_connection
+
+
 def bind_methods(cls, owner: str) -> None:
     """Wrap the methods of `cls` listed for `owner` in SIGNATURES (those it defines or inherits)."""
     for method, rule in SIGNATURES[owner].items():
         fn = getattr(cls, method, None)
         if fn is not None:
+            if owner == "Client" and method in CONNECTED_FIRST:
+                fn = _connected_first(fn, CONNECTED_FIRST[method])
             setattr(cls, method, bound_method(fn, rule, owner, method))
+
+
+#: Client methods whose official versions check the connection before their arguments
+#: (after binding them), with the words of their ClusterError.
+_NO_CONNECTION = "No connection to aerospike cluster"
+CONNECTED_FIRST = dict.fromkeys((
+    "get", "select", "exists", "put", "remove", "remove_bin", "touch", "append", "prepend", "increment",
+    "operate", "operate_ordered", "batch_write", "info_all", "truncate", "udf_put", "udf_remove", "udf_list",
+    "udf_get", "job_info", "query_apply", "scan_apply", "index_remove", "index_integer_create",
+    "index_string_create", "index_blob_create", "index_geo2dsphere_create", "index_single_value_create",
+    "index_list_create", "index_map_keys_create", "index_map_values_create", "index_cdt_create",
+    "index_expr_create", "admin_create_user", "admin_create_pki_user", "admin_drop_user", "admin_set_password",
+    "admin_change_password", "admin_grant_roles", "admin_revoke_roles", "admin_query_user_info",
+    "admin_query_users_info", "admin_create_role", "admin_set_whitelist", "admin_set_quotas", "admin_drop_role",
+    "admin_grant_privileges", "admin_revoke_privileges", "admin_query_role", "admin_query_roles",
+    "admin_get_role", "admin_get_roles"), _NO_CONNECTION)
+CONNECTED_FIRST.update(info_random_node=_NO_CONNECTION + ".", info_single_node=_NO_CONNECTION + ".")
 
 
 def _kw(fmt: str, *names: str):

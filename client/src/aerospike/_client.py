@@ -194,7 +194,7 @@ class Client(UdfMethods):
     def select(self, key, bins, policy=None):
         k = parse_key(key)
         if not isinstance(bins, (list, tuple)):
-            raise param_error("Bins should be a list")
+            raise param_error("not a list or tuple")
         for name in bins:
             if not isinstance(name, str):
                 raise param_error("Bin name must be a string")
@@ -420,8 +420,7 @@ class Client(UdfMethods):
 
     def query(self, namespace, set=None):  # noqa: A002 - official parameter name
         from ._query import Query
-        self._require()
-        return Query(self, namespace, set)
+        return Query(self, namespace, set)  # a closed client refuses only when it runs
 
     def job_info(self, job_id, module, policy=None) -> dict:
         """Progress of a background scan/query job: {'status', 'progress_pct', 'records_read'}."""
@@ -430,8 +429,7 @@ class Client(UdfMethods):
 
     def scan(self, namespace, set=None):  # noqa: A002
         from ._query import Scan
-        self._require()
-        return Scan(self, namespace, set)
+        return Scan(self, namespace, set)  # a closed client refuses only when it runs
 
     # -- secondary indexes ------------------------------------------------------------------------
 
