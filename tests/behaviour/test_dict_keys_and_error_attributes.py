@@ -85,3 +85,25 @@ def test_record_errors_carry_key_and_bin(client, ns, set_name):
             call()
         assert info.value.key == key
         assert info.value.bin == bins
+
+
+@pytest.mark.parametrize("key, message", [
+    (("test", "x" * 70, 1), "key is invalid"),
+    (("n" * 40, "s", 1), "key is invalid"),
+    (("test", "x" * 70, None, bytearray(20)), "key is invalid"),
+    (("test", "x" * 70, None, b"x"), "digest is invalid. expected a bytearray"),
+    (("test", "x" * 70, bytearray()), "Byte array size cannot be 0"),
+    (("test", "s", bytearray()), "Byte array size cannot be 0"),
+])
+def test_key_messages_in_the_official_order(client, key, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.exists(key)
+    assert info.value.msg == message
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_bool_user_key_is_an_integer(client, ns, set_name, flag):
+    client.put((ns, set_name, int(flag)), {"a": 1})
+    (_, _, user_key, digest), meta = client.exists((ns, set_name, flag))
+    assert meta is not None and user_key == int(flag) and type(user_key) is int
+    assert digest == aerospike.calc_digest(ns, set_name, int(flag))

@@ -60,24 +60,23 @@ def parse_key(key) -> Key:
     namespace, set_name, user_key = key[0], key[1], key[2]
     if not isinstance(namespace, str):
         raise param_error("namespace must be a string")
-    if len(namespace.encode()) > MAX_NAMESPACE:
-        raise param_error("namespace too long")
     if set_name is not None and not isinstance(set_name, str):
         raise param_error("set must be a string")
-    if set_name is not None and len(set_name.encode()) > MAX_SET:
-        raise param_error("set too long")
     if user_key is not None:
+        if isinstance(user_key, bool):
+            user_key = int(user_key)  # a bool key is the integer 0 or 1, as in the official client
         if not _is_user_key(user_key):
             raise param_error("key is invalid")
         if isinstance(user_key, int) and not -(1 << 63) <= user_key < (1 << 63):
             raise param_error("integer value exceeds sys.maxsize")
         if isinstance(user_key, bytearray):
             if not user_key:
-                raise param_error("key is invalid")
+                raise param_error("Byte array size cannot be 0")
             user_key = bytes(user_key)
         elif isinstance(user_key, bytes):
             # The official client sends a Python bytes key as a string key.
             user_key = user_key.decode("utf-8", "surrogateescape")
+        _check_lengths(namespace, set_name)
         return Key(namespace, set_name, user_key, _digest(set_name, user_key))
     digest = key[3] if len(key) == 4 else None
     if digest is None:
@@ -86,7 +85,14 @@ def parse_key(key) -> Key:
         raise param_error("digest is invalid. expected a bytearray")
     if len(digest) != DIGEST_SIZE:
         raise param_error("digest is invalid. expected a bytearray of 20 bytes")
+    _check_lengths(namespace, set_name)
     return Key(namespace, set_name, None, bytes(digest))
+
+
+def _check_lengths(namespace: str, set_name: str | None) -> None:
+    """A namespace over 31 or a set over 63 bytes: the official client's key init fails."""
+    if len(namespace.encode()) > MAX_NAMESPACE or (set_name is not None and len(set_name.encode()) > MAX_SET):
+        raise param_error("key is invalid")
 
 
 def calc_digest(ns, set, key) -> bytearray:  # noqa: A002 - the official parameter name
