@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import strategies  # noqa: E402
@@ -44,6 +44,14 @@ VENVS = {"official": os.path.join(REPO, ".venvs", "official", "bin", "python"),
 STEP_TIMEOUT_S = 20.0
 DEFAULT_BUDGET_S = 100.0
 BUDGET_ENV = "SPIKELITE_DIFF_BUDGET"
+#: Seed of the generated sequences: an int (the same sequences every run: what ./dev test uses)
+#: or "random" (new sequences each run, for longer explorations).
+SEED_ENV = "SPIKELITE_DIFF_SEED"
+DEFAULT_SEED = "0"
+
+
+def seed_from(text: str):
+    return None if text == "random" else int(text)
 
 
 # -- servers -------------------------------------------------------------------------------------
@@ -384,7 +392,8 @@ class Differ:
                 Divergence(call, (None, "records", (), {}, set_name), a, b, listed(self.allowlist, call, a, b)))
 
 
-def run(budget_s: float, batch: int = 200, max_steps: int = 6) -> Report:
+def run(budget_s: float, batch: int = 200, max_steps: int = 6, base_seed=0) -> Report:
+    """Sequences until `budget_s` is spent; `base_seed` None draws new sequences each run."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="spikelite-diff-") as workdir:
         differ = Differ(workdir)
@@ -400,8 +409,10 @@ def run(budget_s: float, batch: int = 200, max_steps: int = 6) -> Report:
                 if time.monotonic() < deadline:
                     differ.run_sequence(steps, set_name)
 
-            while time.monotonic() < deadline:
-                one_batch()
+            for number in itertools.count():
+                if time.monotonic() >= deadline:
+                    break
+                (one_batch if base_seed is None else seed(base_seed * 100_003 + number)(one_batch))()
         finally:
             differ.close()
     return differ.report
@@ -411,9 +422,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--budget", type=float, default=float(os.environ.get(BUDGET_ENV, DEFAULT_BUDGET_S)),
                         help="seconds to spend generating and running sequences (env %s)" % BUDGET_ENV)
+    parser.add_argument("--seed", default=os.environ.get(SEED_ENV, DEFAULT_SEED),
+                        help='int (the same sequences each run) or "random" (env %s)' % SEED_ENV)
     parser.add_argument("--verbose", action="store_true", help="also print listed divergences")
     args = parser.parse_args(argv)
-    report = run(args.budget)
+    report = run(args.budget, base_seed=seed_from(args.seed))
     print(report.text(args.verbose))
     return 1 if report.unlisted else 0
 

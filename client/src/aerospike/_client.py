@@ -599,7 +599,7 @@ class Client(UdfMethods):
         for node in list(cluster.nodes.values()):
             text = self._info_node(node, command, timeout)
             _, tab, rest = text.partition("\t")
-            result[node.name] = (None, rest if tab else text)
+            result[node.name] = (None, (rest if tab else text) or None)  # an empty answer is None
         return result
 
     def info_random_node(self, command, policy=None) -> str:

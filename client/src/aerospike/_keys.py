@@ -35,7 +35,11 @@ class Key:
 
 def _digest(set_name: str | None, user_key) -> bytes:
     try:
-        key_type, data = key_bytes(user_key)
+        if isinstance(user_key, str):
+            # A bytes key that is no UTF-8 arrives here as str with surrogates: hash its raw bytes.
+            key_type, data = key_bytes("")[0], user_key.encode("utf-8", "surrogateescape")
+        else:
+            key_type, data = key_bytes(user_key)
     except AerospikeWireError:
         raise param_error("key is invalid") from None
     return digest_of(set_name or "", key_type, data)
@@ -68,7 +72,7 @@ def parse_key(key) -> Key:
         if not _is_user_key(user_key):
             raise param_error("key is invalid")
         if isinstance(user_key, int) and not -(1 << 63) <= user_key < (1 << 63):
-            raise param_error("integer value exceeds sys.maxsize")
+            raise param_error("integer value for KEY exceeds sys.maxsize")
         if isinstance(user_key, bytearray):
             if not user_key:
                 raise param_error("Byte array size cannot be 0")
