@@ -199,3 +199,25 @@ def test_select_bins_must_be_a_list_or_tuple(client):
     with pytest.raises(aerospike.exception.ParamError) as info:
         client.select(("test", "s", 1), "a")
     assert info.value.msg == "not a list or tuple"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda q, s: q.select("a"), "No connection to aerospike cluster"),
+    (lambda q, s: s.select("a"), "No connection to aerospike cluster"),
+    (lambda q, s: q.where(aerospike.predicates.equals("a", 1)), "No connection to aerospike cluster"),
+    (lambda q, s: q.results(), "No connection to aerospike cluster"),
+    (lambda q, s: s.foreach(print), "No connection to aerospike cluster"),
+    (lambda q, s: q.apply("m", "f"), "No connection to aerospike cluster"),
+    (lambda q, s: s.apply("m", "f", []), "No connection to aerospike cluster."),
+    (lambda q, s: q.add_ops([]), "No connection to aerospike cluster."),
+    (lambda q, s: s.paginate(), "No connection to aerospike cluster."),
+    (lambda q, s: q.is_done(), "No connection to aerospike cluster."),
+])
+def test_query_and_scan_of_a_closed_client(spikelite_server, call, message):
+    c = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)]})
+    q, s = c.query("test", "s"), c.scan("test", "s")
+    c.close()
+    with pytest.raises(aerospike.exception.ClusterError) as info:
+        call(q, s)
+    assert info.value.msg == message
+    assert q.get_partitions_status() == {}

@@ -214,7 +214,7 @@ def _connected_first(fn, message: str):
 
     @functools.wraps(fn)
     def method_needing_a_connection(self, *args, **kwargs):
-        if self._cluster is None:
+        if getattr(self, "_client", self)._cluster is None:  # a Query/Scan asks its client
             from .exception import exception_for
             raise exception_for(11, message)
         return fn(self, *args, **kwargs)
@@ -227,15 +227,16 @@ def bind_methods(cls, owner: str) -> None:
     for method, rule in SIGNATURES[owner].items():
         fn = getattr(cls, method, None)
         if fn is not None:
-            if owner == "Client" and method in CONNECTED_FIRST:
-                fn = _connected_first(fn, CONNECTED_FIRST[method])
+            message = CONNECTED_FIRST.get(owner, {}).get(method)
+            if message is not None:
+                fn = _connected_first(fn, message)
             setattr(cls, method, bound_method(fn, rule, owner, method))
 
 
 #: Client methods whose official versions check the connection before their arguments
 #: (after binding them), with the words of their ClusterError.
 _NO_CONNECTION = "No connection to aerospike cluster"
-CONNECTED_FIRST = dict.fromkeys((
+_CLIENT_CONNECTED_FIRST = dict.fromkeys((
     "get", "select", "exists", "put", "remove", "remove_bin", "touch", "append", "prepend", "increment",
     "operate", "operate_ordered", "batch_write", "info_all", "truncate", "udf_put", "udf_remove", "udf_list",
     "udf_get", "job_info", "query_apply", "scan_apply", "index_remove", "index_integer_create",
@@ -246,7 +247,15 @@ CONNECTED_FIRST = dict.fromkeys((
     "admin_query_users_info", "admin_create_role", "admin_set_whitelist", "admin_set_quotas", "admin_drop_role",
     "admin_grant_privileges", "admin_revoke_privileges", "admin_query_role", "admin_query_roles",
     "admin_get_role", "admin_get_roles"), _NO_CONNECTION)
-CONNECTED_FIRST.update(info_random_node=_NO_CONNECTION + ".", info_single_node=_NO_CONNECTION + ".")
+_CLIENT_CONNECTED_FIRST.update(info_random_node=_NO_CONNECTION + ".", info_single_node=_NO_CONNECTION + ".")
+_STREAM_CONNECTED_FIRST = dict.fromkeys(("select", "where", "where_with_expr", "where_with_index_name", "results",
+                                         "foreach", "execute_background"), _NO_CONNECTION)
+_STREAM_CONNECTED_FIRST.update(dict.fromkeys(("add_ops", "paginate", "is_done"), _NO_CONNECTION + "."))
+CONNECTED_FIRST = {
+    "Client": _CLIENT_CONNECTED_FIRST,
+    "Query": dict(_STREAM_CONNECTED_FIRST, apply=_NO_CONNECTION),
+    "Scan": dict(_STREAM_CONNECTED_FIRST, apply=_NO_CONNECTION + "."),
+}
 
 
 def _kw(fmt: str, *names: str):
