@@ -579,7 +579,7 @@ class Client(UdfMethods):
             raise param_error("timeout is invalid")
         return timeout / 1000.0
 
-    def _info_node(self, node, command: str, timeout: float) -> str:
+    def _info_node(self, node, command: str, timeout: float, empty_ok: bool = True) -> str:
         request = command if command.endswith("\n") else command + "\n"
         try:
             text = node.info_raw(request, timeout)
@@ -588,6 +588,8 @@ class Client(UdfMethods):
                 raise exception.exception_for(ResultCode.TIMEOUT, "timeout from %s:%d" % node.host) from None
             raise exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host)) from None
         _raise_info_error(text, node)
+        if not empty_ok and not text:
+            raise client_error("Invalid info operation.")  # an empty answer, to a single-node call
         return text
 
     def info_all(self, command, policy=None) -> dict:
@@ -609,7 +611,7 @@ class Client(UdfMethods):
         node = cluster.random_node()
         if node is None:
             raise exception.exception_for(11, "No nodes available")
-        return self._info_node(node, command, self._info_timeout(policy))
+        return self._info_node(node, command, self._info_timeout(policy), empty_ok=False)
 
     def info_single_node(self, command, host, policy=None) -> str:
         cluster = self._require()
@@ -618,7 +620,7 @@ class Client(UdfMethods):
         node = cluster.nodes.get(host) if isinstance(host, str) else None
         if node is None:
             raise param_error("Could not get node with name %s." % (host,))
-        return self._info_node(node, command, self._info_timeout(policy))
+        return self._info_node(node, command, self._info_timeout(policy), empty_ok=False)
 
     def truncate(self, namespace, set, nanos, policy=None) -> int:  # noqa: A002
         """Truncate a set (any string, even "": the node judges it) or, with set None, the whole
