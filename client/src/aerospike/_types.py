@@ -15,40 +15,16 @@ from typing import Any
 __all__ = ["GeoJSON", "geodata", "geojson", "null", "CDTWildcard", "CDTInfinite",
            "KeyOrderedDict", "HyperLogLog"]
 
-_MISSING = object()
+from ._arguments import MISSING as _MISSING, parse_keywords
 
 
 # -- argument parsing in the style of the C extension ------------------------------------------
 
 def _parse_args(fname: str, args: tuple, kwargs: dict, names: tuple, required: int) -> list:
-    """Bind ``args``/``kwargs`` to ``names`` the way CPython's PyArg_ParseTupleAndKeywords does.
-
-    Raises TypeError with the same wording as the official (C) functions. Optional
-    parameters that were not given come back as ``_MISSING``.
-    """
-    given = len(args) + len(kwargs)
-    if given > len(names):
-        plural = "" if len(names) == 1 else "s"
-        keyword = "" if args else "keyword "
-        raise TypeError(f"{fname}() takes at most {len(names)} {keyword}argument{plural} "
-                        f"({given} given)")
-    remaining = dict(kwargs)
-    values = []
-    for pos, name in enumerate(names):
-        if pos < len(args):
-            if name in remaining:
-                raise TypeError(f"argument for {fname}() given by name ('{name}') "
-                                f"and position ({pos + 1})")
-            values.append(args[pos])
-        elif name in remaining:
-            values.append(remaining.pop(name))
-        elif pos < required:
-            raise TypeError(f"{fname}() missing required argument '{name}' (pos {pos + 1})")
-        else:
-            values.append(_MISSING)
-    if remaining:
-        raise TypeError(f"'{next(iter(remaining))}' is an invalid keyword argument for {fname}()")
-    return values
+    """Bind ``args``/``kwargs`` to ``names`` as the C functions do (the one binder of
+    ``_arguments``); optional parameters not given come back as ``_MISSING``."""
+    fmt = "O" * required + "|" + "O" * (len(names) - required) + ":" + fname
+    return parse_keywords(fmt, tuple(names), args, kwargs)
 
 
 def _param_error(msg: str) -> Exception:
