@@ -316,26 +316,30 @@ def merged_catalog(official, purespike):
 class Differ:
     def __init__(self, workdir):
         self.workdir = workdir
-        self.servers = {}
-        self.workers = {}
-        for name in VENVS:
-            self.servers[name] = Server(workdir)
-            self.workers[name] = Worker(name, self.servers[name], workdir)
-        self.allowlist = load_allowlist()
+        self.allowlist = load_allowlist()  # before starting anything, so a bad file leaks nothing
         self.report = Report()
         self.tag = secrets.token_hex(2)
         self.counter = itertools.count(1)
-        cats = {}
-        for name, w in self.workers.items():
-            w.send(("catalog",))
-            cats[name] = w.recv(60)[1]
+        self.servers = {}
+        self.workers = {}
+        try:
+            for name in VENVS:
+                self.servers[name] = Server(workdir)
+                self.workers[name] = Worker(name, self.servers[name], workdir)
+            cats = {}
+            for name, w in self.workers.items():
+                w.send(("catalog",))
+                cats[name] = w.recv(60)[1]
+        except BaseException:
+            self.close()
+            raise
         self.catalog, self.report.missing = merged_catalog(cats["official"], cats["purespike"])
 
     def close(self):
         for w in self.workers.values():
             w.stop()
-        for s in self.servers.values():
-            s.stop()
+        for server in self.servers.values():
+            server.stop()
 
     def new_set(self):
         return "d%s_%d" % (self.tag, next(self.counter))
@@ -395,6 +399,15 @@ class Differ:
 def run(budget_s: float, batch: int = 200, max_steps: int = 6, base_seed=0) -> Report:
     """Sequences until `budget_s` is spent; `base_seed` None draws new sequences each run."""
     start = time.monotonic()
+    # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the servers and workers are stopped.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return _run(start, budget_s, batch, max_steps, base_seed)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(start, budget_s, batch, max_steps, base_seed) -> Report:
     with tempfile.TemporaryDirectory(prefix="spikelite-diff-") as workdir:
         differ = Differ(workdir)
         try:
