@@ -160,6 +160,7 @@ def _workers(client, rng: random.Random, keys: KeyModel, trunc: TruncModel, inde
             if local.random() < 0.1:
                 trunc.truncate_inflight = True
                 trunc.before_inflight_truncate = dict(trunc.written_after_truncate)
+                time.sleep(0.002)  # a write in the truncate's own millisecond survives it
                 try:
                     client.truncate(NS, "t", 0)
                 except exception.AerospikeError:
