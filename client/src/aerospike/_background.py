@@ -27,7 +27,7 @@ def start_background(stream, policy) -> int:
         raise exception.exception_for(20, "Invalid namespace: %s" % stream._namespace)
     udf = getattr(stream, "_udf", None)
     if udf is None:
-        ops_msg, _ = sr.operate_request(_FakeKey(stream._namespace), stream._ops, {},
+        ops_msg, _ = sr.operate_request(sr.OpsOnlyKey(stream._namespace), stream._ops, {},
                                         dict(policy, ttl=stream.ttl), client._encoder)
     else:  # a background UDF: no ops, the UDF fields
         ops_msg = Message(record_ttl=sr._ttl({}, dict(policy, ttl=stream.ttl)))
@@ -60,16 +60,6 @@ def start_background(stream, policy) -> int:
         if errors:
             raise exception.exception_for(errors[0], "%s:%d background query failed" % node.host)
     return trid
-
-
-class _FakeKey:
-    """Just enough of a Key for building ops without a record key."""
-
-    def __init__(self, namespace: str):
-        self.namespace = namespace
-        self.set_name = None
-        self.digest = bytes(20)
-        self.user_key = None
 
 
 def job_info(client, job_id, module, policy=None) -> dict:

@@ -230,7 +230,12 @@ class _RecordStream:
                 fields.append((FieldType.BVAL_ARRAY, b"".join(_U64LE.pack(p.bval) for p in np.partial)))
         if np.record_max:
             fields.append((FieldType.MAX_RECORDS, _U64.pack(np.record_max)))
-        ops = [Op(OpType.READ, 0, name) for name in (self._bins or [])]
+        query_ops = getattr(self, "_ops", None)
+        if query_ops:  # a foreground query with operations: each record answers their results
+            ops = sr.operate_request(sr.OpsOnlyKey(self._namespace), query_ops, {}, policy,
+                                     self._client._encoder)[0].ops
+        else:
+            ops = [Op(OpType.READ, 0, name) for name in (self._bins or [])]
         msg = Message(info1=Info1.READ | (Info1.GET_NO_BINS if nobins else 0), info3=Info3.PARTITION_DONE,
                       record_ttl=0xFFFFFFFF, transaction_ttl=policy.get("total_timeout", 0) or 0,
                       fields=fields, ops=ops)

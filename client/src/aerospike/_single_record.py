@@ -181,6 +181,16 @@ def remove_request(key: Key, meta: dict, policy: dict) -> Message:
     return msg
 
 
+class OpsOnlyKey:
+    """Just enough of a Key to build the operations of a query or background job (no record)."""
+
+    def __init__(self, namespace: str):
+        self.namespace = namespace
+        self.set_name = None
+        self.digest = bytes(20)
+        self.user_key = None
+
+
 def operate_request(key: Key, operations: list, meta: dict, policy: dict, encoder: Encoder) -> tuple[Message, bool]:
     """The request for an operate call, and whether it writes."""
     if not isinstance(operations, list):
