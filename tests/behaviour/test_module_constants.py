@@ -1,10 +1,12 @@
-"""Module-level constants of ``aerospike`` against the shared reference table.
+"""Module-level constants of ``aerospike`` against the reference table.
 
-The table is ``shared/protocol/aerospike_constants.tsv`` next to the
-repository (``<repo>/../shared/...``): one ``NAME<TAB>value`` line per
-constant, the value written as a Python literal (``4294967295``, ``'scan'``).
-shared/ is read-only for this project, so any entry found wrong is corrected
-here, in ``TSV_CORRECTIONS``, instead of in the file.
+The table is ``tests/data/aerospike_constants.tsv``: one ``NAME<TAB>value``
+line per constant, the value written as a Python literal (``4294967295``,
+``'scan'``). It is generated from the official C client by
+``tools/gen_constants_table.py`` (run it with ``.venvs/official/bin/python``
+when the official version changes); ``./dev test`` checks it is up to date.
+Run in the official venv this file checks the table against the official
+module, in the purespike venv it checks purespike against the table.
 
 No server is needed.
 """
@@ -18,13 +20,12 @@ import aerospike
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TSV_PATH = REPO_ROOT.parent / "shared" / "protocol" / "aerospike_constants.tsv"
+TSV_PATH = REPO_ROOT / "tests" / "data" / "aerospike_constants.tsv"
 
-# Entries of the TSV that disagree with the official client (19.3.0), mapped
-# to the official value. Every one of the 451 entries was checked against
-# dir(aerospike) of the official module, values and types: none was wrong and
-# none was marked UNVERIFIED, so this stays empty. Add NAME: value here (with
-# a comment saying why) if a later version of the table gets one wrong.
+# Entries of the table that disagree with the official client, mapped to the
+# official value. The table is generated from the official module, so this
+# stays empty; add NAME: value here (with a comment saying why) only if a
+# hand-edited entry is ever needed.
 TSV_CORRECTIONS: dict = {}
 
 # Marker the table may carry on entries nobody has checked yet.
@@ -59,8 +60,8 @@ TABLE = _load_table()
 
 def _require_table():
     if TABLE is None:
-        pytest.fail(f"reference table not found: {TSV_PATH} (expected shared/ beside the repository "
-                    f"at {REPO_ROOT})", pytrace=False)
+        pytest.fail(f"reference table not found: {TSV_PATH} (regenerate it with "
+                    f"tools/gen_constants_table.py)", pytrace=False)
     return TABLE
 
 
