@@ -1,0 +1,3 @@
+from aerospike._types import HyperLogLog as HyperLogLog
+
+__all__ = ['HyperLogLog']

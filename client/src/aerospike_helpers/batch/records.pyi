@@ -1,0 +1,47 @@
+# Type stub of aerospike_helpers.batch.records: what a batch call does per key, and its result.
+from typing import Any, TypeAlias
+
+_Key: TypeAlias = tuple[Any, ...]
+_Operation: TypeAlias = dict[str, Any]
+
+class BatchRecord:
+    key: _Key
+    #: `(key, meta, bins)` after the call, or None.
+    record: tuple[tuple[Any, ...], dict[str, Any] | None, dict[str, Any] | None] | None
+    result: int
+    message: str | None
+    subcode: int
+    in_doubt: bool
+    def __init__(self, key: _Key) -> None: ...
+
+class Read(BatchRecord):
+    ops: list[_Operation] | None
+    read_all_bins: bool
+    meta: dict[str, Any] | None
+    policy: dict[str, Any] | None
+    def __init__(self, key: _Key, ops: list[_Operation] | None, read_all_bins: bool = False,
+                 meta: dict[str, Any] | None = None, policy: dict[str, Any] | None = None) -> None: ...
+
+class Write(BatchRecord):
+    ops: list[_Operation]
+    meta: dict[str, Any] | None
+    policy: dict[str, Any] | None
+    def __init__(self, key: _Key, ops: list[_Operation], meta: dict[str, Any] | None = None,
+                 policy: dict[str, Any] | None = None) -> None: ...
+
+class Apply(BatchRecord):
+    module: str
+    function: str
+    args: list[Any]
+    policy: dict[str, Any] | None
+    def __init__(self, key: _Key, module: str, function: str, args: list[Any],
+                 policy: dict[str, Any] | None = None) -> None: ...
+
+class Remove(BatchRecord):
+    policy: dict[str, Any] | None
+    def __init__(self, key: _Key, policy: dict[str, Any] | None = None) -> None: ...
+
+class BatchRecords:
+    batch_records: list[BatchRecord]
+    result: int
+    def __init__(self, batch_records: list[BatchRecord] | None = None) -> None: ...
