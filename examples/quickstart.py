@@ -12,6 +12,7 @@ Either way, moving to a real cluster means giving `{"hosts": [("10.0.0.1", 3000)
 
 import argparse
 import contextlib
+from collections.abc import Iterator
 import os
 import tempfile
 
@@ -24,7 +25,7 @@ UDF_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quickstart_
 
 
 @contextlib.contextmanager
-def connected_client(host=None, lua_dir="."):
+def connected_client(host: str | None = None, lua_dir: str = ".") -> Iterator[aerospike.Client]:
     # lua.user_path: where the client keeps its copy of registered UDF modules
     config = {"lua": {"user_path": lua_dir}}
     if host:
@@ -51,7 +52,7 @@ def connected_client(host=None, lua_dir="."):
                 client.close()
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="The aerospike API against spikelite (or any cluster).")
     parser.add_argument("--host", help="HOST:PORT of a running server (default: start spikelite)")
     args = parser.parse_args(argv)
@@ -83,7 +84,7 @@ def main(argv=None):
         more_calls(client)
 
 
-def more_calls(client):
+def more_calls(client: aerospike.Client) -> None:
     """Batch, secondary-index query, scan, a record UDF and an info command."""
     keys = [("test", "people", "user:%d" % i) for i in range(10)]
     for i, key in enumerate(keys):
