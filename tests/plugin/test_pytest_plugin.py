@@ -27,6 +27,14 @@ def test_options_are_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*--spikelite-config=FILE*", "*--aerospike-hosts=HOST:PORT*"])
 
 
+def test_p_no_spikelite_turns_it_off(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_off="def test_off(request):\n"
+                                 "    assert request.config.pluginmanager.get_plugin('spikelite') is None\n")
+    run(pytester, "-p", "no:spikelite").assert_outcomes(passed=1)
+    result = run(pytester, "-p", "no:spikelite", "--aerospike-hosts", "h:1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
 def test_inert_unless_a_fixture_is_used(pytester: pytest.Pytester) -> None:
     # A config that cannot start proves nothing tried to start a server.
     pytester.makepyfile(test_plain="def test_plain():\n    assert 1 + 1 == 2\n")
