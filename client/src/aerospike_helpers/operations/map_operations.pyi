@@ -1,9 +1,7 @@
 # Type stub: operation builders return the operation dict Client.operate() takes.
 from typing import Any
 
-from aerospike_helpers import HyperLogLog
 from aerospike_helpers.cdt_ctx import _cdt_ctx
-from aerospike_helpers.expressions.resources import TypeExpression
 
 OP_KEY: str
 BIN_KEY: str
