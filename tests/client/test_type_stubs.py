@@ -33,6 +33,10 @@ SNIPPET = textwrap.dedent("""
     client.operate(key, op.read("a"))  # E
     lop.list_append(1, 2)  # E
     records: BatchRecords = client.batch_read([key])
+    str_keys: list[tuple[str, str, str]] = [("test", "set", "a")]
+    client.batch_read(str_keys)
+    client.batch_read([("test",)])  # E
+    client.get_many(str_keys)[0][1]
     records.batch_records[0].result + 1
     records.batch_records[0].no_such_attribute  # E
     client.query("test", "set").where(p.equals("bin", 1)).results()

@@ -6,8 +6,9 @@ _Operation: TypeAlias = dict[str, Any]
 
 class BatchRecord:
     key: _Key
-    #: `(key, meta, bins)` after the call, or None.
-    record: tuple[tuple[Any, ...], dict[str, Any] | None, dict[str, Any] | None] | None
+    #: After the call: `(key, meta, bins)`, `(key, meta)` for a header-only read, or None when the
+    #: key failed (see `result`).
+    record: tuple[Any, ...] | None
     result: int
     message: str | None
     subcode: int
