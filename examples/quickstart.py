@@ -91,7 +91,7 @@ def more_calls(client: aerospike.Client) -> None:
         client.put(key, {"n": i, "team": "red" if i % 2 else "blue"})
 
     batch = client.batch_read(keys[:3])  # one request per node for many keys
-    print("batch   ->", [br.record[2]["n"] for br in batch.batch_records])
+    print("batch   ->", [br.record[2]["n"] for br in batch.batch_records if br.record])
 
     try:
         client.index_single_value_create("test", "people", "n", aerospike.INDEX_NUMERIC, "people_n_idx")
