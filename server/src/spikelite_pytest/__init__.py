@@ -31,7 +31,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any, Literal, Union
 
 import pytest
 
@@ -145,6 +145,12 @@ class SetTracker:
 
 # --- options ----------------------------------------------------------------------------------------
 
+NAMESPACES_HELP = "in-memory namespaces of the spikelite server (when no config file is given)"
+# A variable, not the literal in the call: recent pytest also takes a TypeForm there, and mypy then
+# reads a string literal argument as a possible type annotation.
+ARGS_TYPE: Literal["args"] = "args"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("spikelite", "spikelite server and Aerospike client fixtures")
     group.addoption("--spikelite-config", dest="spikelite_config", metavar="FILE", default=None,
@@ -153,8 +159,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run against this Aerospike cluster instead of starting spikelite")
     parser.addini("spikelite_config", "config file for the spikelite server (relative to the rootdir)",
                   default="")
-    parser.addini("spikelite_namespaces", "in-memory namespaces of the spikelite server "
-                  "(when no config file is given)", type="args", default=[])
+    parser.addini("spikelite_namespaces", help=NAMESPACES_HELP, type=ARGS_TYPE, default=[])
     parser.addini("aerospike_hosts", "HOST:PORT of a cluster to use instead of spikelite", default="")
 
 
