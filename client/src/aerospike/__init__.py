@@ -20,6 +20,7 @@ _bind_methods(Query, "Query")
 _bind_methods(Scan, "Scan")
 _bind_functions(globals())
 _bind_constructor(Client, _SIGNATURES["aerospike"]["client"])
+del _SIGNATURES  # not a module constant (the official module has no such name)
 
 __version__ = "19.3.0"
 #: True in purespike (the official C extension has no such attribute).
