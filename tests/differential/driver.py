@@ -47,6 +47,15 @@ BUDGET_ENV = "SPIKELITE_DIFF_BUDGET"
 #: Seed of the generated sequences: an int (the same sequences every run: what ./dev test uses)
 #: or "random" (new sequences each run, for longer explorations).
 SEED_ENV = "SPIKELITE_DIFF_SEED"
+#: Batches of 200 sequences to run at most; ./dev test runs a fixed number, so what it checks is the
+#: same on a fast machine and a slow one.
+BATCHES_ENV = "SPIKELITE_DIFF_BATCHES"
+CI_BATCHES = 30
+
+
+def batches_from(value):
+    """None (no limit) for an unset or empty value, else the int."""
+    return int(value) if value not in (None, "") else None
 DEFAULT_SEED = "0"
 
 
@@ -396,18 +405,20 @@ class Differ:
                 Divergence(call, (None, "records", (), {}, set_name), a, b, listed(self.allowlist, call, a, b)))
 
 
-def run(budget_s: float, batch: int = 200, max_steps: int = 6, base_seed=0) -> Report:
-    """Sequences until `budget_s` is spent; `base_seed` None draws new sequences each run."""
+def run(budget_s: float, batch: int = 200, max_steps: int = 6, base_seed=0, max_batches=None) -> Report:
+    """Sequences until `budget_s` is spent or `max_batches` batches of `batch` sequences ran;
+    `base_seed` None draws new sequences each run. With a seed and `max_batches` the sequences do
+    not depend on the machine's speed (the budget then only cuts a slow run short)."""
     start = time.monotonic()
     # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the servers and workers are stopped.
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        return _run(start, budget_s, batch, max_steps, base_seed)
+        return _run(start, budget_s, batch, max_steps, base_seed, max_batches)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run(start, budget_s, batch, max_steps, base_seed) -> Report:
+def _run(start, budget_s, batch, max_steps, base_seed, max_batches) -> Report:
     with tempfile.TemporaryDirectory(prefix="spikelite-diff-") as workdir:
         differ = Differ(workdir)
         try:
@@ -423,7 +434,7 @@ def _run(start, budget_s, batch, max_steps, base_seed) -> Report:
                     differ.run_sequence(steps, set_name)
 
             for number in itertools.count():
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or (max_batches is not None and number >= max_batches):
                     break
                 (one_batch if base_seed is None else seed(base_seed * 100_003 + number)(one_batch))()
         finally:
@@ -437,9 +448,12 @@ def main(argv=None):
                         help="seconds to spend generating and running sequences (env %s)" % BUDGET_ENV)
     parser.add_argument("--seed", default=os.environ.get(SEED_ENV, DEFAULT_SEED),
                         help='int (the same sequences each run) or "random" (env %s)' % SEED_ENV)
+    parser.add_argument("--batches", type=int, default=batches_from(os.environ.get(BATCHES_ENV)),
+                        help="stop after this many batches of 200 sequences (env %s; default: "
+                             "only the budget)" % BATCHES_ENV)
     parser.add_argument("--verbose", action="store_true", help="also print listed divergences")
     args = parser.parse_args(argv)
-    report = run(args.budget, base_seed=seed_from(args.seed))
+    report = run(args.budget, base_seed=seed_from(args.seed), max_batches=args.batches)
     print(report.text(args.verbose))
     return 1 if report.unlisted else 0
 
