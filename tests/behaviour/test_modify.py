@@ -226,3 +226,21 @@ def test_append_generation_mismatch(client, key):
     with pytest.raises(ex.RecordGenerationError):
         client.append(k, "s", "b", {"gen": 3}, {"gen": aerospike.POLICY_GEN_EQ})
     assert client.get(k)[2] == {"s": "a"}
+
+
+@pytest.mark.parametrize("offset", [{"a": 1}, "s", None, [1], b"b"])
+def test_increment_refuses_a_non_numeric_offset_in_its_own_words(client, key, offset):
+    # operate()'s increment says "only 'int' and 'float' are allowed"; Client.increment does not.
+    k = key("inc_bad")
+    client.put(k, {"n": 1})
+    with pytest.raises(ex.ParamError) as info:
+        client.increment(k, "n", offset)
+    assert info.value.msg == "Unsupported operand type(s) for +: only 'int' allowed"
+    assert client.get(k)[2] == {"n": 1}
+
+
+def test_increment_takes_a_bool_offset_as_an_integer(client, key):
+    k = key("inc_bool")
+    client.put(k, {"n": 1})
+    assert client.increment(k, "n", True) == 0
+    assert client.get(k)[2] == {"n": 2}

@@ -271,7 +271,15 @@ class Client(UdfMethods):
         return self._single_op(key, {"op": sr.OPERATOR_PREPEND, "bin": bin, "val": val}, meta, policy)
 
     def increment(self, key, bin, offset, meta=None, policy=None):  # noqa: A002
-        return self._single_op(key, {"op": sr.OPERATOR_INCR, "bin": bin, "val": offset}, meta, policy)
+        if isinstance(offset, bool):
+            offset = int(offset)  # the C extension reads a bool offset as an integer
+        try:
+            return self._single_op(key, {"op": sr.OPERATOR_INCR, "bin": bin, "val": offset}, meta, policy)
+        except exception.ParamError as exc:
+            if exc.msg != sr.INCREMENT_OPERAND_ERROR:
+                raise
+        # The same check as operate()'s, last as there, in Client.increment's own words.
+        raise param_error("Unsupported operand type(s) for +: only 'int' allowed")
 
     def touch(self, key, val=0, meta=None, policy=None):
         if isinstance(val, bool) or not isinstance(val, int):

@@ -181,6 +181,10 @@ def remove_request(key: Key, meta: dict, policy: dict) -> Message:
     return msg
 
 
+#: The official client's error for a non-numeric increment in operate() (Client.increment has its own).
+INCREMENT_OPERAND_ERROR = "Unsupported operand type(s) for +: only 'int' and 'float' are allowed"
+
+
 class OpsOnlyKey:
     """Just enough of a Key to build the operations of a query or background job (no record)."""
 
@@ -245,7 +249,7 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
         # With strict_types False the value goes to the server as it is, which decides.
         if (encoder.strict_types and code == OPERATOR_INCR
                 and (isinstance(value, bool) or not isinstance(value, (int, float)))):
-            raise param_error("Unsupported operand type(s) for +: only 'int' and 'float' are allowed")
+            raise param_error(INCREMENT_OPERAND_ERROR)
         if (encoder.strict_types and code in (OPERATOR_APPEND, OPERATOR_PREPEND)
                 and not isinstance(value, (str, bytes, bytearray))):
             raise param_error("Cannot concatenate 'str' and 'non-str' objects")
