@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ Namespaces = Union[Mapping[str, NamespaceSettings], list[str], tuple[str, ...]]
 
 _SET_NAME_MAX = 63  # bytes, Aerospike's limit
 _set_counter = itertools.count(1)
+#: Differs from session to session, so a server that outlives a session (a real cluster given by
+#: --aerospike-hosts, where truncation is asynchronous) never hands one session another's records.
+_SESSION_TAG = secrets.token_hex(2)
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class SetTracker:
     def unique_set(self, namespace: str | None = None, prefix: str = "") -> str:
         """A set name no other test of this session uses (derived from the test name), tracked."""
         cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", prefix or self.test_name).strip("_") or "set"
-        name = f"{cleaned}_{next(_set_counter)}"
+        name = f"{cleaned}_{_SESSION_TAG}{next(_set_counter)}"
         if len(name) > _SET_NAME_MAX:  # keep the counter, which makes the name unique
             suffix = name[name.rindex("_"):]
             name = cleaned[:_SET_NAME_MAX - len(suffix)] + suffix
