@@ -6,7 +6,6 @@ A real node reads partitions in parallel, so a page ends with many partitions ha
 client's partition tracking tells what is left. These tests hold on one node: every page but the
 last has exactly max_records records."""
 
-import os
 import secrets
 import struct
 import time
@@ -237,8 +236,6 @@ def test_paginated_index_query(client, si_set, low, span, max_records):
     assert all(len(page) <= max_records for page in pages)
 
 
-@pytest.mark.xfail(os.environ.get("SPIKELITE_SERVER_KIND", "").strip() != "aerospike", strict=False,
-                   reason="spikelite does not send a record's BVAL (field 15) yet; a real node does")
 def test_index_query_resume_sends_digests_with_their_bvals(client, si_set, spikelite_server):
     """Page 2 of a paginated index query names each half-read partition by its last digest
     (DIGEST_ARRAY) and that record's index value (BVAL_ARRAY: 8 bytes little-endian each, same
