@@ -15,10 +15,12 @@ import os
 import re
 import secrets
 import time
+from pathlib import Path
 
 import aerospike
 import pytest
 
+from faultproxy import FaultProxy
 from spikelite_only import reason_for
 
 #: Set by ./dev test's real-node passes: the server under test is a real Aerospike node.
@@ -128,3 +130,24 @@ def eventually():
             time.sleep(interval)
 
     return wait
+
+
+@pytest.fixture(scope="module")
+def node_address():
+    """(host, port) of a node nobody else uses (the fault tests): a spikelite child of the module,
+    or SPIKELITE_HOST_PORT."""
+    override = os.environ.get("SPIKELITE_HOST_PORT", "").strip()
+    if override:
+        host, _, port = override.rpartition(":")
+        yield host.strip("[]"), int(port)
+        return
+    import spikelite
+    with spikelite.spawn(config=str(Path(__file__).resolve().parent.parent / "spikelite.conf")) as child:
+        yield child.hosts[0]
+
+
+@pytest.fixture
+def proxy(node_address):
+    """A fresh FaultProxy in front of `node_address` for one test."""
+    with FaultProxy(node_address) as p:
+        yield p

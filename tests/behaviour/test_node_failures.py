@@ -10,8 +10,6 @@ were writes that went out. A node whose errors pass ``max_error_rate`` within a 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -20,30 +18,10 @@ from aerospike import exception
 from aerospike_helpers.batch.records import BatchRecords, Write
 from aerospike_helpers.operations import operations
 
-from faultproxy import FaultProxy
 
-CONFIG = Path(__file__).resolve().parent.parent / "spikelite.conf"
 NS = "test"
 SET = "node_failures"
 NO_RESPONSE = -15
-
-
-@pytest.fixture(scope="module")
-def node_address():
-    override = os.environ.get("SPIKELITE_HOST_PORT", "").strip()
-    if override:
-        host, _, port = override.rpartition(":")
-        yield host.strip("[]"), int(port)
-        return
-    import spikelite
-    with spikelite.spawn(config=str(CONFIG)) as child:
-        yield child.hosts[0]
-
-
-@pytest.fixture
-def proxy(node_address):
-    with FaultProxy(node_address) as p:
-        yield p
 
 
 @pytest.fixture

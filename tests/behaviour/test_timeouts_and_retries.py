@@ -29,11 +29,9 @@ Only lower bounds are asserted on elapsed times: a loaded CI machine only makes 
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -42,30 +40,10 @@ from aerospike import exception
 
 from faultproxy import FaultProxy
 
-CONFIG = Path(__file__).resolve().parent.parent / "spikelite.conf"
 NS = "test"
 SET = "faults"
 #: Tolerance for timer granularity when comparing elapsed times with lower bounds.
 SLACK = 0.03
-
-
-@pytest.fixture(scope="module")
-def node_address():
-    """(host, port) of a node nobody else uses: a spikelite child, or SPIKELITE_HOST_PORT."""
-    override = os.environ.get("SPIKELITE_HOST_PORT", "").strip()
-    if override:
-        host, _, port = override.rpartition(":")
-        yield host.strip("[]"), int(port)
-        return
-    import spikelite
-    with spikelite.spawn(config=str(CONFIG)) as child:
-        yield child.hosts[0]
-
-
-@pytest.fixture
-def proxy(node_address):
-    with FaultProxy(node_address) as p:
-        yield p
 
 
 @pytest.fixture
