@@ -39,7 +39,6 @@ EXPECTED_MISSING = {
     "aerospike.Client.*_metrics": "metrics: not done yet",
     "aerospike.Client.get_stats": "metrics: not done yet",
     "aerospike_helpers.metrics.*": "metrics: not done yet",
-    "aerospike.Client.set_xdr_filter": "not done yet",
     "aerospike_helpers.batch.records.Type*": "typing aliases: not done yet",
     "aerospike_helpers.operations.string_operations.*": "string operations: not done yet",
     "aerospike_helpers.expressions.string.*": "string expressions: not done yet",

@@ -301,6 +301,7 @@ SIGNATURES = {
         "info_all": _kw("O|O:info_all", "command", "policy"),
         "info_random_node": _kw("O|O:info_random_node", "command", "policy"),
         "info_single_node": _kw("OO|O:info_single_node", "command", "host", "policy"),
+        "set_xdr_filter": _kw("OOO|O:set_xdr_filter", "data_center", "namespace", "expression_filter", "policy"),
         "operate": _kw("OO|OO:operate", "key", "list", "meta", "policy"),
         "operate_ordered": _kw("OO|OO:operate_ordered", "key", "list", "meta", "policy"),
         "append": _kw("OOO|OO:append", "key", "bin", "val", "meta", "policy"),

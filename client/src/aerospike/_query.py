@@ -13,6 +13,7 @@ from spikewire import PARTITION_COUNT, FieldType, Info1, Info3, Message, Op, OpT
 from spikewire.particles import decode_float, decode_int
 
 from . import exception
+from ._c_members import unsigned_member
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import client_error, param_error
@@ -54,6 +55,7 @@ class _RecordStream:
     """Shared machinery of Query and Scan."""
 
     _policy_kind = "query"
+    ttl = unsigned_member("ttl", 32, "The TTL a background write gives the records (0: the namespace default).")
 
     def __init__(self, client, namespace, set_name=None):
         if not isinstance(namespace, str):
@@ -67,7 +69,6 @@ class _RecordStream:
         self._paginate = False
         self._status: PartitionsStatus | None = None  # kept between calls when paginating
         self._predicate = None
-        self.ttl = 0
 
     # -- public API shared by Query and Scan ------------------------------------------------------
 
@@ -311,28 +312,9 @@ class Query(_RecordStream):
 
     _policy_kind = "query"
 
-    def __init__(self, client, namespace, set_name=None):
-        super().__init__(client, namespace, set_name)
-        self._max_records_value = 0
-        self.records_per_second = 0
-
-    @property
-    def max_records(self) -> int:
-        return self._max_records_value
-
-    @max_records.setter
-    def max_records(self, value) -> None:
-        """An unsigned 64-bit member, as in the official client: ints only (a negative one wraps,
-        with its RuntimeWarning), at most 2**64 - 1."""
-        if not isinstance(value, int):
-            raise TypeError("'%s' object cannot be interpreted as an integer" % type(value).__name__)
-        if value >= 1 << 64 or value < -(1 << 63):
-            raise OverflowError("Python int too large to convert to C long")
-        if value < 0:
-            import warnings
-            warnings.warn("Writing negative value into unsigned field", RuntimeWarning, stacklevel=2)
-            value += 1 << 64
-        self._max_records_value = int(value)
+    max_records = unsigned_member("max_records", 64, "The most records the query returns (0: all).")
+    records_per_second = unsigned_member("records_per_second", 32,
+                                         "The most records a second each node sends (0: no limit).")
 
     def where(self, predicate, ctx=None):
         """The secondary-index filter; with `ctx` (a cdt_ctx list) it queries the index built on
@@ -388,6 +370,16 @@ class Scan(_RecordStream):
     """aerospike.Scan (the older name for a query without a filter)."""
 
     _policy_kind = "scan"
+    #: Attributes the official Query has and the official Scan has not (they are policy keys there).
+    _QUERY_ONLY = frozenset(("max_records", "records_per_second"))
+
+    def __getattr__(self, name):
+        raise AttributeError("'aerospike.Scan' object has no attribute '%s'" % name)
+
+    def __setattr__(self, name, value) -> None:
+        if name in self._QUERY_ONLY:
+            raise AttributeError("'aerospike.Scan' object has no attribute '%s'" % name)
+        super().__setattr__(name, value)
 
     def results(self, policy=None, nodename=None) -> list:
         self._filtered = _has_partition_filter(policy)

@@ -89,6 +89,7 @@ class InfoCommands:
             "sindex-stat": self.sindexes.stat,
             "racks": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
             "rack-ids": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
+            "xdr-set-filter": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
         }
         self.handlers = exact
 
