@@ -558,6 +558,22 @@ class Client(UdfMethods):
         return self._index_create(ns, set, None, index_type, index_datatype, name, policy,
                                   expression=expression_base64(expressions))
 
+    def index_set_create(self, ns, set, name, policy=None) -> int:  # noqa: A002
+        """A set index (server 8.1+): the node keeps a list of `set`'s records for scans of it."""
+        self._require()
+        self._info_timeout(policy)  # the official client reads the policy before the arguments
+        if not isinstance(ns, str):
+            raise param_error("Namespace should be a string")
+        if set is not None and not isinstance(set, str):
+            raise param_error("Set should be string, unicode or None")
+        if not isinstance(name, str):
+            raise param_error("Index name should be string or unicode")
+        command = "sindex-create:namespace=%s" % ns
+        if set is not None:
+            command += ";set=%s" % set
+        self._index_command(command + ";indexname=%s;indextype=set" % name, policy)
+        return 0
+
     def index_remove(self, ns, name, policy=None) -> int:
         if not isinstance(ns, str) or not isinstance(name, str):
             raise param_error("Namespace and index name should be strings")

@@ -218,13 +218,16 @@ class InfoCommands:
                 props = [("objects", ns.set_counts.get(set_name, 0)), ("tombstones", 0),
                          ("data_used_bytes", 0), ("truncate_lut", ns.truncate_lut.get(set_name, 0) // 1_000_000),
                          ("sindexes", 0), ("index_populating", "false"), ("truncating", "false"),
+                         ("default-read-touch-ttl-pct", 0),
                          ("default-ttl", set_config.default_ttl if set_config and set_config.default_ttl is not None else 0),
-                         ("disable-eviction", "false"), ("enable-index", "false"),
-                         ("stop-writes-count", set_config.stop_writes_count if set_config else 0)]
+                         ("disable-eviction", "false"),
+                         ("enable-index", "true" if ns.set_index_of(set_name) else "false"),
+                         ("stop-writes-count", set_config.stop_writes_count if set_config else 0),
+                         ("stop-writes-size", 0)]
                 body = ":".join("%s=%s" % p for p in props)
                 entries.append(body if len(parts) > 1 else "ns=%s:set=%s:%s" % (ns.name, set_name, body))
         if len(parts) > 1:
-            return entries[0] if entries else ""
+            return entries[0] + ";" if entries and parts[1] else ""
         return "".join(entry + ";" for entry in entries)
 
     # -- truncation -------------------------------------------------------------------------------

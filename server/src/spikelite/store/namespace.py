@@ -16,6 +16,7 @@ from ..config import NamespaceConfig
 from ..wire import AerospikeWireError, ResultCode
 from .clock import Clock
 from .record import Record
+from .sindex import ITYPE_SET, IndexDefinition, SecondaryIndex
 
 log = logging.getLogger("spikelite")
 
@@ -37,7 +38,8 @@ class Namespace:
         self.truncate_lut: dict[str | None, int] = {}  # set (None = namespace) → last truncate, ns
         self.expired_count = 0
         self.evicted_count = 0
-        self.indexes: dict[str, "SecondaryIndex"] = {}
+        self.indexes: dict[str, SecondaryIndex] = {}
+        self.set_indexes: dict[str, IndexDefinition] = {}  # set indexes by name (in creation order)
         self.storage = None  # the DeviceStore of a persistent namespace
         self.limit = config.stop_writes_bytes()  # 0: no size limit, no accounting
         self.used_bytes = 0  # sum of Record.size() (kept only when there is a limit)
@@ -48,7 +50,6 @@ class Namespace:
 
     def _open_storage(self) -> None:
         from .device import DeviceStore
-        from .sindex import SecondaryIndex
         store = DeviceStore(self.config.storage_file, self.name)
         try:
             if self.config.cold_start_empty:
@@ -69,6 +70,9 @@ class Namespace:
                     self.used_bytes += record.size()
             store.delete_many(dead)
             for definition in store.load_index_definitions():
+                if definition.itype == ITYPE_SET:
+                    self.set_indexes[definition.name] = definition
+                    continue
                 index = SecondaryIndex(definition)
                 for digest, record in self.records.items():
                     index.add(digest, record)
@@ -158,8 +162,7 @@ class Namespace:
 
     # -- secondary indexes ------------------------------------------------------------------------
 
-    def create_index(self, definition) -> "SecondaryIndex":
-        from .sindex import SecondaryIndex
+    def create_index(self, definition) -> SecondaryIndex:
         index = SecondaryIndex(definition)
         now = self.clock.now_cl()
         for digest, record in self.records.items():
@@ -171,9 +174,19 @@ class Namespace:
         return index
 
     def drop_index(self, name: str) -> None:
-        if name in self.indexes and self.storage is not None:
+        if (name in self.indexes or name in self.set_indexes) and self.storage is not None:
             self._persist(self.storage.drop_index, name)
         self.indexes.pop(name, None)
+        self.set_indexes.pop(name, None)
+
+    def create_set_index(self, definition: IndexDefinition) -> None:
+        """A set index (`indextype=set`): one per set; it only changes what the node reports."""
+        if self.storage is not None:
+            self._persist(self.storage.save_index, definition)
+        self.set_indexes[definition.name] = definition
+
+    def set_index_of(self, set_name: str) -> IndexDefinition | None:
+        return next((d for d in self.set_indexes.values() if d.set_name == set_name), None)
 
     # -- TTL --------------------------------------------------------------------------------------
 

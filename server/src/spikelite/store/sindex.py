@@ -33,6 +33,8 @@ ITYPE_DEFAULT = "default"
 ITYPE_LIST = "list"
 ITYPE_MAPKEYS = "mapkeys"
 ITYPE_MAPVALUES = "mapvalues"
+#: A set index (`indextype=set`): no bin, no key type; it lists a set's records.
+ITYPE_SET = "set"
 #: Wire codes of the collection type (INDEX_TYPE field) and of the key type (INDEX_RANGE particle).
 ITYPE_BY_CODE = {0: ITYPE_DEFAULT, 1: ITYPE_LIST, 2: ITYPE_MAPKEYS, 3: ITYPE_MAPVALUES}
 KTYPE_BY_PARTICLE = {ParticleType.INTEGER: KTYPE_NUMERIC, ParticleType.STRING: KTYPE_STRING,
