@@ -20,7 +20,7 @@ from . import exception
 from ._auth import hash_password
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
-from ._errors import client_error, param_error
+from ._errors import client_error, error_name, param_error
 from ._policies import merge
 
 _QUERY_END = 50
@@ -31,8 +31,7 @@ _PKI_PASSWORD = "nopassword"
 
 
 def _status_message(code: int) -> str:
-    from ._client import _error_name
-    return _error_name(code)
+    return error_name(code)
 
 
 # -- argument checks ------------------------------------------------------------------------------

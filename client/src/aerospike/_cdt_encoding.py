@@ -19,6 +19,7 @@ The same packer writes the values inside expressions and contexts (``_expression
 import struct
 from typing import Any
 
+from . import _constants as C
 from ._errors import client_error, param_error
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
@@ -262,3 +263,21 @@ def pack_value(value: Any, fallback=None) -> bytes:
     p = Packer(fallback=fallback)
     p.value(value)
     return p.bytes()
+
+
+# -- create flags of list and map contexts (shared by _operations and _expressions) ------------
+
+def list_create_flag(order: int, pad: bool) -> int:
+    """The create flag OR'ed into the last context of a list create (operations and expressions)."""
+    if order == C.LIST_ORDERED:
+        return 0xC0
+    return 0x80 if pad else 0x40
+
+
+def map_create_flag(order: int) -> int:
+    """The create flag OR'ed into the last context of a map create (operations and expressions)."""
+    if order == C.MAP_KEY_ORDERED:
+        return 0x80
+    if order == C.MAP_KEY_VALUE_ORDERED:
+        return 0xC0
+    return 0x40

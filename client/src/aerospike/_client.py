@@ -15,6 +15,7 @@ from ._config import check_config, check_config_after_hosts
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import client_error, param_error
+from ._errors import error_name as _error_name
 from ._executor import Executor
 from ._keys import parse_key
 from ._policies import client_policies, merge
@@ -793,25 +794,6 @@ def _raise_info_error(text: str, node) -> None:
                 code = 1
             message = parts[2] if len(parts) > 2 else ""
             raise exception.exception_for(code, "%s from %s:%d" % (message, *node.host))
-
-
-#: The C client's status names where they differ from the server's result code names.
-_C_STATUS_NAMES = {2: "RECORD_NOT_FOUND", 3: "RECORD_GENERATION", 4: "REQUEST_INVALID",
-                   5: "RECORD_EXISTS", 12: "BIN_INCOMPATIBLE_TYPE", 13: "RECORD_TOO_BIG",
-                   14: "RECORD_KEY_BUSY", 17: "BIN_NOT_FOUND", 19: "RECORD_KEY_MISMATCH",
-                   20: "NAMESPACE_NOT_FOUND", 21: "BIN_NAME", 22: "FAIL_FORBIDDEN",
-                   200: "INDEX_FOUND", 201: "INDEX_NOT_FOUND", 100: "UDF"}
-
-
-def _error_name(code: int) -> str:
-    if ResultCode.QUERY_END < code <= ResultCode.QUOTA_EXCEEDED and code in ResultCode._value2member_map_:
-        return "AEROSPIKE_" + ResultCode(code).name  # security statuses have no ERR_ in the C client
-    if code in _C_STATUS_NAMES:
-        return "AEROSPIKE_ERR_" + _C_STATUS_NAMES[code]
-    try:
-        return "AEROSPIKE_ERR_" + ResultCode(code).name
-    except ValueError:
-        return "AEROSPIKE_ERR_%d" % code
 
 
 def client(config: dict) -> Client:

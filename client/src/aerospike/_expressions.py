@@ -20,7 +20,7 @@ from typing import Any
 
 from ._cdt_encoding import Packer, Raw
 from ._errors import client_error, param_error
-from ._operations import _list_create_flag, _map_create_flag
+from ._cdt_encoding import list_create_flag as _list_create_flag, map_create_flag as _map_create_flag
 
 # -- wire items -----------------------------------------------------------------------------------
 #

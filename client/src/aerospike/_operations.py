@@ -22,7 +22,7 @@ tests/client/test_operations_encoding.py):
 from spikewire import Op, OpType, ParticleType
 
 from . import _constants as C
-from ._cdt_encoding import Packer, Raw
+from ._cdt_encoding import Packer, Raw, list_create_flag as _list_create_flag, map_create_flag as _map_create_flag
 from ._errors import bin_name_error, client_error, param_error
 
 MAX_BIN_NAME = 15
@@ -37,20 +37,6 @@ _CTX_LIST_INDEX, _CTX_MAP_KEY = 0x10, 0x22
 _CTX_EXP, _CTX_AND_EXP, _CTX_MAP_KEYS_IN = C._AS_CDT_CTX_EXP, C._AS_CDT_CTX_AND | C._AS_CDT_CTX_EXP, C._AS_CDT_CTX_MAP_KEYS_IN
 _CTX_INT_KINDS = {C.CDT_CTX_LIST_INDEX, C.CDT_CTX_LIST_RANK, C.CDT_CTX_MAP_INDEX, C.CDT_CTX_MAP_RANK}
 _CTX_VALUE_KINDS = {C.CDT_CTX_LIST_VALUE, C.CDT_CTX_MAP_KEY, C.CDT_CTX_MAP_VALUE}
-
-
-def _list_create_flag(order: int, pad: bool) -> int:
-    if order == C.LIST_ORDERED:
-        return 0xC0
-    return 0x80 if pad else 0x40
-
-
-def _map_create_flag(order: int) -> int:
-    if order == C.MAP_KEY_ORDERED:
-        return 0x80
-    if order == C.MAP_KEY_VALUE_ORDERED:
-        return 0xC0
-    return 0x40
 
 
 _NAMES = {}

@@ -16,14 +16,13 @@ from . import exception
 from ._c_members import unsigned_member
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
-from ._errors import client_error, param_error
+from ._errors import client_error, error_name as _error_name, param_error
 from ._partition_tracker import RETRY_STATUSES, NodePartitions, PartitionsStatus, Tracker, from_filter, restore
 from ._executor import raise_timeout, run_stream
 from ._policies import merge
 from . import _single_record as sr
-from ._stream_records import read_record
+from ._stream_records import U32 as _U32, Stop as _Stop, read_record
 
-_U32 = struct.Struct(">I")
 _U64 = struct.Struct(">Q")
 _U16LE = struct.Struct("<H")
 REPLICA_RANDOM = 4
@@ -45,10 +44,6 @@ def _user_key(data: bytes | None):
     if ptype == ParticleType.FLOAT:
         return decode_float(value)
     return bytearray(value)
-
-
-class _Stop(Exception):
-    """A foreach callback returned False."""
 
 
 class _RecordStream:
@@ -151,7 +146,6 @@ class _RecordStream:
         tracker = self._tracker(policy, nodename, max_records, cluster)
         if not cluster.has_namespace(self._namespace):
             raise exception.exception_for(20, "Invalid namespace: %s" % self._namespace)
-        from ._client import _error_name
         replica = policy.get("replica", 2)
         while True:
             for np in tracker.assign(cluster, self._namespace, replica):
@@ -303,7 +297,6 @@ class _RecordStream:
             if errors[0] in RETRY_STATUSES:  # e.g. an index not (yet) there: another round
                 tracker.node_failed(np, errors[0])
                 return
-            from ._client import _error_name
             raise exception.exception_for(errors[0], "%s:%d %s" % (*node.host, _error_name(errors[0])))
 
 

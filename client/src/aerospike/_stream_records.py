@@ -22,6 +22,12 @@ _STRING = ParticleType.STRING
 _MAP = ParticleType.MAP
 _BVAL = FieldType.BVAL_ARRAY
 _names: dict[bytes, str] = {}
+#: A big-endian u32 field value (socket timeout, records per second) of a stream request.
+U32 = struct.Struct(">I")
+
+
+class Stop(Exception):
+    """A foreach callback returned False: the stream ends early (scan, query, aggregation)."""
 
 
 class StreamRecord:

@@ -22,7 +22,7 @@ from spikewire import FieldType, Info2, Message, ResultCode
 from . import _extras
 from . import _single_record as sr
 from . import exception
-from ._errors import client_error, param_error
+from ._errors import client_error, error_name as _error_name, param_error
 from ._keys import parse_key
 from ._policies import merge
 
@@ -197,20 +197,18 @@ class UdfMethods:
 
     def query_apply(self, ns, set, predicate, module, function, args=None, policy=None):  # noqa: A002
         """Run a record UDF on every record a query selects, in the background; the job id."""
-        from ._query import Query
         self._require()
         if not isinstance(predicate, tuple):
             raise param_error("Predicate must be a tuple")
-        query = Query(self, ns, set)
+        query = self.query(ns, set)
         query.where(predicate)
         query.apply(module, function, args)
         return query.execute_background(policy)
 
     def scan_apply(self, ns, set, module, function, args=None, policy=None, options=None):  # noqa: A002
         """Run a record UDF on every record of a namespace/set, in the background; the job id."""
-        from ._query import Scan
         self._require()
-        scan = Scan(self, ns, set)
+        scan = self.scan(ns, set)
         scan.apply(module, function, args)
         return scan.execute_background(policy)
 
@@ -329,7 +327,7 @@ def run_aggregation(stream, policy, deliver) -> None:
     error_text = lua_env.error_text
     from spikewire import PARTITION_COUNT, Info1, Info3, parse_message
     from ._executor import run_stream
-    from ._query import _Stop, _U32
+    from ._stream_records import U32 as _U32, Stop as _Stop
 
     client = stream._client
     cluster = client._require()
@@ -386,7 +384,6 @@ def run_aggregation(stream, policy, deliver) -> None:
         if failure:
             reply = failure[0]
             # the C client reports the code's name, not the FAILURE text, for query records
-            from ._client import _error_name
             raise exception.exception_for(reply.result_code, "%s:%d %s" % (*node.host, _error_name(reply.result_code)),
                                           False, *_where(), module=module, func=function)
     pending = iter([state.to_lua(v) for v in values])
