@@ -12,6 +12,7 @@ SPIKELITE_ONLY = {
     "test_tls.py": "TLS: Community Edition has no TLS",
     "test_persistence.py": "spikelite's storage-engine device (restarts of a spikelite child)",
     "test_cluster_routing.py": "spikelite's own local cluster (the real cluster pass is tests/realcluster)",
+    "test_port_mapping.py": "spikelite's own local cluster behind forwarded ports",
     "test_background_query.py::test_background_ops_run_once_per_record_in_a_cluster":
         "spikelite's own local cluster",
     "test_remove_touch.py::test_remove_policies_are_accepted[durable_delete]":

@@ -14,11 +14,15 @@ CONFIG = Path(__file__).resolve().parent.parent / "spikelite.conf"
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(tmp_path_factory):
     if os.environ.get("SPIKELITE_HOST_PORT"):
         pytest.fail("the cluster tests start their own local cluster; unset SPIKELITE_HOST_PORT")
     import spikelite
-    with spikelite.spawn(config=str(CONFIG), nodes=3) as child:
+    # an alternate address too (a node without one answers no peers to use_services_alternate)
+    config = tmp_path_factory.mktemp("routing") / "spikelite.conf"
+    config.write_text(CONFIG.read_text() + "\nnetwork {\n    service {\n        address 127.0.0.1\n"
+                      "        port 0\n        alternate-access-address 127.0.0.1\n    }\n}\n")
+    with spikelite.spawn(config=str(config), nodes=3) as child:
         yield child
 
 

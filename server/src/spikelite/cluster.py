@@ -32,6 +32,10 @@ def build_cluster(config: ServerConfig, size: int, replication_factor: int | Non
         node_config = copy.copy(config)
         if config.port:
             node_config.port = config.port + index
+        if config.access_port:  # a port mapping of consecutive ports, as the listeners
+            node_config.access_port = config.access_port + index
+        if config.alternate_access_port:
+            node_config.alternate_access_port = config.alternate_access_port + index
         if config.tls is not None and config.tls.port:
             node_config.tls = dataclasses.replace(config.tls, port=config.tls.port + index)
         nodes.append(Node(node_config, clock, namespaces, udfs))

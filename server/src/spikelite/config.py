@@ -80,6 +80,12 @@ class ServerConfig:
     tls: "TlsServiceConfig | None" = None  # TLS on the service port (see spikelite.tls)
     security: SecurityConfig | None = None  # None: admin messages answer SECURITY_NOT_ENABLED
     udf_user_path: str | None = None  # mod-lua user-path: UDF modules are kept there too
+    # where clients are told to reach this node (service-clear-*, peers-clear-*): behind a port
+    # mapping or a proxy these differ from the address and port it listens on
+    access_addresses: list[str] = field(default_factory=list)
+    access_port: int | None = None
+    alternate_access_addresses: list[str] = field(default_factory=list)
+    alternate_access_port: int | None = None
 
 
 def default_config() -> ServerConfig:
@@ -344,6 +350,29 @@ def _security(ctx: _Context, source: str) -> SecurityConfig | None:
     return security if enabled else None
 
 
+_ACCESS_SETTINGS = {"access-address", "access-port", "alternate-access-address", "alternate-access-port"}
+
+
+def _access_settings(config: ServerConfig, settings: list, source: str) -> None:
+    """`access-address` (repeatable), `access-port` and the alternate ones of `network.service`."""
+    for name, values, lineno in settings:
+        if name not in _ACCESS_SETTINGS:
+            continue
+        if len(values) != 1:
+            raise ConfigError("%s:%d: '%s' takes one value" % (source, lineno, name))
+        if name.endswith("-address"):
+            target = config.access_addresses if name == "access-address" else config.alternate_access_addresses
+            target.append(values[0])
+            continue
+        try:
+            port = integer(values[0])
+            if not 1 <= port <= 65535:
+                raise ValueError("must be a port from 1 to 65535")
+        except ValueError as exc:
+            raise ConfigError("%s:%d: %s: %s" % (source, lineno, name, exc)) from None
+        setattr(config, name.replace("-", "_"), port)
+
+
 def parse_config(text: str, source: str = "<config>") -> ServerConfig:
     root = _parse_tree(text, source)
     if root.settings:
@@ -362,10 +391,10 @@ def parse_config(text: str, source: str = "<config>") -> ServerConfig:
             for child in ctx.children:
                 if child.name == "service":
                     plain = [s for s in child.settings if s[0] not in tls_settings]
+                    _access_settings(config, plain, source)
+                    plain = [s for s in plain if s[0] not in _ACCESS_SETTINGS]
                     _apply(config, _Context(child.name, child.arg, child.line, plain),
-                           {"address": ("address", str), "port": ("port", integer)},
-                           {"access-address", "alternate-access-address", "access-port",
-                            "alternate-access-port"}, source)
+                           {"address": ("address", str), "port": ("port", integer)}, set(), source)
                     config.tls = parse_service_tls([c for c in ctx.children if c.name == "tls"],
                                                    [s for s in child.settings if s[0] in tls_settings],
                                                    child.line, source)

@@ -20,6 +20,9 @@ FEATURES = ";".join([
     "udf"])
 
 
+#: The default-port field of a real node's peers-* answers (each endpoint names its own port).
+PEERS_DEFAULT_PORT = 3000
+
 #: What a node answers to an info request without command lines: these names, in this order.
 SUMMARY = ["features", "node", "compatibility-id", "edition", "build_ee_sha", "build_sha", "build_arch",
            "build_time", "build_os", "build", "version", "statistics", "services-alumni", "services",
@@ -53,19 +56,20 @@ class InfoCommands:
             "replicas-all": lambda _: ";".join("%s:%s" % (ns, self._bitmaps()) for ns in self.node.namespaces),
             "replicas-master": lambda _: ";".join("%s:%s" % (ns, self._bitmap(0)) for ns in self.node.namespaces),
             "peers-clear-std": self._peers,
-            "peers-clear-alt": self._peers,
+            "peers-clear-alt": lambda _: self._peers(_, alternate=True),
             "peers-tls-std": self._tls_peers,
             "peers-tls-alt": lambda _: self._tls_peers(_, alternate=True),
             "alumni-clear-std": self._peers,
+            "alumni-clear-alt": lambda _: self._peers(_, alternate=True),
             "alumni-tls-std": self._tls_peers,
-            "service-clear-std": lambda _: self._endpoint(),
-            "service-clear-alt": lambda _: self._endpoint(),
+            "service-clear-std": lambda _: ",".join(_clear_endpoints(self.node)),
+            "service-clear-alt": lambda _: ",".join(_clear_endpoints(self.node, alternate=True)),
             "service-tls-std": lambda _: ",".join(_tls_endpoints(self.node)),
             "service-tls-alt": lambda _: ",".join(_tls_endpoints(self.node, alternate=True)),
-            "service": lambda _: self._endpoint(),
-            "services": lambda _: "",
-            "services-alternate": lambda _: "",
-            "services-alumni": lambda _: "",
+            "service": lambda _: ";".join(_clear_endpoints(self.node)),
+            "services": lambda _: self._services(),
+            "services-alternate": lambda _: self._services(alternate=True),
+            "services-alumni": lambda _: self._services(),
             "namespaces": lambda _: ";".join(self.node.namespaces),
             "namespace": self._namespace,
             "sets": self._sets,
@@ -101,16 +105,21 @@ class InfoCommands:
 
     # -- tending ----------------------------------------------------------------------------------
 
-    def _endpoint(self) -> str:
-        return _endpoint(self.node)
-
     def _no_peers(self, _line: str) -> str:
-        return "%d,%d,[]" % (self.node.membership.generation, self.node.port)
+        return "%d,%d,[]" % (self.node.membership.generation, PEERS_DEFAULT_PORT)
 
-    def _peers(self, _line: str) -> str:
-        peers = ",".join("[%s,,[%s]]" % (peer.node_id, _endpoint(peer))
-                         for peer in self.node.membership.peers_of(self.node))
-        return "%d,%d,[%s]" % (self.node.membership.generation, self.node.port, peers)
+    def _peers(self, _line: str, alternate: bool = False) -> str:
+        """`peers-clear-*`: each peer's access endpoints (a peer without alternate ones is left out
+        of `-alt`); every endpoint names its port, the default-port field is the node's 3000."""
+        peers = ",".join("[%s,,[%s]]" % (peer.node_id, ",".join(endpoints))
+                         for peer in self.node.membership.peers_of(self.node)
+                         if (endpoints := _clear_endpoints(peer, alternate)))
+        return "%d,%d,[%s]" % (self.node.membership.generation, PEERS_DEFAULT_PORT, peers)
+
+    def _services(self, alternate: bool = False) -> str:
+        """`services` / `services-alternate`: the peers' access endpoints, ';'-separated."""
+        return ";".join(endpoint for peer in self.node.membership.peers_of(self.node)
+                        for endpoint in _clear_endpoints(peer, alternate))
 
     def _tls_peers(self, line: str, alternate: bool = False) -> str:
         """`peers-tls-*`: the peers' TLS endpoints and tls-name; an empty list without TLS."""
@@ -288,9 +297,16 @@ def _tls_endpoints(node: Node, alternate: bool = False) -> list[str]:
     return ["%s:%d" % ("[%s]" % a if ":" in a else a, port) for a in addresses]
 
 
-def _endpoint(node: Node) -> str:
-    host = node.host
-    if ":" in host:
-        host = "[%s]" % host
-    return "%s:%d" % (host, node.port)
+def _clear_endpoints(node: Node, alternate: bool = False) -> list[str]:
+    """Where clients are told to reach a node in clear text: its access-address(es) and
+    access-port, each defaulting to the address and port it listens on; the alternate endpoint
+    only when alternate-access-address is configured (its port defaults to the service port)."""
+    config = node.config
+    if alternate:
+        addresses = config.alternate_access_addresses
+        port = config.alternate_access_port or node.port
+    else:
+        addresses = config.access_addresses or [node.host]
+        port = config.access_port or node.port
+    return ["%s:%d" % ("[%s]" % a if ":" in a else a, port) for a in addresses]
 
