@@ -14,7 +14,7 @@ from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._executor import run_stream
 from ._keys import Key, parse_key
-from ._stream_records import read_record
+from ._stream_records import iter_records
 
 # parent flags: inline processing allowed, report every row's error, send the failing row too
 _INLINE = 0x01
@@ -23,6 +23,8 @@ _REPORT_ERROR_RECORD = 0x08
 # row flags
 _ROW_REPEAT, _ROW_INFO, _ROW_GEN, _ROW_TTL = 0x01, 0x02, 0x04, 0x08
 _U32 = struct.Struct(">I")
+_ROW_START = struct.Struct(">I20s")  # row index, key digest
+_REPEAT = bytes((_ROW_REPEAT,))
 _U16 = struct.Struct(">H")
 _FIELD = struct.Struct(">IB")
 _BATCH_FAILED = -16
@@ -54,6 +56,25 @@ class Row:
         self.header_only = header_only
 
 
+def read_rows(keys: list[Key], policy: dict, bins) -> list[Row]:
+    """The rows of a batch_read: keys of one namespace and set share one request template (the
+    digest travels in the row, not in the template), unless the policy sends each user key."""
+    send_key = policy.get("key") == sr.POLICY_KEY_SEND
+    templates: dict = {}
+    rows = []
+    for index, key in enumerate(keys):
+        if send_key and key.user_key is not None:
+            rows.append(read_row(index, key, policy, bins, False))
+            continue
+        template = templates.get((key.namespace, key.set_name))
+        if template is None:
+            template = templates[(key.namespace, key.set_name)] = read_row(index, key, policy, bins, False)
+            rows.append(template)
+            continue
+        rows.append(Row(index, key, template.msg, False, template.header_only))
+    return rows
+
+
 def read_row(index: int, key: Key, policy: dict, bins, read_all: bool) -> Row:
     if read_all or bins is None:
         msg = sr.read_request(key, policy)
@@ -82,18 +103,24 @@ def remove_row(index: int, key: Key, policy: dict) -> Row:
 def _encode_rows(rows: list[Row]) -> bytes:
     parts = []
     previous = None
+    previous_msg = None
     for row in rows:
         msg = row.msg
-        parts.append(_U32.pack(row.index))
-        parts.append(row.key.digest)
+        parts.append(_ROW_START.pack(row.index, row.key.digest))
+        if msg is previous_msg:  # a shared template (read_rows): same namespace, set and ops
+            parts.append(_REPEAT)
+            continue
+        previous_msg = None
         signature = (msg.info1, msg.info2, msg.info3, msg.generation, msg.record_ttl,
                      row.key.namespace, row.key.set_name, tuple((o.op, o.particle_type, o.name, o.value) for o in msg.ops),
                      tuple((t, d) for t, d in msg.fields if t != FieldType.DIGEST))  # filters, UDF fields
         has_key = any(t == FieldType.KEY for t, _ in msg.fields)
         if previous is not None and signature == previous and not has_key:
-            parts.append(bytes((_ROW_REPEAT,)))
+            parts.append(_REPEAT)
+            previous_msg = msg
             continue
         previous = None if has_key else signature
+        previous_msg = None if has_key else msg
         flags = _ROW_INFO | _ROW_TTL | (_ROW_GEN if row.is_write else 0)
         parts.append(bytes((flags, msg.info1, msg.info2, msg.info3)))
         if row.is_write:
@@ -135,9 +162,9 @@ class BatchExecutor:
         #: node NO_RESPONSE; the older calls (get_many, ...) raise it.
         self.failure: exception.AerospikeError | None = None
 
-    def run(self, rows: list[Row], policy: dict) -> dict[int, Message | int]:
-        """{row index: reply message, or a client-side result code}."""
-        results: dict[int, Message | int] = {}
+    def run(self, rows: list[Row], policy: dict) -> dict:
+        """{row index: reply (an `iter_records` tuple), NoResponse, or a client-side result code}."""
+        results: dict = {}
         self._dispatch(rows, policy, results, 0)
         return results
 
@@ -161,17 +188,18 @@ class BatchExecutor:
     def _run_node(self, node, rows: list[Row], policy: dict, results: dict, attempt: int) -> None:
         request = batch_request(rows, policy)
         max_retries = 0 if any(r.is_write for r in rows) else policy.get("max_retries", 0) or 0
-        received: dict[int, Message] = {}
+        received: dict[int, tuple] = {}
         final = []
 
+        decoder, value_of, last = self.decoder, sr.value_of, Info3.LAST
+
         def consume(body: bytes) -> bool:
-            pos, end = 0, len(body)
-            while pos < end:
-                msg, pos = read_record(body, pos, end, self.decoder, sr.value_of)
-                if msg.info3 & Info3.LAST:
-                    final.append(msg.result_code)
+            # Each reply is kept as iter_records' tuple; the row index travels in transaction_ttl.
+            for reply in iter_records(body, decoder, value_of):
+                if reply[0] & last:
+                    final.append(reply[1])
                     return True
-                received[msg.index] = msg  # the row index travels in transaction_ttl
+                received[reply[4]] = reply
             return False
 
         try:
@@ -211,6 +239,7 @@ class BatchExecutor:
 def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl: int) -> int:
     """Store each row's outcome in its BatchRecord; returns the call's overall result."""
     overall = 0
+    never = sr.TTL_NEVER_EXPIRE
     for record, row in zip(records, rows):
         outcome = results.get(row.index)
         key_tuple = row.key.as_tuple()
@@ -229,19 +258,20 @@ def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl:
             record.record = None
             overall = _BATCH_FAILED
             continue
-        record.result = outcome.result_code
-        if outcome.result_code == 0:
-            void_time = outcome.void_time
-            meta = {"ttl": sr.TTL_NEVER_EXPIRE if void_time == 0 else max(1, void_time - now_cl),
-                    "gen": outcome.generation}
+        # a reply: (info3, result_code, generation, void_time, index, digest, set, key, bval, bins)
+        result_code = outcome[1]
+        record.result = result_code
+        if result_code == 0:
+            void_time = outcome[3]
+            meta = {"ttl": never if void_time == 0 else max(1, void_time - now_cl), "gen": outcome[2]}
             if row.header_only:
                 record.record = (key_tuple, meta)
             else:
-                record.record = (key_tuple, meta, outcome.bins)
+                record.record = (key_tuple, meta, outcome[9])
         else:
             record.record = None
             # A row not found or filtered out by the expression does not fail the call.
-            if outcome.result_code not in (ResultCode.KEY_NOT_FOUND, ResultCode.FILTERED_OUT):
+            if result_code not in (ResultCode.KEY_NOT_FOUND, ResultCode.FILTERED_OUT):
                 overall = _BATCH_FAILED
     return overall
 

@@ -334,7 +334,7 @@ class Client(UdfMethods):
 
     def batch_read(self, keys, bins=None, policy=None):
         from aerospike_helpers.batch.records import BatchRecord
-        from ._batch import check_keys, read_row
+        from ._batch import check_keys, read_rows
         parsed = check_keys(keys)
         if bins is not None:
             if not isinstance(bins, builtins.list):
@@ -342,7 +342,7 @@ class Client(UdfMethods):
             bins = [sr.check_bin_name(b) for b in bins]
         policy = merge(self._policies["batch"], policy)
         row_policy = {name: value for name, value in policy.items() if name != "expressions"}  # filter: parent only
-        rows = [read_row(i, k, row_policy, bins, False) for i, k in enumerate(parsed)]
+        rows = read_rows(parsed, row_policy, bins)
         return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
 
     def batch_operate(self, keys, ops, policy_batch=None, policy_batch_write=None, ttl=None):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import struct
+
 from spikewire import PARTITION_COUNT, digest_of, key_bytes
+from spikewire.keys import ripemd160
 from spikewire.results import AerospikeWireError
 
 from ._errors import param_error
@@ -49,7 +52,39 @@ def _is_user_key(value) -> bool:
     return isinstance(value, (str, bytes, bytearray)) or (isinstance(value, int) and not isinstance(value, bool))
 
 
+_I64 = struct.Struct(">q")
+#: (namespace, set) pairs already checked by a full parse -> the bytes a digest of a key in that
+#: set starts with (the set name), so that the common key (a str or int in a known set) is parsed
+#: in one step.
+_checked_sets: dict[tuple, bytes] = {}
+
+
 def parse_key(key) -> Key:
+    """A Key from a key tuple: the fast path for the common `(ns, set, str or int)` in a set seen
+    before, else `parse_key_fully`."""
+    if type(key) is tuple and len(key) == 3:
+        prefix = _checked_sets.get((key[0], key[1]))
+        if prefix is not None:
+            user_key = key[2]
+            key_type = type(user_key)
+            if key_type is str:
+                h = ripemd160()
+                h.update(prefix + b"\x03" + user_key.encode("utf-8", "surrogateescape"))
+                return Key(key[0], key[1], user_key, h.digest())
+            if key_type is int and -(1 << 63) <= user_key < (1 << 63):
+                h = ripemd160()
+                h.update(prefix + b"\x01" + _I64.pack(user_key))
+                return Key(key[0], key[1], user_key, h.digest())
+    parsed = parse_key_fully(key)
+    if parsed.user_key is not None and type(parsed.namespace) is str and \
+            (parsed.set_name is None or type(parsed.set_name) is str):
+        if len(_checked_sets) > 1024:
+            _checked_sets.clear()
+        _checked_sets[(parsed.namespace, parsed.set_name)] = (parsed.set_name or "").encode()
+    return parsed
+
+
+def parse_key_fully(key) -> Key:
     """Validate a key tuple `(ns, set, key)` or `(ns, set, None, digest)`, or the same as a dict
     `{"ns", "set", "key", "digest"}` (only "ns" required, other entries ignored), as the official
     client does."""

@@ -17,6 +17,7 @@ decides what is finished:
 
 from __future__ import annotations
 
+import struct
 import time
 
 from spikewire import PARTITION_COUNT, partition_id
@@ -31,42 +32,38 @@ RETRY_STATUSES = frozenset((CLUSTER_ERROR, -8, -10, 9, 201, 203))
 _WRAP = "\t" * 6
 
 
-class PartitionStatus:
-    __slots__ = ("pid", "retry", "digest", "bval", "replica_index", "node")
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.retry = True
-        self.digest: bytes | None = None  # None: no record seen yet (digest.init false)
-        self.bval = 0
-        self.replica_index = 0
-        self.node = None
-
-    def as_tuple(self) -> tuple:
-        """(id, init, retry, digest, bval), as the official get_partitions_status() shows it."""
-        return (self.pid, self.digest is not None, self.retry, bytearray(self.digest or bytes(20)), self.bval)
-
-
 class PartitionsStatus:
-    """Every partition of one scan/query (kept between pages when paginating)."""
+    """Every partition of one scan/query (kept between pages when paginating).
+
+    Stored as columns indexed by ``pid - begin`` (no object per partition): a call that reads all
+    4,096 partitions and returns one record must not spend milliseconds on bookkeeping."""
+
+    __slots__ = ("begin", "count", "done", "retry", "retries", "digests", "bvals", "replica_index")
 
     def __init__(self, begin: int, count: int, digest: bytes | None = None):
         self.begin = begin
         self.count = count
         self.done = False
         self.retry = True
-        self.parts = [PartitionStatus(pid) for pid in range(begin, begin + count)]
+        self.retries = [True] * count
+        self.digests: list[bytes | None] = [None] * count  # None: no record seen yet (digest.init false)
+        self.bvals = [0] * count
+        self.replica_index = [0] * count
         if digest is not None:
-            self.parts[0].digest = digest
+            self.digests[0] = digest
 
-    def get(self, pid: int) -> PartitionStatus | None:
-        index = pid - self.begin
-        return self.parts[index] if 0 <= index < self.count else None
+    def as_tuple(self, index: int) -> tuple:
+        """(id, init, retry, digest, bval) of one partition, as the official get_partitions_status()
+        shows it."""
+        digest = self.digests[index]
+        return (self.begin + index, digest is not None, self.retries[index], bytearray(digest or bytes(20)),
+                self.bvals[index])
 
     def as_dict(self) -> dict:
         status: dict = {"done": self.done, "retry": self.retry}
-        for p in self.parts:
-            status[p.pid] = p.as_tuple()
+        begin = self.begin
+        for index in range(self.count):
+            status[begin + index] = self.as_tuple(index)
         return status
 
 
@@ -110,50 +107,69 @@ def restore(begin: int, count: int, digest: bytes | None, status) -> PartitionsS
             raise param_error("partition_status dict key '%s' must be an int" % key)
     parts.done = bool(status["done"])
     parts.retry = bool(status["retry"])
-    for p in parts.parts:
-        value = status.get(p.pid)
+    for index in range(count):
+        pid = begin + index
+        value = status.get(pid)
         if not isinstance(value, tuple):
             continue
         if len(value) > 1 and not isinstance(value[1], int):
-            raise param_error("invalid init for part_id: %d" % p.pid)
+            raise param_error("invalid init for part_id: %d" % pid)
         if len(value) > 2 and not isinstance(value[2], int):
-            raise param_error("invalid retry for part_id: %d" % p.pid)
+            raise param_error("invalid retry for part_id: %d" % pid)
         init = bool(value[1]) if len(value) > 1 else False
         if len(value) > 2:
-            p.retry = bool(value[2])
+            parts.retries[index] = bool(value[2])
         raw = None
         if len(value) > 3:
             if isinstance(value[3], bytearray):
                 raw = bytes(value[3][:20]).ljust(20, b"\0")
             elif value[3] is not None:
-                raise param_error("invalid digest value for part_id: %d" % p.pid)
-        p.digest = raw if init else None
+                raise param_error("invalid digest value for part_id: %d" % pid)
+        parts.digests[index] = raw if init else None
         if len(value) > 4:
             bval = value[4]
             if not isinstance(bval, int):
-                raise param_error("invalid bval for part_id: %d" % p.pid)
+                raise param_error("invalid bval for part_id: %d" % pid)
             if not 0 <= bval < 1 << 64:
-                raise param_error("invalid bval for partition id: %d, bval must fit in unsigned long long" % p.pid)
-            p.bval = bval
+                raise param_error("invalid bval for partition id: %d, bval must fit in unsigned long long" % pid)
+            parts.bvals[index] = bval
     return parts
 
 
 class NodePartitions:
-    """One node's share of a round."""
+    """One node's share of a round: partition ids read whole (`full`) and ids resumed after their
+    last digest (`partial`)."""
 
     __slots__ = ("node", "full", "partial", "record_max", "record_count", "retry", "unavailable")
 
     def __init__(self, node):
         self.node = node
-        self.full: list[PartitionStatus] = []
-        self.partial: list[PartitionStatus] = []
+        self.full: list[int] = []
+        self.partial: list[int] = []
         self.record_max = 0
         self.record_count = 0
         self.retry = False
         self.unavailable = 0
 
-    def all(self) -> list[PartitionStatus]:
+    def all(self) -> list[int]:
         return self.full + self.partial
+
+
+#: The PID_ARRAY field of a node's full partitions, by the tuple of ids: a one-node cluster asks
+#: for the same 4,096 ids on every call.
+_pid_arrays: dict[tuple, bytes] = {}
+
+
+def pid_array(pids: list[int]) -> bytes:
+    """The partition ids as the PID_ARRAY field's little-endian u16s."""
+    key = tuple(pids)
+    data = _pid_arrays.get(key)
+    if data is None:
+        data = struct.pack("<%dH" % len(pids), *pids)
+        if len(_pid_arrays) > 64:
+            _pid_arrays.clear()
+        _pid_arrays[key] = data
+    return data
 
 
 class Tracker:
@@ -165,9 +181,7 @@ class Tracker:
         if resumed:
             if not max_records:
                 parts.retry = True  # without a limit every partition is read again
-            for p in parts.parts:
-                p.replica_index = 0
-                p.node = None
+            parts.replica_index = [0] * parts.count
         self.max_records = max_records
         self.node_filter = node_filter
         self.iteration = 1
@@ -182,24 +196,44 @@ class Tracker:
 
     def assign(self, cluster, namespace: str, replica: int) -> list[NodePartitions]:
         parts = self.parts
+        begin = parts.begin
+        retries, digests, replica_index = parts.retries, parts.digests, parts.replica_index
         retry_all = parts.retry and self.iteration == 1
         by_node: dict = {}
         self.node_parts = []
-        for p in parts.parts:
-            if not (retry_all or p.retry):
-                continue
-            node, _ = cluster.node_for(namespace, p.pid, False, replica, p.replica_index)
-            if node is None:
-                raise exception.exception_for(-8, "Node not found for partition %d" % p.pid)
-            p.node = node
-            p.retry = False
-            if self.node_filter is not None and node.name != self.node_filter:
-                continue
-            np = by_node.get(id(node))
-            if np is None:
-                np = by_node[id(node)] = NodePartitions(node)
+        node_filter = self.node_filter
+        node_for = cluster.node_for
+        owners = cluster.scan_owners(namespace, replica) if retry_all else None
+        if owners is not None and node_filter is None and digests.count(None) == parts.count:
+            # The common first round: every partition, none resumed, each on its first replica.
+            window = owners[begin:begin + parts.count]
+            if len(set(window)) == 1:
+                np = NodePartitions(window[0])
+                np.full = list(range(begin, begin + parts.count))
                 self.node_parts.append(np)
-            (np.partial if p.digest is not None else np.full).append(p)
+            else:
+                for pid, node in enumerate(window, begin):
+                    np = by_node.get(node)
+                    if np is None:
+                        np = by_node[node] = NodePartitions(node)
+                        self.node_parts.append(np)
+                    np.full.append(pid)
+            parts.retries = [False] * parts.count
+        for index in range(parts.count if owners is None or not self.node_parts else 0):
+            if not (retry_all or retries[index]):
+                continue
+            pid = begin + index
+            node, _ = node_for(namespace, pid, False, replica, replica_index[index])
+            if node is None:
+                raise exception.exception_for(-8, "Node not found for partition %d" % pid)
+            retries[index] = False
+            if node_filter is not None and node.name != node_filter:
+                continue
+            np = by_node.get(node)
+            if np is None:
+                np = by_node[node] = NodePartitions(node)
+                self.node_parts.append(np)
+            (np.partial if digests[index] is not None else np.full).append(pid)
         if not self.node_parts:
             raise exception.exception_for(-8, "No nodes were assigned")
         parts.retry = True  # an interrupted run reads everything again when resumed
@@ -217,6 +251,20 @@ class Tracker:
                 self.check_max = True
         return self.node_parts
 
+    def request_arrays(self, np: NodePartitions, with_bvals: bool) -> tuple:
+        """(PID_ARRAY, DIGEST_ARRAY, BVAL_ARRAY) field data of a node's share (None when empty;
+        BVAL_ARRAY only `with_bvals`, for an index query resuming at (bval, digest))."""
+        parts = self.parts
+        pids = pid_array(np.full) if np.full else None
+        digests = bvals = None
+        if np.partial:
+            begin, column = parts.begin, parts.digests
+            digests = b"".join(column[pid - begin] for pid in np.partial)  # type: ignore[misc]
+            if with_bvals:
+                values = parts.bvals
+                bvals = struct.pack("<%dQ" % len(np.partial), *(values[pid - begin] for pid in np.partial))
+        return pids, digests, bvals
+
     def over_limit(self, np: NodePartitions) -> bool:
         """True when a record would pass max_records (it is dropped; the node is read again)."""
         if self.check_max:
@@ -227,27 +275,31 @@ class Tracker:
         return False
 
     def set_last(self, np: NodePartitions, digest: bytes, bval: int) -> None:
-        p = self.parts.get((digest[0] | (digest[1] << 8)) & (PARTITION_COUNT - 1))
-        if p is not None:
-            p.digest = digest
-            p.bval = bval
+        parts = self.parts
+        index = ((digest[0] | (digest[1] << 8)) & (PARTITION_COUNT - 1)) - parts.begin
+        if 0 <= index < parts.count:
+            parts.digests[index] = digest
+            parts.bvals[index] = bval
         np.record_count += 1
 
     def part_unavailable(self, np: NodePartitions, pid: int) -> None:
-        p = self.parts.get(pid)
-        if p is None:
+        parts = self.parts
+        index = pid - parts.begin
+        if not 0 <= index < parts.count:
             return
-        p.retry = True
-        p.replica_index += 1
+        parts.retries[index] = True
+        parts.replica_index[index] += 1
         np.unavailable += 1
         self.errors.append((CLUSTER_ERROR, self.iteration, "%s:%d" % np.node.host, pid))
 
     def node_failed(self, np: NodePartitions, status: int) -> None:
         """A node's command failed with a status worth retrying on the next replica."""
         self.errors.append((status, self.iteration, "%s:%d" % np.node.host, 0))
-        for p in np.all():
-            p.retry = True
-            p.replica_index += 1
+        parts = self.parts
+        for pid in np.all():
+            index = pid - parts.begin
+            parts.retries[index] = True
+            parts.replica_index[index] += 1
         np.unavailable = len(np.full) + len(np.partial)
 
     def is_complete(self, error_name) -> bool:
@@ -267,8 +319,8 @@ class Tracker:
                 done = True
                 for np in self.node_parts:
                     if np.retry or np.record_count >= np.record_max:
-                        for p in np.all():
-                            p.retry = True
+                        for pid in np.all():
+                            parts.retries[pid - parts.begin] = True
                         done = False
                 parts.done = done
             return True

@@ -21,7 +21,7 @@ from ._partition_tracker import RETRY_STATUSES, NodePartitions, PartitionsStatus
 from ._executor import raise_timeout, run_stream
 from ._policies import merge
 from . import _single_record as sr
-from ._stream_records import U32 as _U32, Stop as _Stop, read_record
+from ._stream_records import U32 as _U32, Stop as _Stop, iter_records
 
 _U64 = struct.Struct(">Q")
 _U16LE = struct.Struct("<H")
@@ -204,7 +204,7 @@ class _RecordStream:
             raise param_error("Invalid node name: %s" % nodename)
         return Tracker(parts, resume is not None, max_records, policy, nodename)
 
-    def _request(self, np: NodePartitions, policy: dict, nobins: bool) -> bytes:
+    def _request(self, tracker: Tracker, np: NodePartitions, policy: dict, nobins: bool) -> bytes:
         """The request of one node's share, fields in the official client's order."""
         fields = [(FieldType.NAMESPACE, self._namespace.encode())]
         if self._set:
@@ -217,12 +217,13 @@ class _RecordStream:
         if self._predicate is not None:
             fields.extend(self._predicate_fields())
         fields.extend(sr.filter_fields(policy))
-        if np.full:
-            fields.append((FieldType.PID_ARRAY, b"".join(_U16LE.pack(p.pid) for p in np.full)))
-        if np.partial:
-            fields.append((FieldType.DIGEST_ARRAY, b"".join(p.digest for p in np.partial)))
-            if self._predicate is not None:  # an index query resumes at (bval, digest)
-                fields.append((FieldType.BVAL_ARRAY, b"".join(_U64LE.pack(p.bval) for p in np.partial)))
+        pids, digests, bvals = tracker.request_arrays(np, self._predicate is not None)
+        if pids is not None:
+            fields.append((FieldType.PID_ARRAY, pids))
+        if digests is not None:
+            fields.append((FieldType.DIGEST_ARRAY, digests))
+            if bvals is not None:  # an index query resumes at (bval, digest)
+                fields.append((FieldType.BVAL_ARRAY, bvals))
         if np.record_max:
             fields.append((FieldType.MAX_RECORDS, _U64.pack(np.record_max)))
         query_ops = getattr(self, "_ops", None)
@@ -257,37 +258,47 @@ class _RecordStream:
         errors = []
         op_value = sr.value_of
 
+        parts = tracker.parts
+        begin, count, digests, bvals = parts.begin, parts.count, parts.digests, parts.bvals
+        check_max = tracker.check_max
+        never = sr.TTL_NEVER_EXPIRE
+        last, partition_done = Info3.LAST, Info3.PARTITION_DONE
+
         def consume(body: bytes) -> bool:
-            pos, end = 0, len(body)
-            while pos < end:
-                msg, pos = read_record(body, pos, end, decoder, op_value)
-                if msg.info3 & Info3.LAST:
-                    if msg.result_code:
-                        errors.append(msg.result_code)
-                    return True
-                if msg.info3 & Info3.PARTITION_DONE:
-                    if msg.result_code:  # the partition is not readable here now: another round
-                        tracker.part_unavailable(np, msg.generation)
-                    continue
-                if msg.result_code:
-                    if msg.result_code != 2:  # not found (no such set on the node) just ends it
-                        errors.append(msg.result_code)
-                    return True
-                digest = msg.digest
-                if digest is None or tracker.over_limit(np):
-                    continue
-                key = (ns, msg.set_name, _user_key(msg.key), bytearray(digest))
-                void_time = msg.void_time
-                meta = {"ttl": sr.TTL_NEVER_EXPIRE if void_time == 0 else max(1, void_time - now),
-                        "gen": msg.generation}
-                if deliver((key, meta, msg.bins)) is False:
-                    raise _Stop()
-                tracker.set_last(np, digest, msg.bval)
+            delivered = 0
+            try:
+                for (info3, result, generation, void_time, _index, digest, set_name, user_key, bval,
+                     bins) in iter_records(body, decoder, op_value):
+                    if info3 & last:
+                        if result:
+                            errors.append(result)
+                        return True
+                    if info3 & partition_done:
+                        if result:  # the partition is not readable here now: another round
+                            tracker.part_unavailable(np, generation)
+                        continue
+                    if result:
+                        if result != 2:  # not found (no such set on the node) just ends it
+                            errors.append(result)
+                        return True
+                    if digest is None or (check_max and tracker.over_limit(np)):
+                        continue
+                    key = (ns, set_name, _user_key(user_key) if user_key else None, bytearray(digest))
+                    meta = {"ttl": never if void_time == 0 else max(1, void_time - now), "gen": generation}
+                    if deliver((key, meta, bins)) is False:
+                        raise _Stop()
+                    index = ((digest[0] | (digest[1] << 8)) & 4095) - begin
+                    if 0 <= index < count:
+                        digests[index] = digest
+                        bvals[index] = bval
+                    delivered += 1
+            finally:
+                np.record_count += delivered
             return False
 
         node = np.node
         try:
-            run_stream(node, self._request(np, policy, nobins), policy, consume)
+            run_stream(node, self._request(tracker, np, policy, nobins), policy, consume)
         except (ConnectionFailed, NoMoreConnections) as exc:
             if getattr(exc, "timeout", False):
                 raise_timeout(" from %s:%d" % node.host, False)

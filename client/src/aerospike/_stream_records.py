@@ -30,55 +30,59 @@ class Stop(Exception):
     """A foreach callback returned False: the stream ends early (scan, query, aggregation)."""
 
 
-class StreamRecord:
-    """One decoded message of a record stream."""
-
-    __slots__ = ("info1", "info3", "result_code", "generation", "void_time", "index", "digest",
-                 "set_name", "key", "bval", "bins")
+_DIGEST, _SET, _KEY = FieldType.DIGEST, FieldType.SET, FieldType.KEY
+_ABSENT = object()
 
 
-def read_record(body: bytes, pos: int, end: int, decoder, op_value) -> tuple[StreamRecord, int]:
-    """Decode the message at `pos` (bins with `decoder`; map results through `op_value(ptype, data, decoder)`)."""
-    if end - pos < 22:
-        raise MalformedMessage("record message shorter than its header")
-    (_size, info1, _i2, info3, _i4, result, generation, void_time, index, n_fields,
-     n_ops) = _HEADER.unpack_from(body, pos)
-    record = StreamRecord()
-    record.info1, record.info3, record.result_code = info1, info3, result
-    record.generation, record.void_time, record.index = generation, void_time, index
-    record.digest = record.set_name = record.key = None
-    record.bval = 0
-    pos += 22
-    for _ in range(n_fields):
-        size, ftype = _FIELD.unpack_from(body, pos)
-        if ftype == FieldType.DIGEST:
-            record.digest = body[pos + 5:pos + 4 + size]
-        elif ftype == FieldType.SET:
-            record.set_name = body[pos + 5:pos + 4 + size].decode()
-        elif ftype == FieldType.KEY:
-            record.key = body[pos + 5:pos + 4 + size]
-        elif ftype == _BVAL and size >= 9:  # a secondary-index query's resume value, little-endian
-            record.bval = int.from_bytes(body[pos + 5:pos + 13], "little")
-        pos += 4 + size
-    bins = {}
-    for _ in range(n_ops):
-        size, _op, ptype, _flags, name_len = _OP.unpack_from(body, pos)
-        name_end = pos + 8 + name_len
-        raw_name = body[pos + 8:name_end]
-        name = _names.get(raw_name)
-        if name is None:
-            name = _names[raw_name] = raw_name.decode()
-        value_end = pos + 4 + size
-        if ptype == _INTEGER and value_end - name_end == 8:
-            bins[name] = _I64.unpack_from(body, name_end)[0]
-        elif ptype == _STRING:
-            bins[name] = body[name_end:value_end].decode("utf-8", "surrogateescape")
-        elif ptype == _MAP:
-            bins[name] = op_value(ptype, body[name_end:value_end], decoder)
-        else:
-            bins[name] = decoder.particle(ptype, body[name_end:value_end])
-        pos = value_end
-    if pos > end:
-        raise MalformedMessage("record message overruns its proto")
-    record.bins = bins
-    return record, pos
+def iter_records(body: bytes, decoder, op_value):
+    """Every message of a reply body, in one pass and without an object per message: tuples
+    (info3, result_code, generation, void_time, index, digest, set_name, key, bval, bins)."""
+    header = _HEADER.unpack_from
+    field = _FIELD.unpack_from
+    op = _OP.unpack_from
+    i64 = _I64.unpack_from
+    names = _names
+    particle = decoder.particle
+    pos, end = 0, len(body)
+    while pos < end:
+        if end - pos < 22:
+            raise MalformedMessage("record message shorter than its header")
+        _size, _i1, _i2, info3, _i4, result, generation, void_time, index, n_fields, n_ops = header(body, pos)
+        pos += 22
+        digest = set_name = key = None
+        bval = 0
+        for _ in range(n_fields):
+            size, ftype = field(body, pos)
+            if ftype == _DIGEST:
+                digest = body[pos + 5:pos + 4 + size]
+            elif ftype == _SET:
+                set_name = names.get(body[pos + 5:pos + 4 + size], _ABSENT)
+                if set_name is _ABSENT:
+                    raw = body[pos + 5:pos + 4 + size]
+                    set_name = names[raw] = raw.decode()
+            elif ftype == _KEY:
+                key = body[pos + 5:pos + 4 + size]
+            elif ftype == _BVAL and size >= 9:  # a secondary-index query's resume value, little-endian
+                bval = int.from_bytes(body[pos + 5:pos + 13], "little")
+            pos += 4 + size
+        bins = {}
+        for _ in range(n_ops):
+            size, _op, ptype, _flags, name_len = op(body, pos)
+            name_end = pos + 8 + name_len
+            raw_name = body[pos + 8:name_end]
+            name = names.get(raw_name)
+            if name is None:
+                name = names[raw_name] = raw_name.decode()
+            value_end = pos + 4 + size
+            if ptype == _INTEGER and value_end - name_end == 8:
+                bins[name] = i64(body, name_end)[0]
+            elif ptype == _STRING:
+                bins[name] = body[name_end:value_end].decode("utf-8", "surrogateescape")
+            elif ptype == _MAP:
+                bins[name] = op_value(ptype, body[name_end:value_end], decoder)
+            else:
+                bins[name] = particle(ptype, body[name_end:value_end])
+            pos = value_end
+        if pos > end:
+            raise MalformedMessage("record message overruns its proto")
+        yield info3, result, generation, void_time, index, digest, set_name, key, bval, bins

@@ -506,6 +506,18 @@ class Cluster:
                 return node, True
         return None, True
 
+    def scan_owners(self, namespace: str, replica: int) -> list | None:
+        """The node of every partition for a scan's first attempt (what `node_for(namespace, pid,
+        False, replica, 0)` gives for each pid) when that is simply the master of each, all known
+        and active; None otherwise (the caller asks `node_for` partition by partition)."""
+        table = self.partition_map.namespaces.get(namespace)
+        if table is None or replica in (REPLICA_RANDOM, REPLICA_ANY):
+            return None
+        owners = table.replicas[0]
+        if None in owners or not all(node.active for node in set(owners)):
+            return None
+        return owners
+
     def random_node(self) -> Node | None:
         nodes = [n for n in self.nodes.values() if n.active]
         return random.choice(nodes) if nodes else None
