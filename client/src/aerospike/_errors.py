@@ -28,7 +28,7 @@ def bin_name_error(msg: str) -> Exception:
 
 
 #: The C client's status names where they differ from the server's result code names.
-_C_STATUS_NAMES = {2: "RECORD_NOT_FOUND", 3: "RECORD_GENERATION", 4: "REQUEST_INVALID",
+_C_STATUS_NAMES = {1: "SERVER", 2: "RECORD_NOT_FOUND", 3: "RECORD_GENERATION", 4: "REQUEST_INVALID",
                    5: "RECORD_EXISTS", 12: "BIN_INCOMPATIBLE_TYPE", 13: "RECORD_TOO_BIG",
                    14: "RECORD_KEY_BUSY", 17: "BIN_NOT_FOUND", 19: "RECORD_KEY_MISMATCH",
                    20: "NAMESPACE_NOT_FOUND", 21: "BIN_NAME", 22: "FAIL_FORBIDDEN",

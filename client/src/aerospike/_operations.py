@@ -31,6 +31,7 @@ _INVERTED = 0x10000
 _CTX_EVAL = 0xFF
 _PATH_SELECT = 0xFE
 _PATH_APPLY = 4
+_PATH_CODES = (C._AS_OPERATOR_CDT_READ, C._AS_OPERATOR_CDT_MODIFY)
 
 # Wire context ids and the create flags OR'ed into the last context of a create.
 _CTX_LIST_INDEX, _CTX_MAP_KEY = 0x10, 0x22
@@ -191,6 +192,8 @@ def ctx_items(ctx_list) -> list:
             if kind == C.CDT_CTX_MAP_KEY_CREATE:
                 order = _Args(extra if isinstance(extra, dict) else {}).int("order_key")
                 kind = _CTX_MAP_KEY | _map_create_flag(order)
+            if kind == _CTX_MAP_KEYS_IN and not isinstance(value, list):
+                raise param_error("map_keys_in must take in a list of keys")
             items += [kind, value]
         else:
             raise param_error("Failed to convert, unknown ctx operation ctx")
@@ -391,7 +394,7 @@ def _generic(code, d: dict):
             raise client_error("An operation key must be a string.")
         if name not in _GENERIC_KEYS:
             raise param_error("Operation can contain only op, bin, index, key, val, return_type and map_policy keys")
-    if "ctx" in d:
+    if "ctx" in d and not (code in _PATH_CODES and d["ctx"] is None):
         ctx_items(d["ctx"])  # converted (and checked) while reading the dict
     name = d.get("bin")
     if "bin" in d:
@@ -519,7 +522,8 @@ def _path(code, d: dict, name: str):
     flags = d[C._CDT_FLAGS_KEY]
     if not isinstance(flags, int) or not 0 <= flags <= 0xFFFFFFFF:
         raise param_error("CDT operation's flags argument is invalid")
-    inner = [_PATH_SELECT, Raw(_pack_items(items)), flags]
+    # select clears the apply bit (it has no expression), modify sets it (as the C client does)
+    inner = [_PATH_SELECT, Raw(_pack_items(items)), flags & ~_PATH_APPLY]
     op_type = OpType.CDT_READ
     if code == C._AS_OPERATOR_CDT_MODIFY:
         if C._CDT_APPLY_MOD_EXP_KEY not in d:

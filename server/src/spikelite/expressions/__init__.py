@@ -52,7 +52,8 @@ class Context:
     `has_meta`, the record's metadata: the stored Record (None for one being created), digest,
     set name, stored key (KEY field bytes) and the clock."""
 
-    __slots__ = ("bins", "record", "digest", "set_name", "key", "clock", "has_meta", "vars", "cache")
+    __slots__ = ("bins", "record", "digest", "set_name", "key", "clock", "has_meta", "vars", "cache",
+                 "loop")
 
     def __init__(self, bins, record=None, digest: bytes | None = None, set_name: str | None = None,
                  key: bytes | None = None, clock=None, has_meta: bool = True):
@@ -65,6 +66,7 @@ class Context:
         self.has_meta = has_meta
         self.vars = ()
         self.cache: dict = {}
+        self.loop: tuple | None = None  # (key, value, index) of a path expression's element
 
     @classmethod
     def of_record(cls, record, digest: bytes, clock) -> "Context":

@@ -30,6 +30,7 @@ from ..wire import AerospikeWireError, CITRUSLEAF_EPOCH, Op, OpType, ParticleTyp
 from . import posix_regex
 from .runtime import (INT64_MIN, PARTICLE_OF_TYPE, T_BLOB, T_BOOL, T_END, T_FLOAT, T_GEO, T_HLL,
                       T_INPUT_END, T_INT, T_LIST, T_MAP, T_NIL, T_REMOVE, T_STR, TYPE_NAMES, UNK,
+                      REMOVE_RESULT, type_of_value,
                       Blob, CdtList, CdtMap, Geo, from_particle, msgpack_compare, to_msgpack, wrap64)
 
 MAX_SIZE = 1024 * 1024
@@ -785,7 +786,10 @@ def _build_bin_type(b: _Builder, n: int) -> Node:
 
 def _build_result_remove(b: _Builder, n: int) -> Node:
     _expect_count(n, 0, "result_remove")
-    return Node(_unk, T_REMOVE)  # only meaningful inside path-apply expressions
+
+    def fn(ctx):  # only meaningful inside a path apply (ctx.loop set); elsewhere unknown
+        return REMOVE_RESULT if ctx.loop is not None else UNK
+    return Node(fn, T_REMOVE)
 
 
 def _build_map_kv(values: bool):
@@ -813,7 +817,16 @@ def _build_var_builtin(b: _Builder, n: int) -> Node:
         raise param_error("invalid builtin var")
     if want >= T_INPUT_END and want != T_REMOVE:
         raise param_error("var_builtin: invalid type")
-    return Node(_unk, want)  # loop variables exist only inside path expressions
+
+    def fn(ctx):  # loop variables exist only inside path expressions (ctx.loop set)
+        loop = ctx.loop
+        if loop is None:
+            return UNK
+        value = loop[idx]
+        if value is UNK:
+            return UNK
+        return value if type_of_value(value) == want else UNK
+    return Node(fn, want)
 
 
 def _build_var(b: _Builder, n: int) -> Node:

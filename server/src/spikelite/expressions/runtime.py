@@ -46,6 +46,17 @@ class _Unknown:
 
 UNK = _Unknown()
 
+
+class _RemoveResult:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "REMOVE_RESULT"
+
+
+#: The value of ``result_remove`` inside a path apply: the element is to be removed.
+REMOVE_RESULT = _RemoveResult()
+
 # result types (exp.c result_type)
 T_NIL, T_BOOL, T_INT, T_STR, T_LIST, T_MAP, T_BLOB, T_FLOAT, T_GEO, T_HLL = range(10)
 T_INPUT_END = 10

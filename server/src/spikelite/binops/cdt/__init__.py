@@ -1,7 +1,7 @@
 """List and map operations (wire op 3 CDT_READ / 4 CDT_MODIFY).
 
 The payload is msgpack ``[code, args...]`` or, with a context, ``[0xff, [ctx...], [code,
-args...]]``. Codes below 64 are list operations (``lists.py``), 64 and above map operations
+args...]]``, or a path select/apply ``[0xfe, [ctx...], flags(, expression)]`` (``paths.py``). Codes below 64 are list operations (``lists.py``), 64 and above map operations
 (``maps.py``, if present; otherwise UNSUPPORTED_FEATURE).
 
 An engine module provides::
@@ -65,7 +65,7 @@ def parse_payload(data: bytes) -> tuple[int, list, list | None]:
             raise V.param_error("CDT op code must be an integer")
         code = V.as_uint64(code)
     elif code == SELECT:
-        raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "CDT select is not implemented")
+        return code, [reader, count], None
     args = [reader.value() for _ in range(count - 1)]
     return code, args, ctx
 
@@ -73,6 +73,9 @@ def parse_payload(data: bytes) -> tuple[int, list, list | None]:
 def apply(op: Op, bins: dict[str, tuple[int, bytes]]) -> Op | None:
     is_modify = op.op == OpType.CDT_MODIFY
     code, args, ctx = parse_payload(op.value)
+    if code == SELECT:
+        from . import paths
+        return paths.execute(op, args[0], args[1], bins, is_modify)
     is_list = code < FIRST_MAP_CODE
     engine = _engine("lists" if is_list else "maps")
     if engine is None:

@@ -1,0 +1,87 @@
+"""Run path-expression helper calls in this interpreter's client (official or purespike) and print
+what they produce, for test_path_helpers_generated.py.
+
+    python _path_helpers_worker.py HOST PORT < cases.json > outcomes.json
+
+Each case is ``{"kind": "expr" | "ctx" | "op", "src": python expression}``; ``src`` is evaluated
+with ``aerospike``, ``E`` (expressions), ``C`` (cdt_ctx), ``O`` (operations) and ``RT``
+(ResultType) in scope. The outcome of a case: ``expr`` -> ``get_expression_base64(value)``,
+``ctx`` -> ``get_cdtctx_base64(value)``, ``op`` -> ``operate(key, [value])``'s bins and the op
+bytes the client sent (through a recording proxy); or the exception's class name and first two
+arguments."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "behaviour"))
+
+import aerospike  # noqa: E402
+from aerospike_helpers import cdt_ctx as C  # noqa: E402,F401
+from aerospike_helpers import expressions as E  # noqa: E402,F401
+from aerospike_helpers.expressions.resources import ResultType as RT  # noqa: E402,F401
+from aerospike_helpers.operations import operations as O  # noqa: E402,F401
+
+from _recording_proxy import RecordingProxy  # noqa: E402
+
+KEY = ("test", "pathhelpers", "k")
+RECORD = {"m": {"a": 1, "b": [1, 2], "c": {"d": 3}}, "l": [1, [2, 3], {"x": 4}]}
+
+
+def sent_ops(body: bytes) -> list:
+    """[(op type, particle type, bin, payload hex)] of an AS_MSG body."""
+    header_size = body[0]
+    n_fields, n_ops = struct.unpack_from(">HH", body, 18)
+    pos = header_size
+    for _ in range(n_fields):
+        (size,) = struct.unpack_from(">I", body, pos)
+        pos += 4 + size
+    ops = []
+    for _ in range(n_ops):
+        size, op_type, particle_type, _version, name_len = struct.unpack_from(">IBBBB", body, pos)
+        name = body[pos + 8:pos + 8 + name_len].decode()
+        ops.append([op_type, particle_type, name, body[pos + 8 + name_len:pos + 4 + size].hex()])
+        pos += 4 + size
+    return ops
+
+
+def outcome(client, proxy, case: dict):
+    try:
+        value = eval(case["src"])  # noqa: S307 - sources come from the test's own generator
+        if case["kind"] == "expr":
+            return {"b64": client.get_expression_base64(value)}
+        if case["kind"] == "ctx":
+            return {"b64": client.get_cdtctx_base64(value)}
+        client.put(KEY, RECORD)
+        proxy_name = "%s:%d " % tuple(proxy.address)
+        start = len(proxy.requests)
+        try:
+            result = {"bins": repr(client.operate(KEY, [value])[2])}
+        except aerospike.exception.AerospikeError as exc:
+            message = str(exc.args[1])
+            if message.startswith(proxy_name):  # the server's answer names the node
+                message = message[len(proxy_name):]
+            result = {"error": [type(exc).__name__, exc.args[0], message]}
+        result["sent"] = [sent_ops(body) for body in proxy.requests[start:]]
+        return result
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+        args = exc.args[:2] if isinstance(exc, aerospike.exception.AerospikeError) else exc.args[:1]
+        return {"exc": [type(exc).__name__, [str(a) for a in args]]}
+
+
+def main() -> None:
+    host, port = sys.argv[1], int(sys.argv[2])
+    cases = json.load(sys.stdin)
+    with RecordingProxy(host, port) as proxy:
+        client = aerospike.client({"hosts": [proxy.address]})
+        outcomes = [outcome(client, proxy, case) for case in cases]
+        client.close()
+    json.dump(outcomes, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Path expressions (server 8.1.1+) on random nested lists and maps: the same operate request to
+the real node and to spikelite.
+
+One request writes a random nested list or map (optionally ordered), runs one select-by-path or
+modify-by-path op (random contexts: index, rank, value, key, map keys in a list, all children,
+filters and AND filters on loop variables; random select kinds, NO_FAIL) or the same path inside
+an expression op, and reads the bin back, with RESPOND_ALL_OPS: the result code, every op's result
+and the stored bin must match byte for byte."""
+
+from __future__ import annotations
+
+import struct
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spikelite.wire import Info1, Info2, Message, Op, OpType, ParticleType, pack_value
+
+from .harness import EXAMPLES, fresh_key, key_fields
+
+SET = "diffpath"
+BIN = "b"
+
+# expression op codes and types (exp.c)
+EQ, NE, GT, GE, LT, LE = 1, 2, 3, 4, 5, 6
+ADD, SUB = 20, 21
+VAR_BUILTIN, CALL, REMOVE_RESULT = 122, 127, 100
+T_NIL, T_BOOL, T_INT, T_STR, T_LIST, T_MAP, T_FLOAT = 0, 1, 2, 3, 4, 5, 7
+KEY, VALUE, INDEX = 0, 1, 2
+
+
+class Raw(bytes):
+    """msgpack bytes embedded as they are."""
+
+
+def pack(item) -> bytes:
+    """msgpack of a payload whose lists may hold Raw parts (expressions)."""
+    if isinstance(item, Raw):
+        return bytes(item)
+    if isinstance(item, list):
+        n = len(item)
+        head = bytes([0x90 | n]) if n < 16 else b"\xdc" + struct.pack(">H", n)
+        return head + b"".join(pack(x) for x in item)
+    return pack_value(item)
+
+
+scalar = st.one_of(st.integers(0, 5), st.integers(0, 5), st.sampled_from(["a", "b", "zz"]),
+                   st.sampled_from([1.5, None, True]))
+map_key = st.one_of(st.integers(0, 4), st.sampled_from(["a", "b", "c"]))
+tree = st.recursive(scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                    st.dictionaries(map_key, inner, max_size=4)),
+                    max_leaves=12)
+roots = st.one_of(st.lists(tree, max_size=5), st.dictionaries(map_key, tree, max_size=5))
+
+literal_of = {T_INT: st.integers(0, 5), T_STR: st.sampled_from(["a", "b", "zz"]),
+              T_FLOAT: st.just(1.5), T_BOOL: st.booleans()}
+
+
+@st.composite
+def loop_filter(draw) -> Raw:
+    """A boolean expression on a loop variable (key, value or index)."""
+    var = draw(st.sampled_from([KEY, VALUE, VALUE, INDEX]))
+    vtype = T_INT if var == INDEX else draw(st.sampled_from([T_INT, T_INT, T_STR, T_FLOAT, T_BOOL]))
+    op = draw(st.sampled_from([EQ, NE, GT, GE, LT, LE] if vtype != T_BOOL else [EQ, NE]))
+    return Raw(pack([op, [VAR_BUILTIN, vtype, var], draw(literal_of[vtype])]))
+
+
+@st.composite
+def ctx_level(draw) -> list:
+    kind = draw(st.sampled_from(["all", "all", "filter", "filter", "lindex", "lrank", "lvalue",
+                                 "mindex", "mrank", "mkey", "mvalue", "keys_in"]))
+    if kind == "all":
+        level = [4, True]
+    elif kind == "filter":
+        level = [4, draw(loop_filter())]
+    elif kind in ("lindex", "lrank", "mindex", "mrank"):
+        level = [{"lindex": 0x10, "lrank": 0x11, "mindex": 0x20, "mrank": 0x21}[kind], draw(st.integers(-4, 4))]
+    elif kind == "lvalue":
+        level = [0x13, draw(scalar)]
+    elif kind == "mkey":
+        level = [0x22, draw(map_key)]
+    elif kind == "mvalue":
+        level = [0x23, draw(scalar)]
+    else:
+        level = [42, draw(st.lists(map_key, max_size=3))]
+    # no AND after a map index/rank level: the 8.1.2 node then reads the entry one element off
+    # (its key is the value, its value the next key: wrong results, or 1 past the end), spikelite
+    # does not copy that (docs/differences.md)
+    if kind not in ("all", "filter", "mindex", "mrank") and draw(st.integers(0, 3)) == 0:
+        level += [0x204, draw(loop_filter())]
+    return level
+
+
+ctx_levels = st.lists(ctx_level(), min_size=1, max_size=3).map(lambda ls: [x for lv in ls for x in lv])
+
+modify_exp = st.one_of(
+    st.just(Raw(pack([ADD, [VAR_BUILTIN, T_INT, VALUE], 1]))),
+    st.just(Raw(pack([SUB, 0, [VAR_BUILTIN, T_INT, VALUE]]))),
+    st.just(Raw(pack([REMOVE_RESULT]))),
+    st.just(Raw(pack([VAR_BUILTIN, T_STR, KEY]))),
+    st.just(Raw(pack([VAR_BUILTIN, T_INT, INDEX]))),
+    st.sampled_from([7, "x", [1, 2]]).map(lambda v: Raw(pack(v if not isinstance(v, list) else [126, v]))),
+)
+
+
+@st.composite
+def path_op(draw) -> tuple[int, bytes]:
+    ctx = draw(ctx_levels)
+    no_fail = draw(st.sampled_from([0, 0x10]))
+    if draw(st.integers(0, 2)) == 0:
+        return OpType.CDT_MODIFY, pack([0xfe, ctx, 4 | no_fail, draw(modify_exp)])
+    return OpType.CDT_READ, pack([0xfe, ctx, draw(st.integers(0, 3)) | no_fail])
+
+
+def bin_expression(rtype: int) -> bytes:
+    """[bin, rtype, name]: bin names are plain msgpack strings (no particle prefix)."""
+    return b"\x93" + pack_value(81) + pack_value(rtype) + b"\xa1" + BIN.encode()
+
+
+@st.composite
+def expression_op(draw) -> tuple[int, bytes]:
+    """The same path as an expression: read ops call select, write ops call modify (apply)."""
+    ctx = draw(ctx_levels)
+    no_fail = draw(st.sampled_from([0, 0x10]))
+    rtype = draw(st.sampled_from([T_LIST, T_MAP]))
+    bin_exp = Raw(bin_expression(draw(st.sampled_from([T_LIST, T_MAP]))))
+    if draw(st.booleans()):
+        call = [CALL, rtype, 0x40, [0xfe, ctx, 4 | no_fail, draw(modify_exp)], bin_exp]
+        return OpType.EXP_MODIFY, pack([Raw(pack(call)), 0])
+    kind = draw(st.integers(0, 3))
+    call = [CALL, T_LIST if kind else rtype, 0, [0xfe, ctx, kind | no_fail], bin_exp]
+    return OpType.EXP_READ, pack([Raw(pack(call)), 0x10])
+
+
+ORDER = {"list": [0, 1], "map_k": [64, 1], "map_kv": [64, 3]}
+
+
+def operate_request(key: str, value, order: str | None, op: tuple[int, bytes]) -> Message:
+    is_map = isinstance(value, dict)
+    ops = [Op(OpType.WRITE, ParticleType.MAP if is_map else ParticleType.LIST, BIN, pack_value(value))]
+    if order is not None:
+        ops.append(Op(OpType.CDT_MODIFY, ParticleType.BLOB, BIN, pack_value(ORDER[order])))
+    op_type, payload = op
+    if op_type in (OpType.EXP_READ, OpType.EXP_MODIFY):
+        ops.append(Op(op_type, ParticleType.BLOB, "x" if op_type == OpType.EXP_READ else BIN, payload))
+    else:
+        ops.append(Op(op_type, ParticleType.BLOB, BIN, payload))
+    ops.append(Op(OpType.READ, 0, BIN))
+    return Message(info1=Info1.READ, info2=Info2.WRITE | Info2.RESPOND_ALL_OPS,
+                   fields=key_fields(SET, key), ops=ops)
+
+
+@st.composite
+def order_for(draw, value):
+    if isinstance(value, dict):
+        return draw(st.sampled_from([None, None, "map_k", "map_kv"]))
+    return draw(st.sampled_from([None, None, "list"]))
+
+
+@settings(max_examples=min(EXAMPLES, 300), deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), value=roots, op=st.one_of(path_op(), path_op(), expression_op()))
+def test_path_operations_match_the_node(pair, data, value, op):
+    order = data.draw(order_for(value))
+    pair.check(operate_request(fresh_key(), value, order, op),
+               "path op %r on %r (order %s)" % (op, value, order))
