@@ -56,7 +56,7 @@ def start_background(stream, policy) -> int:
                 errors.append(reply.result_code)
             return True
 
-        run_stream(node, request, policy, consume)
+        run_stream(node, request, policy, consume, stream._namespace)
         if errors:
             raise exception.exception_for(errors[0], "%s:%d background query failed" % node.host)
     return trid

@@ -12,6 +12,7 @@ from . import _single_record as sr
 from . import exception
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
+from ._cluster.stats import BATCH
 from ._executor import run_stream
 from ._keys import Key, parse_key
 from ._stream_records import iter_records
@@ -203,7 +204,7 @@ class BatchExecutor:
             return False
 
         try:
-            run_stream(node, request, policy, consume)
+            run_stream(node, request, policy, consume, None, BATCH)
         except (ConnectionFailed, NoMoreConnections) as exc:
             if attempt < max_retries:
                 sleep = (policy.get("sleep_between_retries", 0) or 0) / 1000.0

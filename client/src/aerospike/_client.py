@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import builtins
+import logging
 import threading
 import time
 import warnings
 
 from spikewire import ResultCode
 
-from . import _extras, exception
+from . import _extras, _metrics, exception
 from ._cluster.cluster import Cluster, ClusterConfig, ClusterError
 from ._config import check_config, check_config_after_hosts
 from ._cluster.connection import ConnectionFailed
@@ -22,6 +23,8 @@ from ._policies import client_policies, merge
 from ._values import Decoder, Encoder
 from . import _single_record as sr
 from ._udf import UdfMethods
+
+log = logging.getLogger("aerospike")
 
 
 def _seeds(config: dict) -> list[tuple[str, int, str | None]]:
@@ -136,10 +139,31 @@ class Client(UdfMethods):
         with self._lock:
             cluster, self._cluster, self._executor = self._cluster, None, None
         if cluster is not None:
+            try:
+                _metrics.disable(cluster)  # the last snapshot, as the official client writes it on close
+            except exception.AerospikeError as exc:
+                log.warning("Metrics disable error: %s", exc.msg)
             cluster.close()
         if self._embedded is not None:
             self._embedded.stop()
             self._embedded = None
+
+    # -- metrics ----------------------------------------------------------------------------------
+
+    def enable_metrics(self, policy=None) -> None:
+        """Report metrics by `policy` (an aerospike_helpers.metrics.MetricsPolicy; None: the
+        defaults): a metrics file, or the policy's listeners."""
+        settings = _metrics.Settings() if policy is None else _metrics.parse_policy(policy)
+        _metrics.enable(self._require(), settings)
+
+    def disable_metrics(self) -> None:
+        cluster = self._cluster
+        if cluster is not None:
+            _metrics.disable(cluster)
+
+    def get_stats(self):
+        """An aerospike_helpers.metrics.ClusterStats of the cluster now."""
+        return _metrics.cluster_stats(self._require())
 
     def _require(self) -> Cluster:
         cluster = self._cluster

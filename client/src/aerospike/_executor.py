@@ -11,6 +11,7 @@ from . import exception
 from ._cluster.cluster import REPLICA_MASTER, Cluster
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
+from ._cluster.stats import QUERY, READ, WRITE
 from ._keys import Key
 
 #: Requests at least this long are compressed when the policy asks for compression.
@@ -67,6 +68,7 @@ class Executor:
         if policy.get("compress") and len(request) >= COMPRESS_THRESHOLD:
             request = compress(request)
         deadline = time.monotonic() + total if total else None
+        self.cluster.stats.add_command()
         pid = key.partition_id()
         replica_index = 0
         iteration = 0
@@ -82,7 +84,8 @@ class Executor:
             if not node.error_rate_ok():
                 code, message = -14, "Max error rate exceeded"
             else:
-                code, message, reply, was_sent = self._attempt(node, request, socket_timeout, deadline, is_write, sent)
+                code, message, reply, was_sent = self._attempt(node, request, socket_timeout, deadline, is_write,
+                                                               sent, key.namespace)
                 sent += was_sent
                 if reply is not None and (reply.result_code not in _RETRIED_RESULTS or iteration >= max_retries):
                     # A server error after the write went out more than once may hide an applied write.
@@ -92,6 +95,7 @@ class Executor:
             iteration += 1
             if iteration > max_retries:
                 break
+            self.cluster.stats.add_retry()
             if replica != REPLICA_MASTER and (not is_write or code not in (ResultCode.TIMEOUT, -7, -14)):
                 replica_index += 1
                 pause = 0 if iteration == 1 else sleep_ms
@@ -109,12 +113,12 @@ class Executor:
             message = timeout_message(policy, iteration, node)
         raise exception.exception_for(code, message, in_doubt_for(code, is_write, sent))
 
-    @staticmethod
-    def _attempt(node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int):
+    def _attempt(self, node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int, namespace: str):
         """One try on `node`: (code, message, reply or None, whether the request went out). As the
         official client, a failed connect, send or receive and a timeout count against the node's
-        error rate, and so does a cluster/overload answer."""
-        was_sent = False
+        error rate, and so does a cluster/overload answer; the node's counters (errors, timeouts,
+        key busy always; bytes and latencies with metrics enabled) take the try in."""
+        began = time.monotonic()
         try:
             conn = node.get_connection(deadline)
         except NoMoreConnections as exc:
@@ -123,7 +127,10 @@ class Executor:
             # The official client connects without blocking: a refused or timed-out connect shows
             # as a failed first write, which counts against the node like any socket error.
             node.add_error()
+            if exc.timeout:
+                node.stats.add_error(namespace, "timeouts")
             return _failure(exc, node) + (None, False)
+        was_sent = False
         try:
             conn.send(request, socket_timeout, deadline)
             was_sent = True
@@ -131,17 +138,26 @@ class Executor:
         except ConnectionFailed as exc:
             node.discard_connection(conn)
             node.add_error()
+            node.stats.add_error(namespace, "timeouts" if exc.timeout else "errors")
             return _failure(exc, node) + (None, was_sent)
         except BaseException:
             node.discard_connection(conn)
             raise
+        connect_seconds, conn.connect_seconds = conn.connect_seconds, None
         node.put_connection(conn)
         if ptype != ProtoType.AS_MSG:
             raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
                                           in_doubt_for(-2, is_write, sent + 1))
         reply, _ = parse_message(body)
-        if reply.result_code in _RETRIED_RESULTS:
+        code = reply.result_code
+        if code in _RETRIED_RESULTS:
             node.add_error()
+        if code not in (0, ResultCode.KEY_NOT_FOUND):
+            node.stats.add_error(namespace, "key_busy" if code == ResultCode.KEY_BUSY else "errors")
+        if self.cluster.stats.metrics_enabled:
+            measured = code in (0, ResultCode.KEY_NOT_FOUND)
+            node.stats.add_exchange(namespace, len(request), 8 + len(body), (WRITE if is_write else READ)
+                                    if measured else None, time.monotonic() - began, connect_seconds)
         return 0, "", reply, True
 
 
@@ -151,9 +167,11 @@ def _failure(exc: ConnectionFailed, node) -> tuple[int, str]:
     return -10, "%s from %s:%d" % (exc, *node.host)
 
 
-def run_stream(node, request: bytes, policy: dict, consume) -> None:
+def run_stream(node, request: bytes, policy: dict, consume, namespace: str | None = None,
+               latency: int | None = QUERY) -> None:
     """Send one multi-record request (batch, scan, query) to `node` and feed each reply body to
-    `consume(body) -> bool` until it returns True (it saw the LAST marker).
+    `consume(body) -> bool` until it returns True (it saw the LAST marker). The node's counters
+    take it in under `namespace` (None for a batch), its latency as `latency` (a stats type).
 
     Connection failures and timeouts raise ConnectionFailed / NoMoreConnections for the caller,
     which decides about retries (a stream cannot be resumed transparently)."""
@@ -164,24 +182,35 @@ def run_stream(node, request: bytes, policy: dict, consume) -> None:
     deadline = time.monotonic() + total if total else None
     if not node.error_rate_ok():
         raise exception.exception_for(-14, "Max error rate exceeded")
+    node.cluster.stats.add_command()
+    began = time.monotonic()
     try:
         conn = node.get_connection(deadline)
-    except ConnectionFailed:
+    except ConnectionFailed as exc:
         node.add_error()
+        if exc.timeout:
+            node.stats.add_error(namespace, "timeouts")
         raise
+    received = 0
     try:
         conn.send(request, socket_timeout, deadline)
         while True:
             ptype, body = conn.recv_proto(socket_timeout, deadline)
+            received += 8 + len(body)
             if ptype != ProtoType.AS_MSG:
                 raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype)
             if consume(body):
                 break
-    except ConnectionFailed:
+    except ConnectionFailed as exc:
         node.discard_connection(conn)
         node.add_error()
+        node.stats.add_error(namespace, "timeouts" if exc.timeout else "errors")
         raise
     except BaseException:
         node.discard_connection(conn)
         raise
+    connect_seconds, conn.connect_seconds = conn.connect_seconds, None
     node.put_connection(conn)
+    if node.cluster.stats.metrics_enabled:
+        node.stats.add_exchange(namespace, len(request), received, latency, time.monotonic() - began,
+                                connect_seconds)

@@ -298,7 +298,7 @@ class _RecordStream:
 
         node = np.node
         try:
-            run_stream(node, self._request(tracker, np, policy, nobins), policy, consume)
+            run_stream(node, self._request(tracker, np, policy, nobins), policy, consume, self._namespace)
         except (ConnectionFailed, NoMoreConnections) as exc:
             if getattr(exc, "timeout", False):
                 raise_timeout(" from %s:%d" % node.host, False)

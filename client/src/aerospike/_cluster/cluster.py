@@ -13,6 +13,7 @@ import weakref
 
 from .. import exception
 from .connection import Connection, ConnectionFailed, TlsContext
+from .stats import ClusterStats
 from .node import Node, info_on
 from .partitions import PartitionMap
 from .peers import parse_peers, parse_replicas
@@ -47,6 +48,7 @@ class ClusterConfig:
     def __init__(self, config: dict):
         self.seeds: list[tuple[str, int, str | None]] = config["_seeds"]
         self.user: str | None = config.get("user")
+        self.app_id: str | None = config.get("app_id")
         self.password: str | None = config.get("password")
         self.cluster_name: str | None = config.get("cluster_name")
         self.tend_interval = _tend_interval(config.get("tend_interval", 1000)) / 1000.0
@@ -215,6 +217,11 @@ class Cluster:
         self._thread: threading.Thread | None = None
         self._rotation = 0
         self.tend_count = 0
+        self.stats = ClusterStats()
+        #: Set by enable_metrics: `.tended(cluster)` after each tend, `.node_closing(node)` before a
+        #: node is dropped (both called from the tend thread, under `metrics_lock`).
+        self.metrics_listener = None
+        self.metrics_lock = threading.RLock()
         _clusters.add(self)
 
     def after_fork_in_child(self) -> None:
@@ -378,6 +385,9 @@ class Cluster:
         if self.tend_count % self.config.error_rate_window == 0:
             for node in list(self.nodes.values()):
                 node.reset_error_rate()
+        with self.metrics_lock:
+            if self.metrics_listener is not None:
+                self.metrics_listener.tended(self)
 
     def _nodes_to_remove(self, refresh_count: int) -> list[Node]:
         """The official client's rule: inactive nodes; with no node answering, nodes that failed the
@@ -420,6 +430,7 @@ class Cluster:
                 continue
             if not self._add_peer(peer, added):
                 complete = False
+                self.stats.invalid_node_count += 1
         if complete:
             node.peers_generation = generation
         return True
@@ -464,6 +475,9 @@ class Cluster:
             return
 
     def _remove(self, node: Node) -> None:
+        with self.metrics_lock:
+            if self.metrics_listener is not None:
+                self.metrics_listener.node_closing(node)
         with self._lock:
             self.nodes.pop(node.name, None)
             self.partition_map.remove_node(node)

@@ -65,7 +65,7 @@ def _check_peer(sock: ssl.SSLSocket, context: TlsContext, tls_name: str) -> str 
 
 
 class Connection:
-    __slots__ = ("sock", "last_used", "authenticated", "_buffer", "_timeout_set")
+    __slots__ = ("sock", "last_used", "authenticated", "_buffer", "_timeout_set", "connect_seconds")
 
     #: Bytes asked of the socket per read: a whole small reply (header and body) in one call.
     READ_SIZE = 65536
@@ -74,6 +74,7 @@ class Connection:
         self.sock = sock
         self.last_used = time.monotonic()
         self.authenticated = False
+        self.connect_seconds: float | None = None  # set by the pool on a new one, until first used
         self._buffer = bytearray()
         self._timeout_set: float | None = -1.0
 

@@ -10,6 +10,7 @@ from spikewire import ProtoType
 from spikewire.info import build_request, parse_reply
 
 from .connection import Connection, ConnectionFailed
+from .stats import NodeStats
 
 
 class NoMoreConnections(Exception):
@@ -36,6 +37,7 @@ class Node:
         self._lock = threading.Lock()
         self._open_count = 0
         self._tend_conn: Connection | None = None
+        self.stats = NodeStats(cluster.stats)
 
     def __repr__(self) -> str:
         return "Node(%s, %s:%d)" % (self.name, self.host[0], self.host[1])
@@ -51,6 +53,7 @@ class Node:
                 conn = self._pool.pop()
                 if idle_limit and now - conn.last_used > idle_limit:
                     self._open_count -= 1
+                    self.stats.closed += 1
                     conn.close()
                     continue
                 return conn
@@ -67,6 +70,9 @@ class Node:
             with self._lock:
                 self._open_count -= 1
             raise
+        conn.connect_seconds = time.monotonic() - now
+        with self._lock:
+            self.stats.opened += 1
         return conn
 
     def put_connection(self, conn: Connection) -> None:
@@ -76,15 +82,23 @@ class Node:
                 self._pool.append(conn)
                 return
             self._open_count -= 1
+            self.stats.closed += 1
         conn.close()
 
     def discard_connection(self, conn: Connection) -> None:
         conn.close()
         with self._lock:
             self._open_count -= 1
+            self.stats.closed += 1
 
     def connection_count(self) -> int:
         return self._open_count
+
+    def connection_stats(self) -> tuple[int, int, int, int]:
+        """(in use, in pool, opened, closed): the data connections of this node."""
+        with self._lock:
+            in_pool = len(self._pool)
+            return self._open_count - in_pool, in_pool, self.stats.opened, self.stats.closed
 
     # -- circuit breaker (the official client's max_error_rate / error_rate_window) ----------------
 
@@ -163,6 +177,7 @@ class Node:
             while self._pool:
                 self._pool.pop().close()
                 self._open_count -= 1
+                self.stats.closed += 1
         if self._tend_conn is not None:
             self._tend_conn.close()
             self._tend_conn = None
