@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # the serializer registry, logging, the optional-extra loader, the batch record classes.
     ("base", ("aerospike.exception", "aerospike._constants", "aerospike._errors", "aerospike._arguments",
               "aerospike._types", "aerospike._serializers", "aerospike._logging", "aerospike._extras",
-              "aerospike._c_members",
+              "aerospike._c_members", "aerospike._version",
               "aerospike_helpers.__init__", "aerospike_helpers.batch")),
     # Python values, keys, operations, expressions, CDT contexts and predicates to bytes and back.
     ("encoding", ("aerospike._values", "aerospike._keys", "aerospike._cdt_encoding", "aerospike._operations",
@@ -40,7 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                   "aerospike._commands")),
     # The faces: the module functions, Client, Query/Scan, the asyncio API, and the public
     # helper builders (which read the module's constants through `import aerospike`).
-    ("face", ("aerospike.__init__", "aerospike._client", "aerospike._query", "aerospike.aio",
+    ("face", ("aerospike.__init__", "aerospike._client", "aerospike._query", "aerospike._metrics", "aerospike.aio",
               "aerospike_helpers")),
 ]
 

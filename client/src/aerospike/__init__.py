@@ -22,6 +22,6 @@ _bind_functions(globals())
 _bind_constructor(Client, _SIGNATURES["aerospike"]["client"])
 del _SIGNATURES  # not a module constant (the official module has no such name)
 
-__version__ = "19.3.0"
+from ._version import VERSION as __version__  # noqa: E402
 #: True in purespike (the official C extension has no such attribute).
 __purespike__ = True

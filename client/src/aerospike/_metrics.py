@@ -17,6 +17,7 @@ import time
 from . import exception
 from ._cluster.stats import LATENCY_TYPES
 from ._errors import param_error
+from ._version import VERSION
 
 log = logging.getLogger("aerospike")
 
@@ -228,9 +229,8 @@ def cluster_line(cluster, labels: list) -> str:
     stats = cluster.stats
     label_text = ",".join("[%s,%s]" % pair for pair in labels)
     nodes = ",".join(node_line(node) for node in list(cluster.nodes.values()))
-    from . import __version__
     return "%s cluster[%s,python,%s,%s,[%s],%d,%d,%d,%d,%d,0,[],[%s]]\n" % (
-        _now(), cluster.config.cluster_name or "", __version__, app_id(cluster.config), label_text, cpu, mem,
+        _now(), cluster.config.cluster_name or "", VERSION, app_id(cluster.config), label_text, cpu, mem,
         stats.invalid_node_count, stats.command_count, stats.retry_count, nodes)
 
 
