@@ -24,7 +24,7 @@ BIN = "b"
 # expression op codes and types (exp.c)
 EQ, NE, GT, GE, LT, LE = 1, 2, 3, 4, 5, 6
 ADD, SUB = 20, 21
-VAR_BUILTIN, CALL, REMOVE_RESULT = 122, 127, 100
+VAR_BUILTIN, COND, CALL, REMOVE_RESULT = 122, 123, 127, 100
 T_NIL, T_BOOL, T_INT, T_STR, T_LIST, T_MAP, T_FLOAT = 0, 1, 2, 3, 4, 5, 7
 KEY, VALUE, INDEX = 0, 1, 2
 
@@ -99,8 +99,48 @@ modify_exp = st.one_of(
     st.just(Raw(pack([REMOVE_RESULT]))),
     st.just(Raw(pack([VAR_BUILTIN, T_STR, KEY]))),
     st.just(Raw(pack([VAR_BUILTIN, T_INT, INDEX]))),
-    st.sampled_from([7, "x", [1, 2]]).map(lambda v: Raw(pack(v if not isinstance(v, list) else [126, v]))),
+    st.just(Raw(pack([COND, [GT, [VAR_BUILTIN, T_INT, VALUE], 2], 100, 0]))),
+    st.just(Raw(pack([EQ, [VAR_BUILTIN, T_STR, VALUE], "a"]))),
+    st.sampled_from([7, "x", None, True, [126, [1, 2]]]).map(lambda v: Raw(pack(v))),
 )
+FILTER = Raw(pack([EQ, [VAR_BUILTIN, T_INT, VALUE], 1]))
+INC = Raw(pack([ADD, [VAR_BUILTIN, T_INT, VALUE], 1]))
+
+
+def ordered_list(items: list) -> Raw:
+    """An ordered list literal (its ext header first): a map-keys-in value the node checks."""
+    return Raw(bytes([0x90 | len(items) + 1]) + b"\xc7\x00\x01" + b"".join(pack(i) for i in items))
+
+
+#: Malformed or unusual payloads: (op type, payload) with the node's checks in mind.
+ODD_PAYLOADS = [
+    (OpType.CDT_READ, [0xfe]), (OpType.CDT_READ, [0xfe, [4, True]]),
+    (OpType.CDT_READ, [0xfe, [4, True], 1, INC, 5]), (OpType.CDT_READ, [0xfe, [], 1]),
+    (OpType.CDT_READ, [0xfe, [4], 1]), (OpType.CDT_READ, [0xfe, 5, 1]),
+    (OpType.CDT_READ, [0xfe, [-1, True], 1]), (OpType.CDT_READ, [0xfe, ["a", True], 1]),
+    (OpType.CDT_READ, [0xfe, [0x204, FILTER], 1]),
+    (OpType.CDT_READ, [0xfe, [0x22, "a", 0x204, FILTER, 0x204, FILTER], 1]),
+    (OpType.CDT_READ, [0xfe, [4, True, 0x204, FILTER], 1]),
+    (OpType.CDT_READ, [0xfe, [0x22, "a", 0x205, FILTER], 1]),
+    (OpType.CDT_READ, [0xfe, [0x22, "a", 0x204, True], 1]),
+    (OpType.CDT_READ, [0xfe, [4, 5], 1]), (OpType.CDT_READ, [0xfe, [4, False], 1]),
+    (OpType.CDT_READ, [0xfe, [4, [999]], 1]), (OpType.CDT_READ, [0xfe, [4, Raw(pack([ADD, 1, 2]))], 1]),
+    (OpType.CDT_READ, [0xfe, [5, 1], 1]), (OpType.CDT_READ, [0xfe, [8, 1], 1]),
+    (OpType.CDT_READ, [0xfe, [2, "a"], 1]), (OpType.CDT_READ, [0xfe, [3, 1], 1]),
+    (OpType.CDT_READ, [0xfe, [0x10, "a"], 1]), (OpType.CDT_READ, [0xfe, [0, 0], 1]),
+    (OpType.CDT_READ, [0xfe, [4, True], 5]), (OpType.CDT_READ, [0xfe, [4, True], 15]),
+    (OpType.CDT_READ, [0xfe, [4, True], "x"]), (OpType.CDT_READ, [0xfe, [4, True], -1]),
+    (OpType.CDT_READ, [0xfe, [4, True], 0x21]), (OpType.CDT_MODIFY, [0xfe, [4, True], 4]),
+    (OpType.CDT_MODIFY, [0xfe, [4, True], 1, INC]), (OpType.CDT_READ, [0xfe, [4, True], 4, INC]),
+    (OpType.CDT_MODIFY, [0xfe, [4, True], 4, Raw(pack([999]))]),
+    (OpType.CDT_MODIFY, [0xfe, [4, True], 1]),
+    (OpType.CDT_READ, [0xfe, [42, "a"], 3]),
+    (OpType.CDT_READ, [0xfe, [42, ordered_list(["a", "c"])], 3]),
+    (OpType.CDT_READ, [0xfe, [42, ordered_list(["c", "a"])], 3]),
+    (OpType.CDT_READ, [0xfe, [4, True] * 64, 1]), (OpType.CDT_READ, [0xfe, [4, True] * 65, 1]),
+    (OpType.CDT_READ, [0xfe, [0x50, 0], 1]), (OpType.CDT_READ, [0xfe, [0x62, "a"], 1]),
+]
+odd_op = st.sampled_from(ODD_PAYLOADS).map(lambda tp: (tp[0], pack(tp[1])))
 
 
 @st.composite
@@ -118,12 +158,13 @@ def bin_expression(rtype: int) -> bytes:
 
 
 @st.composite
-def expression_op(draw) -> tuple[int, bytes]:
-    """The same path as an expression: read ops call select, write ops call modify (apply)."""
+def expression_op(draw, root_type: int) -> tuple[int, bytes]:
+    """The same path as an expression: read ops call select, write ops call modify (apply); the
+    bin is read as the root's type (sometimes the other one)."""
     ctx = draw(ctx_levels)
     no_fail = draw(st.sampled_from([0, 0x10]))
-    rtype = draw(st.sampled_from([T_LIST, T_MAP]))
-    bin_exp = Raw(bin_expression(draw(st.sampled_from([T_LIST, T_MAP]))))
+    rtype = draw(st.sampled_from([root_type, root_type, root_type, T_LIST + T_MAP - root_type]))
+    bin_exp = Raw(bin_expression(rtype))
     if draw(st.booleans()):
         call = [CALL, rtype, 0x40, [0xfe, ctx, 4 | no_fail, draw(modify_exp)], bin_exp]
         return OpType.EXP_MODIFY, pack([Raw(pack(call)), 0])
@@ -135,31 +176,43 @@ def expression_op(draw) -> tuple[int, bytes]:
 ORDER = {"list": [0, 1], "map_k": [64, 1], "map_kv": [64, 3]}
 
 
-def operate_request(key: str, value, order: str | None, op: tuple[int, bytes]) -> Message:
-    is_map = isinstance(value, dict)
-    ops = [Op(OpType.WRITE, ParticleType.MAP if is_map else ParticleType.LIST, BIN, pack_value(value))]
+def operate_request(key: str, value, order: str | None, op: tuple[int, bytes], op_bin: str = BIN) -> Message:
+    if isinstance(value, dict):
+        ops = [Op(OpType.WRITE, ParticleType.MAP, BIN, pack_value(value))]
+    elif isinstance(value, list):
+        ops = [Op(OpType.WRITE, ParticleType.LIST, BIN, pack_value(value))]
+    else:
+        ops = [Op(OpType.WRITE, ParticleType.INTEGER, BIN, value.to_bytes(8, "big", signed=True))]
     if order is not None:
         ops.append(Op(OpType.CDT_MODIFY, ParticleType.BLOB, BIN, pack_value(ORDER[order])))
     op_type, payload = op
-    if op_type in (OpType.EXP_READ, OpType.EXP_MODIFY):
-        ops.append(Op(op_type, ParticleType.BLOB, "x" if op_type == OpType.EXP_READ else BIN, payload))
-    else:
-        ops.append(Op(op_type, ParticleType.BLOB, BIN, payload))
+    if op_type == OpType.EXP_READ:
+        op_bin = "x"
+    ops.append(Op(op_type, ParticleType.BLOB, op_bin, payload))
     ops.append(Op(OpType.READ, 0, BIN))
     return Message(info1=Info1.READ, info2=Info2.WRITE | Info2.RESPOND_ALL_OPS,
                    fields=key_fields(SET, key), ops=ops)
 
 
 @st.composite
-def order_for(draw, value):
+def request_parts(draw):
+    """(bin value, order, op, op bin): mostly a nested list or map and a path op on it."""
+    value = draw(st.one_of(roots, roots, roots, roots, roots, roots, roots, roots, roots, st.integers(0, 9)))
     if isinstance(value, dict):
-        return draw(st.sampled_from([None, None, "map_k", "map_kv"]))
-    return draw(st.sampled_from([None, None, "list"]))
+        order = draw(st.sampled_from([None, None, "map_k", "map_kv"]))
+    elif isinstance(value, list):
+        order = draw(st.sampled_from([None, None, "list"]))
+    else:
+        order = None
+    root_type = T_MAP if isinstance(value, dict) else T_LIST
+    op = draw(st.one_of(path_op(), path_op(), path_op(), expression_op(root_type), odd_op))
+    op_bin = draw(st.sampled_from([BIN] * 12 + ["n"]))
+    return value, order, op, op_bin
 
 
 @settings(max_examples=min(EXAMPLES, 300), deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data(), value=roots, op=st.one_of(path_op(), path_op(), expression_op()))
-def test_path_operations_match_the_node(pair, data, value, op):
-    order = data.draw(order_for(value))
-    pair.check(operate_request(fresh_key(), value, order, op),
-               "path op %r on %r (order %s)" % (op, value, order))
+@given(parts=request_parts())
+def test_path_operations_match_the_node(pair, parts):
+    value, order, op, op_bin = parts
+    pair.check(operate_request(fresh_key(), value, order, op, op_bin),
+               "path op %r on bin %r of %r (order %s)" % (op, op_bin, value, order))

@@ -151,11 +151,13 @@ class _Select:
             ctx.loop = None
 
     def _test(self, exp, key: Any, value: Any, index: Any):
-        """True / False / None (unknown) of a filter expression."""
+        """True / False / None (unknown) of a filter expression (a value that is not a bool is
+        false, as exp.c match_internal has it)."""
+        from ...expressions.runtime import UNK
         result = self._eval(exp, key, value, index)
-        if result is True or result is False:
-            return result
-        return None
+        if result is UNK:
+            return None
+        return result is True
 
     def _modified(self, key: Any, value: Any, index: Any):
         """The new leaf value, REMOVED, or None to keep the leaf (NO_FAIL on an unknown)."""
