@@ -4,8 +4,8 @@ what they produce, for test_path_helpers_generated.py.
     python _path_helpers_worker.py HOST PORT < cases.json > outcomes.json
 
 Each case is ``{"kind": "expr" | "ctx" | "op", "src": python expression}``; ``src`` is evaluated
-with ``aerospike``, ``E`` (expressions), ``C`` (cdt_ctx), ``O`` (operations) and ``RT``
-(ResultType) in scope. The outcome of a case: ``expr`` -> ``get_expression_base64(value)``,
+with ``aerospike``, ``E`` (expressions), ``C`` (cdt_ctx), ``O`` (operations), ``XO``
+(expression_operations) and ``RT`` (ResultType) in scope. The outcome of a case: ``expr`` -> ``get_expression_base64(value)``,
 ``ctx`` -> ``get_cdtctx_base64(value)``, ``op`` -> ``operate(key, [value])``'s bins and the op
 bytes the client sent (through a recording proxy); or the exception's class name and first two
 arguments."""
@@ -24,6 +24,7 @@ import aerospike  # noqa: E402
 from aerospike_helpers import cdt_ctx as C  # noqa: E402,F401
 from aerospike_helpers import expressions as E  # noqa: E402,F401
 from aerospike_helpers.expressions.resources import ResultType as RT  # noqa: E402,F401
+from aerospike_helpers.operations import expression_operations as XO  # noqa: E402,F401
 from aerospike_helpers.operations import operations as O  # noqa: E402,F401
 
 from _recording_proxy import RecordingProxy  # noqa: E402

@@ -80,6 +80,8 @@ mod_exp = st.sampled_from([
     "E.LoopVarInt(aerospike.EXP_LOOPVAR_INDEX).compile()",
     "E.Cond(E.GT(E.LoopVarInt(aerospike.EXP_LOOPVAR_VALUE), 1), 10, 20).compile()",
 ])
+exp_flags = st.sampled_from(["aerospike.EXP_READ_DEFAULT", "aerospike.EXP_READ_EVAL_NO_FAIL",
+                             "aerospike.EXP_WRITE_DEFAULT", "aerospike.EXP_WRITE_EVAL_NO_FAIL"])
 bin_exp = st.sampled_from(["E.MapBin('m')", "E.ListBin('l')"])
 return_type = st.sampled_from(["RT.LIST", "RT.MAP", "RT.INTEGER", "4", "5"])
 
@@ -118,9 +120,14 @@ def case(draw) -> dict:
                                                                            draw(modify_flags))}
     if draw(st.booleans()):
         src = "E.SelectByPath(%s, %s, %s, %s)" % (ctx, draw(return_type), draw(select_flags), draw(bin_exp))
+        if draw(st.booleans()):  # sent in an expression read op
+            return {"kind": "op", "src": "XO.expression_read('r', %s.compile(), %s)" % (src, draw(exp_flags))}
     else:
         src = "E.ModifyByPath(%s, %s, %s, %s, %s)" % (ctx, draw(return_type), draw(mod_exp),
                                                       draw(modify_flags), draw(bin_exp))
+        if draw(st.booleans()):  # sent in an expression write op
+            return {"kind": "op", "src": "XO.expression_write(%s, %s.compile(), %s)" % (
+                draw(st.sampled_from(["'m'", "'l'"])), src, draw(exp_flags))}
     return {"kind": "expr", "src": src + ".compile()"}
 
 

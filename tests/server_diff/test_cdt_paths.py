@@ -45,23 +45,27 @@ def pack(item) -> bytes:
 
 
 scalar = st.one_of(st.integers(0, 5), st.integers(0, 5), st.sampled_from(["a", "b", "zz"]),
-                   st.sampled_from([1.5, None, True]))
+                   st.sampled_from([1.5, None, True, b"\x01"]))
 map_key = st.one_of(st.integers(0, 4), st.sampled_from(["a", "b", "c"]))
 tree = st.recursive(scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                     st.dictionaries(map_key, inner, max_size=4)),
                     max_leaves=12)
 roots = st.one_of(st.lists(tree, max_size=5), st.dictionaries(map_key, tree, max_size=5))
 
+T_BLOB = 6
 literal_of = {T_INT: st.integers(0, 5), T_STR: st.sampled_from(["a", "b", "zz"]),
-              T_FLOAT: st.just(1.5), T_BOOL: st.booleans()}
+              T_FLOAT: st.just(1.5), T_BOOL: st.booleans(), T_NIL: st.none(), T_BLOB: st.just(b"\x01"),
+              T_LIST: st.sampled_from([[], [0, 1], [2, 3]]).map(lambda v: Raw(pack([126, v]))),
+              T_MAP: st.sampled_from([{}, {"c": "b"}]).map(lambda v: Raw(pack_value(v)))}
 
 
 @st.composite
 def loop_filter(draw) -> Raw:
     """A boolean expression on a loop variable (key, value or index)."""
     var = draw(st.sampled_from([KEY, VALUE, VALUE, INDEX]))
-    vtype = T_INT if var == INDEX else draw(st.sampled_from([T_INT, T_INT, T_STR, T_FLOAT, T_BOOL]))
-    op = draw(st.sampled_from([EQ, NE, GT, GE, LT, LE] if vtype != T_BOOL else [EQ, NE]))
+    vtype = T_INT if var == INDEX else draw(st.sampled_from(
+        [T_INT, T_INT, T_STR, T_FLOAT, T_BOOL, T_NIL, T_BLOB, T_LIST, T_MAP]))
+    op = draw(st.sampled_from([EQ, NE] if vtype in (T_BOOL, T_NIL) else [EQ, NE, GT, GE, LT, LE]))
     return Raw(pack([op, [VAR_BUILTIN, vtype, var], draw(literal_of[vtype])]))
 
 
