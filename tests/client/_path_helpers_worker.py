@@ -34,14 +34,14 @@ RECORD = {"m": {"a": 1, "b": [1, 2], "c": {"d": 3}}, "l": [1, [2, 3], {"x": 4}]}
 
 
 def sent_ops(body: bytes) -> list:
-    """[(op type, particle type, bin, payload hex)] of an AS_MSG body."""
+    """[info1, info2, info3, (op type, particle type, bin, payload hex)...] of an AS_MSG body."""
     header_size = body[0]
     n_fields, n_ops = struct.unpack_from(">HH", body, 18)
     pos = header_size
     for _ in range(n_fields):
         (size,) = struct.unpack_from(">I", body, pos)
         pos += 4 + size
-    ops = []
+    ops: list = [body[1], body[2], body[3]]
     for _ in range(n_ops):
         size, op_type, particle_type, _version, name_len = struct.unpack_from(">IBBBB", body, pos)
         name = body[pos + 8:pos + 8 + name_len].decode()
