@@ -25,6 +25,7 @@ class SetConfig:
     name: str
     default_ttl: int | None = None
     stop_writes_count: int = 0
+    default_read_touch_ttl_pct: int = 0  # 0: the namespace's
 
 
 @dataclass
@@ -35,7 +36,7 @@ class NamespaceConfig:
     max_ttl: int = DEFAULT_MAX_TTL
     nsup_period: int = 0
     allow_ttl_without_nsup: bool = False
-    max_record_size: int = 8 * 1024 * 1024
+    max_record_size: int = 1024 * 1024  # a real 8.1 node's default (1 MiB)
     storage: str = "memory"
     sets: dict[str, SetConfig] = field(default_factory=dict)
     storage_file: str | None = None  # the data file of a persistent namespace (`file`)
@@ -45,6 +46,7 @@ class NamespaceConfig:
     stop_writes_used_pct: int = 70  # of filesize / data-size
     stop_writes_pct: int = 90  # of memory-size (before Aerospike 7)
     cold_start_empty: bool = False
+    default_read_touch_ttl_pct: int = 0  # a read within this % of the TTL's end refreshes it (0: off)
 
     def stop_writes_bytes(self) -> int:
         """Bytes of records past which writes fail with OUT_OF_SPACE (0: no limit)."""
@@ -184,7 +186,7 @@ _IGNORED_NAMESPACE = {"high-water-memory-pct", "high-water-disk-pct", "stop-writ
                       "index-type", "sindex-type", "strong-consistency", "conflict-resolution-policy",
                       "single-bin", "data-in-index", "partition-tree-sprigs", "rack-id",
                       "write-commit-level-override", "read-consistency-level-override",
-                      "transaction-pending-limit", "default-read-touch-ttl-pct", "enable-xdr",
+                      "transaction-pending-limit", "enable-xdr",
                       "evict-hist-buckets", "migrate-order", "disable-write-dup-res",
                       "background-query-max-rps", "single-query-threads", "indexes-memory-budget"}
 _IGNORED_CONTEXTS = {"logging", "heartbeat", "fabric", "info", "xdr", "mod-lua",
@@ -222,6 +224,13 @@ def _pct(text: str) -> int:
     value = integer(text)
     if not 0 < value <= 100:
         raise ValueError("must be a percentage from 1 to 100")
+    return value
+
+
+def _pct_or_zero(text: str) -> int:
+    value = integer(text)
+    if value > 100:
+        raise ValueError("must be a percentage from 0 to 100")
     return value
 
 
@@ -281,7 +290,8 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
                 "allow-ttl-without-nsup": ("allow_ttl_without_nsup", boolean),
                 "max-record-size": ("max_record_size", size),
                 "memory-size": ("memory_size", size),
-                "stop-writes-pct": ("stop_writes_pct", _pct)}
+                "stop-writes-pct": ("stop_writes_pct", _pct),
+                "default-read-touch-ttl-pct": ("default_read_touch_ttl_pct", _pct_or_zero)}
     settings = [s for s in ctx.settings if s[0] != "storage-engine"]
     for name, values, lineno in ctx.settings:
         if name == "storage-engine":
@@ -293,7 +303,9 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
                 raise ConfigError("%s:%d: set needs a name" % (source, child.line))
             set_config = SetConfig(child.arg)
             _apply(set_config, child, {"default-ttl": ("default_ttl", seconds),
-                                       "stop-writes-count": ("stop_writes_count", integer)},
+                                       "stop-writes-count": ("stop_writes_count", integer),
+                                       "default-read-touch-ttl-pct": ("default_read_touch_ttl_pct",
+                                                                      _pct_or_zero)},
                    {"disable-eviction", "enable-index", "stop-writes-size"}, source)
             ns.sets[child.arg] = set_config
         elif child.name == "storage-engine":

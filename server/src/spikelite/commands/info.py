@@ -8,6 +8,7 @@ from typing import Callable
 from ..node import BUILD, EDITION, Node
 from ..wire import CITRUSLEAF_EPOCH, PARTITION_COUNT, ResultCode
 from ..wire.info import command_name, command_params, error_value
+from .config_info import ConfigCommands
 from .sindex_info import SindexCommands
 
 #: Bitmap with every partition's bit set: this node masters all 4096 partitions.
@@ -33,6 +34,7 @@ class InfoCommands:
     def __init__(self, node: Node):
         self.node = node
         self.sindexes = SindexCommands(node)
+        self.configs = ConfigCommands(node)
         exact: dict[str, Callable[[str], str]] = {
             "node": lambda _: self.node.node_id,
             "build": lambda _: BUILD,
@@ -91,6 +93,8 @@ class InfoCommands:
             "sindex-list": self.sindexes.list,
             "sindex": self.sindexes.stats,
             "sindex-stat": self.sindexes.stat,
+            "get-config": self.configs.get_config,
+            "logs": self.configs.logs,
             "racks": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
             "rack-ids": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
             "xdr-set-filter": lambda _: error_value(ResultCode.ENTERPRISE_ONLY, "enterprise only"),
@@ -227,7 +231,7 @@ class InfoCommands:
                 props = [("objects", ns.set_counts.get(set_name, 0)), ("tombstones", 0),
                          ("data_used_bytes", 0), ("truncate_lut", ns.truncate_lut.get(set_name, 0) // 1_000_000),
                          ("sindexes", 0), ("index_populating", "false"), ("truncating", "false"),
-                         ("default-read-touch-ttl-pct", 0),
+                         ("default-read-touch-ttl-pct", set_config.default_read_touch_ttl_pct if set_config else 0),
                          ("default-ttl", set_config.default_ttl if set_config and set_config.default_ttl is not None else 0),
                          ("disable-eviction", "false"),
                          ("enable-index", "true" if ns.set_index_of(set_name) else "false"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 
 from ..store import Namespace, Record
+from ..store import read_touch
 from ..store.record import next_generation
 from .. import binops, expressions
 from ..binops.cdt.stored import rewrite as stored_cdt
@@ -105,6 +106,16 @@ class SingleRecordCommands:
             return error(ResultCode.KEY_NOT_FOUND)
         _apply_filter(ns, digest, record, msg)
         _check_key(record, msg)
+        try:
+            touch_after = read_touch.check(ns, record, msg.record_ttl)
+        except AerospikeWireError as exc:
+            return Message(result_code=exc.code, generation=record.generation, record_ttl=record.void_time)
+        reply = self._read_record(ns, digest, record, msg)
+        if touch_after:  # a node answers the read, then touches the record
+            read_touch.touch(ns, digest, record)
+        return reply
+
+    def _read_record(self, ns: Namespace, digest: bytes, record: Record, msg: Message) -> Message:
         bind_record(record, digest, record.set_name, record.key, ns.clock)
         reply = Message(generation=record.generation, record_ttl=record.void_time)
         if msg.info1 & Info1.GET_NO_BINS:
