@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import struct
+import time
 
 from spikelite.wire import Info2, Message, Op, OpType, ParticleType
 
@@ -21,6 +22,9 @@ NAME = "six%s" % RUN
 def _create(params: str) -> str:
     return "sindex-create:" + params
 
+
+#: In COMMANDS: wait until the node has filled the set index (a node fills it in the background).
+WAIT = "<wait>"
 
 #: Run in this order on both servers; each answer must be the same.
 COMMANDS = [
@@ -62,6 +66,7 @@ COMMANDS = [
     _create("namespace=test;set=%s;indexname=%s;indextype=set" % (SET, NAME)),
     _create("namespace=test;set=%s;indexname=%s;indextype=set" % (SET2, NAME)),
     _create("namespace=test;set=%s;indexname=%s;bin=b;type=numeric" % (SET, NAME)),
+    WAIT,
     "sindex-exists:namespace=test;indexname=%s" % NAME,
     "sindex-stat:namespace=test;indexname=%s" % NAME,
     "sindex/test/%s" % NAME,
@@ -95,6 +100,9 @@ def test_sindex_administration_answers_match_the_node(pair):
             assert conn.request(msg).result_code == 0
     try:
         for command in COMMANDS:
+            if command == WAIT:
+                _wait_filled(pair.real, NAME)
+                continue
             # record sizes are the node's storage format (data_used_bytes), and a node fills a
             # new index in the background (load_pct): neither is compared
             pair.check_info(command, "info %s" % command,
@@ -102,6 +110,16 @@ def test_sindex_administration_answers_match_the_node(pair):
     finally:
         for conn in (pair.real, pair.lite):
             conn.info("sindex-delete:namespace=test;indexname=%s" % NAME)
+
+
+def _wait_filled(conn, name: str) -> None:
+    command = "sindex-stat:namespace=test;indexname=%s" % name
+    deadline = time.monotonic() + 10
+    while "load_pct=100" not in conn.info(command)[command] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    command = "sets/test/%s" % SET
+    while "index_populating=true" in conn.info(command)[command] and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _mine(text: str) -> set[str]:
