@@ -30,8 +30,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Python values, keys, operations, expressions, CDT contexts and predicates to bytes and back.
     ("encoding", ("aerospike._values", "aerospike._keys", "aerospike._cdt_encoding", "aerospike._operations",
                   "aerospike._expressions", "aerospike.predicates")),
-    # Policy merging and config checks, shared by every command family and both faces.
-    ("shared", ("aerospike._policies", "aerospike._config")),
+    # Policy merging and config checks, shared by every command family and both faces; the seam
+    # between commands and transports (`_io`: what a command asks to have moved).
+    ("shared", ("aerospike._policies", "aerospike._config", "aerospike._io")),
     # Moving bytes: cluster tending, nodes, connection pools, login, the sync executor.
     ("transport", ("aerospike._cluster", "aerospike._auth", "aerospike._executor")),
     # The command families: requests built and replies parsed, one module each.

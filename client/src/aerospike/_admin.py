@@ -20,6 +20,7 @@ from . import exception
 from ._auth import hash_password
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
+from ._io import Exchange
 from ._errors import client_error, error_name, param_error
 from ._policies import merge
 
@@ -178,37 +179,28 @@ class Admin:
             raise exception.exception_for(11, "No nodes available")
         deadline = time.monotonic() + timeout if timeout else None
         records: list[AdminMessage] = []
-        result = 0
+        outcome = [0]
+
+        def receive(ptype: int, body: bytes) -> bool:
+            if ptype != ProtoType.ADMIN:
+                raise MalformedMessage("proto type %d in an admin reply" % ptype)
+            batch = parse_records(body)
+            if not batch:
+                raise MalformedMessage("empty admin reply")
+            for record in batch:
+                if record.result != 0 or not query:
+                    outcome[0] = record.result
+                    return True
+                records.append(record)
+            return False
+
         try:
-            conn = node.get_connection(deadline)
+            yield Exchange(node, AdminMessage(command, fields).to_proto(), timeout or None, deadline, receive)
+        except MalformedMessage as exc:
+            raise client_error("bad admin reply: %s" % exc) from None
         except (ConnectionFailed, NoMoreConnections, OSError) as exc:
             raise self._admin_io_error(exc, node) from None
-        try:
-            conn.send(AdminMessage(command, fields).to_proto(), timeout or None, deadline)
-            done = False
-            while not done:
-                ptype, body = conn.recv_proto(timeout or None, deadline)
-                if ptype != ProtoType.ADMIN:
-                    raise MalformedMessage("proto type %d in an admin reply" % ptype)
-                batch = parse_records(body)
-                if not batch:
-                    raise MalformedMessage("empty admin reply")
-                for record in batch:
-                    if record.result != 0 or not query:
-                        result = record.result
-                        done = True
-                        break
-                    records.append(record)
-        except MalformedMessage as exc:
-            node.discard_connection(conn)
-            raise client_error("bad admin reply: %s" % exc) from None
-        except (ConnectionFailed, OSError) as exc:
-            node.discard_connection(conn)
-            raise self._admin_io_error(exc, node) from None
-        except BaseException:
-            node.discard_connection(conn)
-            raise
-        node.put_connection(conn)
+        result = outcome[0]
         if result and not (query and result == _QUERY_END):
             raise exception.exception_for(result, _status_message(result))
         return records
@@ -220,7 +212,7 @@ class Admin:
         return exception.exception_for(-10, "%s from %s:%d" % (exc, *node.host))
 
     def _admin_command(self, command: int, fields: list, policy) -> int:
-        self._admin_exchange(command, fields, policy)
+        yield from self._admin_exchange(command, fields, policy)
         return 0
 
     def _password_changed(self, user: bytes, credential: bytes) -> None:
@@ -234,22 +226,22 @@ class Admin:
 
     def admin_create_user(self, username, password, roles, policy=None):
         user, credential, packed = _user(username), _password(password), _roles(roles, create=True)
-        return self._admin_command(AdminCommand.CREATE_USER, [
-            (AdminField.USER, user), (AdminField.PASSWORD, credential), (AdminField.ROLES, packed)], policy)
+        return (yield from self._admin_command(AdminCommand.CREATE_USER, [
+            (AdminField.USER, user), (AdminField.PASSWORD, credential), (AdminField.ROLES, packed)], policy))
 
     def admin_create_pki_user(self, username, roles, policy=None):
         user, packed = _user(username), _roles(roles, create=True)
-        return self._admin_command(AdminCommand.CREATE_USER, [
+        return (yield from self._admin_command(AdminCommand.CREATE_USER, [
             (AdminField.USER, user), (AdminField.PASSWORD, hash_password(_PKI_PASSWORD)),
-            (AdminField.ROLES, packed)], policy)
+            (AdminField.ROLES, packed)], policy))
 
     def admin_drop_user(self, username, policy=None):
-        return self._admin_command(AdminCommand.DROP_USER, [(AdminField.USER, _user(username))], policy)
+        return (yield from self._admin_command(AdminCommand.DROP_USER, [(AdminField.USER, _user(username))], policy))
 
     def admin_set_password(self, username, password, policy=None):
         user, credential = _user(username), _password(password)
-        self._admin_command(AdminCommand.SET_PASSWORD,
-                            [(AdminField.USER, user), (AdminField.PASSWORD, credential)], policy)
+        (yield from self._admin_command(AdminCommand.SET_PASSWORD,
+                            [(AdminField.USER, user), (AdminField.PASSWORD, credential)], policy))
         self._password_changed(user, credential)
         return 0
 
@@ -259,31 +251,31 @@ class Admin:
         authenticator = getattr(cluster, "authenticator", None)
         # Like the C client: the old password sent is always the one this client logged in with.
         old = authenticator.credential if authenticator is not None else hash_password("")
-        self._admin_command(AdminCommand.CHANGE_PASSWORD, [
+        (yield from self._admin_command(AdminCommand.CHANGE_PASSWORD, [
             (AdminField.USER, user), (AdminField.OLD_PASSWORD, old), (AdminField.PASSWORD, credential)],
-            policy)
+            policy))
         self._password_changed(user, credential)
         return 0
 
     def admin_grant_roles(self, username, roles, policy=None):
         user, packed = _user(username), _roles(roles)
-        return self._admin_command(AdminCommand.GRANT_ROLES,
-                                   [(AdminField.USER, user), (AdminField.ROLES, packed)], policy)
+        return (yield from self._admin_command(AdminCommand.GRANT_ROLES,
+                                   [(AdminField.USER, user), (AdminField.ROLES, packed)], policy))
 
     def admin_revoke_roles(self, username, roles, policy=None):
         user, packed = _user(username), _roles(roles)
-        return self._admin_command(AdminCommand.REVOKE_ROLES,
-                                   [(AdminField.USER, user), (AdminField.ROLES, packed)], policy)
+        return (yield from self._admin_command(AdminCommand.REVOKE_ROLES,
+                                   [(AdminField.USER, user), (AdminField.ROLES, packed)], policy))
 
     def admin_query_user_info(self, user, policy=None) -> dict:
         name = _user(user)
-        records = self._admin_exchange(AdminCommand.QUERY_USERS, [(AdminField.USER, name)], policy, query=True)
+        records = yield from self._admin_exchange(AdminCommand.QUERY_USERS, [(AdminField.USER, name)], policy, query=True)
         if not records:
             raise exception.exception_for(ResultCode.INVALID_USER, _status_message(ResultCode.INVALID_USER))
         return _user_info(records[0])[1]
 
     def admin_query_users_info(self, policy=None) -> dict:
-        records = self._admin_exchange(AdminCommand.QUERY_USERS, [], policy, query=True)
+        records = yield from self._admin_exchange(AdminCommand.QUERY_USERS, [], policy, query=True)
         return dict(_user_info(record) for record in records)
 
     # -- roles ------------------------------------------------------------------------------------
@@ -302,20 +294,20 @@ class Admin:
         for fid, quota in ((AdminField.READ_QUOTA, read_quota), (AdminField.WRITE_QUOTA, write_quota)):
             if isinstance(quota, int) and not isinstance(quota, bool) and quota > 0:
                 fields.append((fid, pack_u32(quota & 0xFFFFFFFF)))
-        return self._admin_command(AdminCommand.CREATE_ROLE, fields, policy)
+        return (yield from self._admin_command(AdminCommand.CREATE_ROLE, fields, policy))
 
     def admin_drop_role(self, role, policy=None):
-        return self._admin_command(AdminCommand.DROP_ROLE, [(AdminField.ROLE, _role(role))], policy)
+        return (yield from self._admin_command(AdminCommand.DROP_ROLE, [(AdminField.ROLE, _role(role))], policy))
 
     def admin_grant_privileges(self, role, privileges, policy=None):
         name, privs = _role(role), _privileges(privileges)
-        return self._admin_command(AdminCommand.GRANT_PRIVILEGES, [
-            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy)
+        return (yield from self._admin_command(AdminCommand.GRANT_PRIVILEGES, [
+            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy))
 
     def admin_revoke_privileges(self, role, privileges, policy=None):
         name, privs = _role(role), _privileges(privileges)
-        return self._admin_command(AdminCommand.REVOKE_PRIVILEGES, [
-            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy)
+        return (yield from self._admin_command(AdminCommand.REVOKE_PRIVILEGES, [
+            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy))
 
     def admin_set_whitelist(self, role, whitelist, policy=None):
         name = _role(role)
@@ -324,30 +316,31 @@ class Admin:
             packed = _whitelist(whitelist, "Whitelist must be a list of IP strings, or None.")
             if packed is not None:
                 fields.append((AdminField.WHITELIST, packed))
-        return self._admin_command(AdminCommand.SET_WHITELIST, fields, policy)
+        return (yield from self._admin_command(AdminCommand.SET_WHITELIST, fields, policy))
 
     def admin_set_quotas(self, role, read_quota=-1, write_quota=-1, policy=None):
         # Unset quotas travel as 0xFFFFFFFF, as the official client sends them.
         name = _role(role)
         fields = [(AdminField.ROLE, name), (AdminField.READ_QUOTA, _quota(read_quota, "py_read_quota")),
                   (AdminField.WRITE_QUOTA, _quota(write_quota, "py_write_quota"))]
-        return self._admin_command(AdminCommand.SET_QUOTAS, fields, policy)
+        return (yield from self._admin_command(AdminCommand.SET_QUOTAS, fields, policy))
 
     def _query_roles(self, role, policy, one: bool) -> list[tuple[str, dict]]:
         fields = [(AdminField.ROLE, _role(role))] if one else []
-        records = self._admin_exchange(AdminCommand.QUERY_ROLES, fields, policy, query=True)
+        records = yield from self._admin_exchange(AdminCommand.QUERY_ROLES, fields, policy, query=True)
         if one and not records:
             raise exception.exception_for(ResultCode.INVALID_ROLE, _status_message(ResultCode.INVALID_ROLE))
         return [_role_info(record) for record in records]
 
     def admin_query_role(self, role, policy=None) -> list:
-        return self._query_roles(role, policy, True)[0][1]["privileges"]
+        return (yield from self._query_roles(role, policy, True))[0][1]["privileges"]
 
     def admin_query_roles(self, policy=None) -> dict:
-        return {name: info["privileges"] for name, info in self._query_roles(None, policy, False)}
+        roles = yield from self._query_roles(None, policy, False)
+        return {name: info["privileges"] for name, info in roles}
 
     def admin_get_role(self, role, policy=None) -> dict:
-        return self._query_roles(role, policy, True)[0][1]
+        return (yield from self._query_roles(role, policy, True))[0][1]
 
     def admin_get_roles(self, policy=None) -> dict:
-        return dict(self._query_roles(None, policy, False))
+        return dict((yield from self._query_roles(None, policy, False)))

@@ -10,7 +10,7 @@ from spikewire import FieldType, Info2, Info3, Message, parse_message
 from . import exception
 from . import _single_record as sr
 from ._errors import param_error
-from ._executor import run_stream
+from ._executor import info_command, stream_command
 from ._policies import merge
 
 _U32 = struct.Struct(">I")
@@ -19,7 +19,8 @@ JOB_STATUS_INPROGRESS = 1
 JOB_STATUS_COMPLETED = 2
 
 
-def start_background(stream, policy) -> int:
+def start_background(stream, policy):
+    """(A command generator, see `_io`.) Start the background job on every node; its id."""
     client = stream._client
     cluster = client._require()
     policy = merge(client._policies["write"], policy)
@@ -56,13 +57,14 @@ def start_background(stream, policy) -> int:
                 errors.append(reply.result_code)
             return True
 
-        run_stream(node, request, policy, consume, stream._namespace)
+        yield from stream_command(node, request, policy, consume, stream._namespace)
         if errors:
             raise exception.exception_for(errors[0], "%s:%d background query failed" % node.host)
     return trid
 
 
-def job_info(client, job_id, module, policy=None) -> dict:
+def job_info(client, job_id, module, policy=None):
+    """(A command generator, see `_io`.) The job's status dict, from every node."""
     if isinstance(job_id, bool) or not isinstance(job_id, int):
         raise param_error("job_id should be an integer")
     if module not in ("scan", "query"):
@@ -71,7 +73,7 @@ def job_info(client, job_id, module, policy=None) -> dict:
     timeout = client._info_timeout(policy)
     status, progress, read, known = JOB_STATUS_COMPLETED, 100, 0, False
     for node in list(cluster.nodes.values()):
-        text = node.info_raw("query-show:id=%d\n" % job_id, timeout)
+        text = yield from info_command(node, "query-show:id=%d\n" % job_id, timeout)
         _, _, value = text.partition("\t")
         value = value.strip()
         if value.startswith("ERROR"):

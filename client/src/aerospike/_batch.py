@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-import time
 
 from spikewire.message import encode_ops
 from spikewire import FieldType, Info1, Info2, Info3, Message, ResultCode
@@ -13,7 +12,8 @@ from . import exception
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._cluster.stats import BATCH
-from ._executor import run_stream
+from ._executor import stream_command
+from ._io import Sleep
 from ._keys import Key, parse_key
 from ._stream_records import iter_records
 
@@ -163,10 +163,11 @@ class BatchExecutor:
         #: node NO_RESPONSE; the older calls (get_many, ...) raise it.
         self.failure: exception.AerospikeError | None = None
 
-    def run(self, rows: list[Row], policy: dict) -> dict:
-        """{row index: reply (an `iter_records` tuple), NoResponse, or a client-side result code}."""
+    def run(self, rows: list[Row], policy: dict):
+        """(A command generator, see `_io`.) {row index: reply (an `iter_records` tuple), NoResponse,
+        or a client-side result code}."""
         results: dict = {}
-        self._dispatch(rows, policy, results, 0)
+        yield from self._dispatch(rows, policy, results, 0)
         return results
 
     def _dispatch(self, rows: list[Row], policy: dict, results: dict, attempt: int) -> None:
@@ -184,7 +185,7 @@ class BatchExecutor:
             else:
                 by_node.setdefault(node, []).append(row)
         for node, node_rows in by_node.items():
-            self._run_node(node, node_rows, policy, results, attempt)
+            yield from self._run_node(node, node_rows, policy, results, attempt)
 
     def _run_node(self, node, rows: list[Row], policy: dict, results: dict, attempt: int) -> None:
         request = batch_request(rows, policy)
@@ -204,13 +205,13 @@ class BatchExecutor:
             return False
 
         try:
-            run_stream(node, request, policy, consume, None, BATCH)
+            yield from stream_command(node, request, policy, consume, None, BATCH)
         except (ConnectionFailed, NoMoreConnections) as exc:
             if attempt < max_retries:
                 sleep = (policy.get("sleep_between_retries", 0) or 0) / 1000.0
                 if sleep:
-                    time.sleep(sleep)
-                self._dispatch(rows, policy, results, attempt + 1)
+                    yield Sleep(sleep)
+                yield from self._dispatch(rows, policy, results, attempt + 1)
                 return
             sent = bool(getattr(exc, "sent", False))
             in_doubt = any(r.is_write for r in rows) and sent

@@ -17,7 +17,8 @@ from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import client_error, param_error
 from ._errors import error_name as _error_name
-from ._executor import Executor
+from ._executor import execute, info_command, single_command
+from ._io import Sleep, command, drive
 from ._keys import parse_key
 from ._policies import client_policies, merge
 from ._values import Decoder, Encoder
@@ -88,7 +89,6 @@ class Client(UdfMethods):
                                 strict_types=config.get("strict_types") is not False)
         self._decoder = Decoder(deserializer)
         self._cluster: Cluster | None = None
-        self._executor: Executor | None = None
         self._lock = threading.Lock()
 
     # -- connection -------------------------------------------------------------------------------
@@ -128,7 +128,6 @@ class Client(UdfMethods):
                 cluster.close()
                 raise exception.exception_for(-10, "Failed to connect") from exc
             self._cluster = cluster
-            self._executor = Executor(cluster)
         return self
 
     def is_connected(self) -> bool:
@@ -137,7 +136,7 @@ class Client(UdfMethods):
 
     def close(self) -> None:
         with self._lock:
-            cluster, self._cluster, self._executor = self._cluster, None, None
+            cluster, self._cluster = self._cluster, None
         if cluster is not None:
             try:
                 _metrics.disable(cluster)  # the last snapshot, as the official client writes it on close
@@ -191,9 +190,13 @@ class Client(UdfMethods):
 
     # -- the command path -------------------------------------------------------------------------
 
+    def _drive(self, gen):
+        """Run a command generator (see `_io`) with blocking sockets."""
+        return drive(gen, execute)
+
     def _run(self, key, msg, policy: dict, is_write: bool):
-        self._require()
-        reply, where, in_doubt = self._executor.run(key, msg.to_proto(), policy, is_write)
+        cluster = self._require()
+        reply, where, in_doubt = yield from single_command(cluster, key, msg.to_proto(), policy, is_write)
         return reply, (where, in_doubt)
 
     @staticmethod
@@ -207,15 +210,17 @@ class Client(UdfMethods):
 
     # -- reads ------------------------------------------------------------------------------------
 
+    @command
     def get(self, key, policy=None):
         k = parse_key(key)
         policy = merge(self._policies["read"], policy)
-        reply, where = self._run(k, sr.read_request(k, policy), policy, False)
+        reply, where = yield from self._run(k, sr.read_request(k, policy), policy, False)
         if reply.result_code:
             self._raise_for(reply, where, key=key)
         return (k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()),
                 sr.bins_of(reply, self._decoder))
 
+    @command
     def select(self, key, bins, policy=None):
         k = parse_key(key)
         if not isinstance(bins, (list, tuple)):
@@ -225,15 +230,16 @@ class Client(UdfMethods):
                 raise param_error("Bin name must be a string")
         names = [sr.check_bin_name(b) for b in bins]
         policy = merge(self._policies["read"], policy)
-        reply, where = self._run(k, sr.read_request(k, policy, bins=names), policy, False)
+        reply, where = yield from self._run(k, sr.read_request(k, policy, bins=names), policy, False)
         if reply.result_code:
             self._raise_for(reply, where, key=key)
         return k.as_tuple(), sr.meta_of(reply, sr.now_cl()), sr.bins_of(reply, self._decoder)
 
+    @command
     def exists(self, key, policy=None):
         k = parse_key(key)
         policy = merge(self._policies["read"], policy)
-        reply, where = self._run(k, sr.read_request(k, policy, header_only=True), policy, False)
+        reply, where = yield from self._run(k, sr.read_request(k, policy, header_only=True), policy, False)
         if reply.result_code == ResultCode.KEY_NOT_FOUND:
             return k.as_tuple(), None
         if reply.result_code:
@@ -242,6 +248,7 @@ class Client(UdfMethods):
 
     # -- writes -----------------------------------------------------------------------------------
 
+    @command
     def put(self, key, bins, meta=None, policy=None, serializer=None):
         k = parse_key(key)
         if not isinstance(bins, dict):
@@ -249,20 +256,22 @@ class Client(UdfMethods):
         meta = sr.check_meta(meta)
         policy = merge(self._policies["write"], policy)
         msg = sr.put_request(k, bins, meta, policy, self._encoder, serializer)
-        reply, where = self._run(k, msg, policy, True)
+        reply, where = yield from self._run(k, msg, policy, True)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key, bin=bins)
         return 0
 
+    @command
     def remove(self, key, meta=None, policy=None):
         k = parse_key(key)
         meta = sr.remove_meta(meta, policy)
         policy = merge(self._policies["remove"], policy)
-        reply, where = self._run(k, sr.remove_request(k, meta, policy), policy, True)
+        reply, where = yield from self._run(k, sr.remove_request(k, meta, policy), policy, True)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key)
         return 0
 
+    @command
     def remove_bin(self, key, list, meta=None, policy=None):  # noqa: A002 - official parameter name
         k = parse_key(key)
         if not isinstance(list, (builtins.list, tuple)):
@@ -274,7 +283,7 @@ class Client(UdfMethods):
         meta = sr.check_meta(meta)
         policy = merge(self._policies["write"], policy)
         msg = sr.put_request(k, bins, meta, policy, self._encoder, None)
-        reply, where = self._run(k, msg, policy, True)
+        reply, where = yield from self._run(k, msg, policy, True)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key)
         return 0
@@ -284,28 +293,32 @@ class Client(UdfMethods):
         meta = sr.check_meta(meta)
         policy = merge(self._policies["operate"], policy)
         msg, _ = sr.operate_request(k, [operation], meta, policy, self._encoder)
-        reply, where = self._run(k, msg, policy, True)
+        reply, where = yield from self._run(k, msg, policy, True)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key, bin=operation.get("bin"))
         return 0
 
+    @command
     def append(self, key, bin, val, meta=None, policy=None):  # noqa: A002
-        return self._single_op(key, {"op": sr.OPERATOR_APPEND, "bin": bin, "val": val}, meta, policy)
+        return (yield from self._single_op(key, {"op": sr.OPERATOR_APPEND, "bin": bin, "val": val}, meta, policy))
 
+    @command
     def prepend(self, key, bin, val, meta=None, policy=None):  # noqa: A002
-        return self._single_op(key, {"op": sr.OPERATOR_PREPEND, "bin": bin, "val": val}, meta, policy)
+        return (yield from self._single_op(key, {"op": sr.OPERATOR_PREPEND, "bin": bin, "val": val}, meta, policy))
 
+    @command
     def increment(self, key, bin, offset, meta=None, policy=None):  # noqa: A002
         if isinstance(offset, bool):
             offset = int(offset)  # the C extension reads a bool offset as an integer
         try:
-            return self._single_op(key, {"op": sr.OPERATOR_INCR, "bin": bin, "val": offset}, meta, policy)
+            return (yield from self._single_op(key, {"op": sr.OPERATOR_INCR, "bin": bin, "val": offset}, meta, policy))
         except exception.ParamError as exc:
             if exc.msg != sr.INCREMENT_OPERAND_ERROR:
                 raise
         # The same check as operate()'s, last as there, in Client.increment's own words.
         raise param_error("Unsupported operand type(s) for +: only 'int' allowed")
 
+    @command
     def touch(self, key, val=0, meta=None, policy=None):
         if isinstance(val, bool) or not isinstance(val, int):
             raise param_error("Unsupported operand type(s) for touch : only int or long allowed")
@@ -313,14 +326,16 @@ class Client(UdfMethods):
         operation = {"op": sr.OPERATOR_TOUCH}
         if val:
             operation["val"] = val
-        return self._single_op(key, operation, meta, policy)
+        return (yield from self._single_op(key, operation, meta, policy))
 
+    @command
     def operate(self, key, list, meta=None, policy=None):  # noqa: A002
-        k, meta_out, reply = self._operate(key, list, meta, policy)
+        k, meta_out, reply = yield from self._operate(key, list, meta, policy)
         return k.as_tuple(), meta_out, sr.bins_of(reply, self._decoder)
 
+    @command
     def operate_ordered(self, key, list, meta=None, policy=None):  # noqa: A002
-        k, meta_out, reply = self._operate(key, list, meta, policy)
+        k, meta_out, reply = yield from self._operate(key, list, meta, policy)
         return k.as_tuple(), meta_out, sr.ordered_bins_of(reply, self._decoder)
 
     def _operate(self, key, operations, meta, policy):
@@ -328,7 +343,7 @@ class Client(UdfMethods):
         meta = sr.check_meta(meta)
         policy = merge(self._policies["operate"], policy)
         msg, writes = sr.operate_request(k, operations, meta, policy, self._encoder)
-        reply, where = self._run(k, msg, policy, writes)
+        reply, where = yield from self._run(k, msg, policy, writes)
         if reply.result_code:
             self._raise_for(reply, where, writes, key=key)
         return k, sr.meta_of(reply, sr.now_cl()), reply
@@ -340,7 +355,7 @@ class Client(UdfMethods):
         from ._batch import BatchExecutor, fill_records
         self._require()
         executor = BatchExecutor(self._cluster, self._decoder)
-        results = executor.run(rows, policy) if rows else {}
+        results = (yield from executor.run(rows, policy)) if rows else {}
         batch = BatchRecords(records)
         batch.result = fill_records(records, rows, results, self._decoder, sr.now_cl())
         if executor.failure is not None:
@@ -356,6 +371,7 @@ class Client(UdfMethods):
         if failure is not None:
             raise failure
 
+    @command
     def batch_read(self, keys, bins=None, policy=None):
         from aerospike_helpers.batch.records import BatchRecord
         from ._batch import check_keys, read_rows
@@ -367,8 +383,11 @@ class Client(UdfMethods):
         policy = merge(self._policies["batch"], policy)
         row_policy = {name: value for name, value in policy.items() if name != "expressions"}  # filter: parent only
         rows = read_rows(parsed, row_policy, bins)
-        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
 
+    _batch_read = batch_read.command  # the command itself, for the older calls built on it
+
+    @command
     def batch_operate(self, keys, ops, policy_batch=None, policy_batch_write=None, ttl=None):
         from aerospike_helpers.batch.records import BatchRecord
         from ._batch import check_keys, operate_row
@@ -379,8 +398,11 @@ class Client(UdfMethods):
         row_policy = merge(self._policies["batch_write"], policy_batch_write)
         meta = {} if ttl is None else {"ttl": ttl}
         rows = [operate_row(i, k, ops, meta, row_policy, self._encoder) for i, k in enumerate(parsed)]
-        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
 
+    _batch_operate = batch_operate.command
+
+    @command
     def batch_remove(self, keys, policy_batch=None, policy_batch_remove=None):
         from aerospike_helpers.batch.records import BatchRecord
         from ._batch import check_keys, remove_row
@@ -388,8 +410,9 @@ class Client(UdfMethods):
         policy = merge(self._policies["batch_parent_write"], policy_batch)
         row_policy = merge(self._policies["batch_remove"], policy_batch_remove)
         rows = [remove_row(i, k, row_policy) for i, k in enumerate(parsed)]
-        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
 
+    @command
     def batch_write(self, batch_records, policy_batch=None):
         from aerospike_helpers.batch.records import Apply, BatchRecord, BatchRecords, Read, Remove, Write
         from ._batch import operate_row, read_row, remove_row
@@ -421,32 +444,36 @@ class Client(UdfMethods):
                 rows.append(batch_apply_row(i, record, self._policies, self._encoder))
             else:
                 raise param_error("batch_records must hold Read, Write, Apply or Remove records")
-        result = self._batch(batch_records.batch_records, rows, policy)
+        result = yield from self._batch(batch_records.batch_records, rows, policy)
         batch_records.result = result.result
         return batch_records
 
     # Older batch calls (removed from the official client in 19.x, still used by applications).
 
+    @command
     def get_many(self, keys, policy=None) -> list:
         """[(key, meta, bins)] in key order; meta and bins are None for missing records."""
-        batch = self.batch_read(keys, None, policy)
+        batch = yield from self._batch_read(keys, None, policy)
         self._raise_batch_failure(batch)
         return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
 
+    @command
     def select_many(self, keys, bins, policy=None) -> list:
-        batch = self.batch_read(keys, bins if bins else None, policy)
+        batch = yield from self._batch_read(keys, bins if bins else None, policy)
         self._raise_batch_failure(batch)
         return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
 
+    @command
     def exists_many(self, keys, policy=None) -> list:
         """[(key, meta)] in key order; meta is None for missing records."""
-        batch = self.batch_read(keys, [], policy)
+        batch = yield from self._batch_read(keys, [], policy)
         self._raise_batch_failure(batch)
         return [r.record if r.record is not None else (r.key, None) for r in batch.batch_records]
 
+    @command
     def batch_get_ops(self, keys, ops, policy=None) -> list:
         """[(key, meta, bins)] of read operations applied to each key."""
-        batch = self.batch_operate(keys, ops, policy)
+        batch = yield from self._batch_operate(keys, ops, policy)
         return [r.record if r.record is not None else (r.key, None, None) for r in batch.batch_records]
 
     # -- scans and queries --------------------------------------------------------------------------
@@ -455,10 +482,11 @@ class Client(UdfMethods):
         from ._query import Query
         return Query(self, namespace, set)  # a closed client refuses only when it runs
 
+    @command
     def job_info(self, job_id, module, policy=None) -> dict:
         """Progress of a background scan/query job: {'status', 'progress_pct', 'records_read'}."""
         from ._background import job_info
-        return job_info(self, job_id, module, policy)
+        return (yield from job_info(self, job_id, module, policy))
 
     def scan(self, namespace, set=None):  # noqa: A002
         from ._query import Scan
@@ -499,8 +527,8 @@ class Client(UdfMethods):
         if expression is None:
             command += ";bin=%s" % bin_name
         command += ";type=%s" % type_name
-        self._index_command(command, policy)
-        self._wait_index(ns, name, policy)
+        yield from self._index_command(command, policy)
+        yield from self._wait_index(ns, name, policy)
         return 0
 
     def _index_command(self, command: str, policy) -> None:
@@ -508,18 +536,18 @@ class Client(UdfMethods):
         node = cluster.random_node()
         if node is None:
             raise exception.exception_for(11, "No nodes available")
-        self._info_node(node, command, self._info_timeout(policy))
+        yield from self._info_node(node, command, self._info_timeout(policy))
 
     def _wait_index(self, ns: str, name: str, policy) -> None:
         """Poll sindex-stat on every node until the index reports load_pct=100."""
         deadline = time.monotonic() + 30
         for node in list(self._require().nodes.values()):
             while True:
-                text = self._info_node(node, "sindex-stat:namespace=%s;indexname=%s" % (ns, name),
-                                       self._info_timeout(policy))
+                text = (yield from self._info_node(node, "sindex-stat:namespace=%s;indexname=%s" % (ns, name),
+                                       self._info_timeout(policy)))
                 if "load_pct=100" in text or time.monotonic() > deadline:
                     break
-                time.sleep(0.1)
+                yield Sleep(0.1)
 
     @staticmethod
     def _index_ctx_base64(ctx) -> str:
@@ -533,38 +561,47 @@ class Client(UdfMethods):
         except exception.AerospikeError:
             raise param_error("Failed to convert ctx") from None
 
+    @command
     def index_single_value_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 0, index_datatype, name, policy, ctx)
+        return (yield from self._index_create(ns, set, bin, 0, index_datatype, name, policy, ctx))
 
+    @command
     def index_integer_create(self, ns, set, bin, name, policy=None):  # noqa: A002
         warnings.warn("index_integer_create() is deprecated. Please use index_single_value_create() instead",
                       DeprecationWarning, stacklevel=2)
-        return self._index_create(ns, set, bin, 0, 4, name, policy)
+        return (yield from self._index_create(ns, set, bin, 0, 4, name, policy))
 
+    @command
     def index_string_create(self, ns, set, bin, name, policy=None):  # noqa: A002
         warnings.warn("index_string_create() is deprecated. Please use index_single_value_create() instead",
                       DeprecationWarning, stacklevel=2)
-        return self._index_create(ns, set, bin, 0, 0, name, policy)
+        return (yield from self._index_create(ns, set, bin, 0, 0, name, policy))
 
+    @command
     def index_blob_create(self, ns, set, bin, name, policy=None):  # noqa: A002
         warnings.warn("index_blob_create() is deprecated. Please use index_single_value_create() instead",
                       DeprecationWarning, stacklevel=2)
-        return self._index_create(ns, set, bin, 0, 3, name, policy)
+        return (yield from self._index_create(ns, set, bin, 0, 3, name, policy))
 
+    @command
     def index_geo2dsphere_create(self, ns, set, bin, name, policy=None):  # noqa: A002
         warnings.warn("index_geo2dsphere_create() is deprecated. Please use index_single_value_create() instead",
                       DeprecationWarning, stacklevel=2)
-        return self._index_create(ns, set, bin, 0, 2, name, policy)
+        return (yield from self._index_create(ns, set, bin, 0, 2, name, policy))
 
+    @command
     def index_list_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 1, index_datatype, name, policy, ctx)
+        return (yield from self._index_create(ns, set, bin, 1, index_datatype, name, policy, ctx))
 
+    @command
     def index_map_keys_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 2, index_datatype, name, policy, ctx)
+        return (yield from self._index_create(ns, set, bin, 2, index_datatype, name, policy, ctx))
 
+    @command
     def index_map_values_create(self, ns, set, bin, index_datatype, name, policy=None, ctx=None):  # noqa: A002
-        return self._index_create(ns, set, bin, 3, index_datatype, name, policy, ctx)
+        return (yield from self._index_create(ns, set, bin, 3, index_datatype, name, policy, ctx))
 
+    @command
     def index_cdt_create(self, ns, set, bin, index_type, index_datatype, name, ctx, policy=None):  # noqa: A002
         warnings.warn("index_cdt_create() is deprecated. Please use one of the other non-deprecated "
                       "index_*_create() methods instead", DeprecationWarning, stacklevel=2)
@@ -572,17 +609,19 @@ class Client(UdfMethods):
             raise param_error("ctx cannot be None")
         if index_type not in self._INDEX_TYPES:
             index_type = _UNKNOWN_INDEX_TYPE  # the official client words it as indextype=DEFAULT
-        return self._index_create(ns, set, bin, index_type, index_datatype, name, policy, ctx)
+        return (yield from self._index_create(ns, set, bin, index_type, index_datatype, name, policy, ctx))
 
+    @command
     def index_expr_create(self, ns, set, index_type, index_datatype, expressions, name, policy=None):  # noqa: A002
         """An index on the value `expressions` (a compiled expression) evaluates to for each record."""
         from ._expressions import expression_base64
         if not isinstance(expressions, list) or not expressions:
             raise param_error("Expressions must be a non empty list of 4 element tuples, generated by a compiled "
                               "aerospike expression. For Query.where_with_expr(), it can also be a base64 string.")
-        return self._index_create(ns, set, None, index_type, index_datatype, name, policy,
-                                  expression=expression_base64(expressions))
+        return (yield from self._index_create(ns, set, None, index_type, index_datatype, name, policy,
+                                  expression=expression_base64(expressions)))
 
+    @command
     def index_set_create(self, ns, set, name, policy=None) -> int:  # noqa: A002
         """A set index (server 8.1+): the node keeps a list of `set`'s records for scans of it."""
         self._require()
@@ -596,13 +635,14 @@ class Client(UdfMethods):
         command = "sindex-create:namespace=%s" % ns
         if set is not None:
             command += ";set=%s" % set
-        self._index_command(command + ";indexname=%s;indextype=set" % name, policy)
+        yield from self._index_command(command + ";indexname=%s;indextype=set" % name, policy)
         return 0
 
+    @command
     def index_remove(self, ns, name, policy=None) -> int:
         if not isinstance(ns, str) or not isinstance(name, str):
             raise param_error("Namespace and index name should be strings")
-        self._index_command("sindex-delete:namespace=%s;indexname=%s" % (ns, name), policy)
+        yield from self._index_command("sindex-delete:namespace=%s;indexname=%s" % (ns, name), policy)
         return 0
 
     # -- partitions and nodes ---------------------------------------------------------------------
@@ -631,7 +671,7 @@ class Client(UdfMethods):
     def _info_node(self, node, command: str, timeout: float, empty_ok: bool = True) -> str:
         request = command if command.endswith("\n") else command + "\n"
         try:
-            text = node.info_raw(request, timeout)
+            text = yield from info_command(node, request, timeout)
         except (ConnectionFailed, NoMoreConnections) as exc:
             if getattr(exc, "timeout", False):
                 raise exception.exception_for(ResultCode.TIMEOUT, "timeout from %s:%d" % node.host) from None
@@ -641,6 +681,7 @@ class Client(UdfMethods):
             raise client_error("Invalid info operation.")  # an empty answer, to a single-node call
         return text
 
+    @command
     def info_all(self, command, policy=None) -> dict:
         cluster = self._require()
         if not isinstance(command, str):
@@ -648,11 +689,12 @@ class Client(UdfMethods):
         timeout = self._info_timeout(policy)
         result = {}
         for node in list(cluster.nodes.values()):
-            text = self._info_node(node, command, timeout)
+            text = yield from self._info_node(node, command, timeout)
             _, tab, rest = text.partition("\t")
             result[node.name] = (None, (rest if tab else text) or None)  # an empty answer is None
         return result
 
+    @command
     def info_random_node(self, command, policy=None) -> str:
         cluster = self._require()
         if not isinstance(command, str):
@@ -660,8 +702,9 @@ class Client(UdfMethods):
         node = cluster.random_node()
         if node is None:
             raise exception.exception_for(11, "No nodes available")
-        return self._info_node(node, command, self._info_timeout(policy), empty_ok=False)
+        return (yield from self._info_node(node, command, self._info_timeout(policy), empty_ok=False))
 
+    @command
     def info_single_node(self, command, host, policy=None) -> str:
         cluster = self._require()
         if not isinstance(command, str):
@@ -669,8 +712,9 @@ class Client(UdfMethods):
         node = cluster.nodes.get(host) if isinstance(host, str) else None
         if node is None:
             raise param_error("Could not get node with name %s." % (host,))
-        return self._info_node(node, command, self._info_timeout(policy), empty_ok=False)
+        return (yield from self._info_node(node, command, self._info_timeout(policy), empty_ok=False))
 
+    @command
     def set_xdr_filter(self, data_center, namespace, expression_filter, policy=None) -> str:
         """Set (a compiled expression) or clear (None) the XDR filter of `namespace` for
         `data_center`: the info command ``xdr-set-filter`` to a random node, whose answer comes
@@ -692,9 +736,10 @@ class Client(UdfMethods):
         node = cluster.random_node()
         if node is None:
             raise exception.exception_for(11, "No nodes available")
-        return self._info_node(node, "xdr-set-filter:dc=%s;namespace=%s;exp=%s" % (data_center, namespace, encoded),
-                               timeout, empty_ok=False)
+        return (yield from self._info_node(node, "xdr-set-filter:dc=%s;namespace=%s;exp=%s" % (data_center, namespace, encoded),
+                               timeout, empty_ok=False))
 
+    @command
     def truncate(self, namespace, set, nanos, policy=None) -> int:  # noqa: A002
         """Truncate a set (any string, even "": the node judges it) or, with set None, the whole
         namespace; the official client's argument checks and messages."""
@@ -718,7 +763,7 @@ class Client(UdfMethods):
         node = cluster.random_node()
         if node is None:
             raise exception.exception_for(-1, "Failed to find server node.")
-        self._info_node(node, command, self._info_timeout(policy))
+        yield from self._info_node(node, command, self._info_timeout(policy))
         return 0
 
     # -- admin (users and roles; see _admin.py) ---------------------------------------------------
@@ -727,62 +772,81 @@ class Client(UdfMethods):
         from ._admin import Admin
         return Admin(self)
 
+    @command
     def admin_create_user(self, username, password, roles, policy=None):
-        return self._admin().admin_create_user(username, password, roles, policy)
+        return (yield from self._admin().admin_create_user(username, password, roles, policy))
 
+    @command
     def admin_create_pki_user(self, username, roles, policy=None):
-        return self._admin().admin_create_pki_user(username, roles, policy)
+        return (yield from self._admin().admin_create_pki_user(username, roles, policy))
 
+    @command
     def admin_drop_user(self, username, policy=None):
-        return self._admin().admin_drop_user(username, policy)
+        return (yield from self._admin().admin_drop_user(username, policy))
 
+    @command
     def admin_set_password(self, username, password, policy=None):
-        return self._admin().admin_set_password(username, password, policy)
+        return (yield from self._admin().admin_set_password(username, password, policy))
 
+    @command
     def admin_change_password(self, username, password, policy=None):
-        return self._admin().admin_change_password(username, password, policy)
+        return (yield from self._admin().admin_change_password(username, password, policy))
 
+    @command
     def admin_grant_roles(self, username, roles, policy=None):
-        return self._admin().admin_grant_roles(username, roles, policy)
+        return (yield from self._admin().admin_grant_roles(username, roles, policy))
 
+    @command
     def admin_revoke_roles(self, username, roles, policy=None):
-        return self._admin().admin_revoke_roles(username, roles, policy)
+        return (yield from self._admin().admin_revoke_roles(username, roles, policy))
 
+    @command
     def admin_query_user_info(self, user, policy=None) -> dict:
-        return self._admin().admin_query_user_info(user, policy)
+        return (yield from self._admin().admin_query_user_info(user, policy))
 
+    @command
     def admin_query_users_info(self, policy=None) -> dict:
-        return self._admin().admin_query_users_info(policy)
+        return (yield from self._admin().admin_query_users_info(policy))
 
+    @command
     def admin_create_role(self, role, privileges, policy=None, whitelist=None, read_quota=0, write_quota=0):
-        return self._admin().admin_create_role(role, privileges, policy, whitelist, read_quota, write_quota)
+        return (yield from self._admin().admin_create_role(role, privileges, policy, whitelist, read_quota, write_quota))
 
+    @command
     def admin_drop_role(self, role, policy=None):
-        return self._admin().admin_drop_role(role, policy)
+        return (yield from self._admin().admin_drop_role(role, policy))
 
+    @command
     def admin_grant_privileges(self, role, privileges, policy=None):
-        return self._admin().admin_grant_privileges(role, privileges, policy)
+        return (yield from self._admin().admin_grant_privileges(role, privileges, policy))
 
+    @command
     def admin_revoke_privileges(self, role, privileges, policy=None):
-        return self._admin().admin_revoke_privileges(role, privileges, policy)
+        return (yield from self._admin().admin_revoke_privileges(role, privileges, policy))
 
+    @command
     def admin_set_whitelist(self, role, whitelist, policy=None):
-        return self._admin().admin_set_whitelist(role, whitelist, policy)
+        return (yield from self._admin().admin_set_whitelist(role, whitelist, policy))
 
+    @command
     def admin_set_quotas(self, role, read_quota=-1, write_quota=-1, policy=None):
-        return self._admin().admin_set_quotas(role, read_quota, write_quota, policy)
+        return (yield from self._admin().admin_set_quotas(role, read_quota, write_quota, policy))
 
+    @command
     def admin_query_role(self, role, policy=None) -> list:
-        return self._admin().admin_query_role(role, policy)
+        return (yield from self._admin().admin_query_role(role, policy))
 
+    @command
     def admin_query_roles(self, policy=None) -> dict:
-        return self._admin().admin_query_roles(policy)
+        return (yield from self._admin().admin_query_roles(policy))
 
+    @command
     def admin_get_role(self, role, policy=None) -> dict:
-        return self._admin().admin_get_role(role, policy)
+        return (yield from self._admin().admin_get_role(role, policy))
 
+    @command
     def admin_get_roles(self, policy=None) -> dict:
-        return self._admin().admin_get_roles(policy)
+        return (yield from self._admin().admin_get_roles(policy))
 
 
 def _check_batch_record(record, base, read_class) -> None:

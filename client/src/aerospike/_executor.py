@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from spikewire import ProtoType, ResultCode, compress, parse_message
+from spikewire import ProtoType, ResultCode, compress, frame, parse_message
 from spikewire.message import Message
 
 from . import exception
@@ -12,6 +12,7 @@ from ._cluster.cluster import REPLICA_MASTER, Cluster
 from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._cluster.stats import QUERY, READ, WRITE
+from ._io import Exchange, Sleep, drive
 from ._keys import Key
 
 #: Requests at least this long are compressed when the policy asks for compression.
@@ -45,120 +46,117 @@ _RETRIED_RESULTS = (11, 18)
 
 
 class Executor:
+    """The sync client's way of running a single-record command: `single_command` driven with
+    blocking sockets."""
+
     def __init__(self, cluster: Cluster):
         self.cluster = cluster
 
     def run(self, key: Key, request: bytes, policy: dict, is_write: bool) -> tuple[Message, str, bool]:
-        """The reply to a single-record command, the 'host:port' that answered, and whether an
-        error in that reply leaves the write in doubt.
+        return drive(single_command(self.cluster, key, request, policy, is_write), execute)
 
-        Retries follow the official (C) client: a connection failure, a timeout or an exhausted
-        pool is retried up to `max_retries` times. Before a retry the command sleeps
-        `sleep_between_retries`, except on the first retry of a read (or of a write failing for
-        another reason than a timeout or exhausted pool) when the replica policy lets it move to
-        another replica. A retry that would not start before `total_timeout` is not made. When
-        retries run out the last failure is raised; timeouts carry the C client's message."""
-        total = _ms(policy.get("total_timeout", 0))
-        socket_timeout = _ms(policy.get("socket_timeout", 0))
-        if total and (not socket_timeout or socket_timeout > total):
-            socket_timeout = total
-        max_retries = policy.get("max_retries", 0) or 0
-        sleep_ms = policy.get("sleep_between_retries", 0) or 0
-        replica = policy.get("replica", 2)
-        if policy.get("compress") and len(request) >= COMPRESS_THRESHOLD:
-            request = compress(request)
-        deadline = time.monotonic() + total if total else None
-        self.cluster.stats.add_command()
-        pid = key.partition_id()
-        replica_index = 0
-        iteration = 0
-        sent = 0
-        node = None
-        while True:
-            node, known = self.cluster.node_for(key.namespace, pid, is_write, replica, replica_index)
-            if not known:
-                raise exception.exception_for(ResultCode.NAMESPACE_NOT_FOUND, "Invalid namespace: %s" % key.namespace)
-            if node is None:
-                raise exception.exception_for(-8, "Node not found for partition %s:%d" % (key.namespace, pid),
-                                              in_doubt_for(-8, is_write, sent))
-            if not node.error_rate_ok():
-                code, message = -14, "Max error rate exceeded"
-            else:
-                code, message, reply, was_sent = self._attempt(node, request, socket_timeout, deadline, is_write,
-                                                               sent, key.namespace)
-                sent += was_sent
-                if reply is not None and (reply.result_code not in _RETRIED_RESULTS or iteration >= max_retries):
-                    # A server error after the write went out more than once may hide an applied write.
-                    return reply, "%s:%d" % node.host, is_write and sent > 1
-                if reply is not None:
-                    code, message = reply.result_code, ""
-            iteration += 1
-            if iteration > max_retries:
+
+def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_write: bool):
+    """(A command generator, see `_io`.) The reply to a single-record command, the 'host:port'
+    that answered, and whether an error in that reply leaves the write in doubt.
+
+    Retries follow the official (C) client: a connection failure, a timeout or an exhausted
+    pool is retried up to `max_retries` times. Before a retry the command sleeps
+    `sleep_between_retries`, except on the first retry of a read (or of a write failing for
+    another reason than a timeout or exhausted pool) when the replica policy lets it move to
+    another replica. A retry that would not start before `total_timeout` is not made. When
+    retries run out the last failure is raised; timeouts carry the C client's message."""
+    total = _ms(policy.get("total_timeout", 0))
+    socket_timeout = _ms(policy.get("socket_timeout", 0))
+    if total and (not socket_timeout or socket_timeout > total):
+        socket_timeout = total
+    max_retries = policy.get("max_retries", 0) or 0
+    sleep_ms = policy.get("sleep_between_retries", 0) or 0
+    replica = policy.get("replica", 2)
+    if policy.get("compress") and len(request) >= COMPRESS_THRESHOLD:
+        request = compress(request)
+    deadline = time.monotonic() + total if total else None
+    cluster.stats.add_command()
+    pid = key.partition_id()
+    replica_index = 0
+    iteration = 0
+    sent = 0
+    node = None
+    while True:
+        node, known = cluster.node_for(key.namespace, pid, is_write, replica, replica_index)
+        if not known:
+            raise exception.exception_for(ResultCode.NAMESPACE_NOT_FOUND, "Invalid namespace: %s" % key.namespace)
+        if node is None:
+            raise exception.exception_for(-8, "Node not found for partition %s:%d" % (key.namespace, pid),
+                                          in_doubt_for(-8, is_write, sent))
+        if not node.error_rate_ok():
+            code, message = -14, "Max error rate exceeded"
+        else:
+            code, message, reply, was_sent = yield from _attempt(cluster, node, request, socket_timeout, deadline,
+                                                                 is_write, sent, key.namespace)
+            sent += was_sent
+            if reply is not None and (reply.result_code not in _RETRIED_RESULTS or iteration >= max_retries):
+                # A server error after the write went out more than once may hide an applied write.
+                return reply, "%s:%d" % node.host, is_write and sent > 1
+            if reply is not None:
+                code, message = reply.result_code, ""
+        iteration += 1
+        if iteration > max_retries:
+            break
+        cluster.stats.add_retry()
+        if replica != REPLICA_MASTER and (not is_write or code not in (ResultCode.TIMEOUT, -7, -14)):
+            replica_index += 1
+            pause = 0 if iteration == 1 else sleep_ms
+        else:
+            pause = sleep_ms
+        if deadline is not None:
+            remaining = deadline - time.monotonic() - pause / 1000.0
+            if remaining <= 0:
                 break
-            self.cluster.stats.add_retry()
-            if replica != REPLICA_MASTER and (not is_write or code not in (ResultCode.TIMEOUT, -7, -14)):
-                replica_index += 1
-                pause = 0 if iteration == 1 else sleep_ms
-            else:
-                pause = sleep_ms
-            if deadline is not None:
-                remaining = deadline - time.monotonic() - pause / 1000.0
-                if remaining <= 0:
-                    break
-                if socket_timeout > remaining:
-                    socket_timeout = remaining
-            if pause:
-                time.sleep(pause / 1000.0)
-        if code == ResultCode.TIMEOUT:
-            message = timeout_message(policy, iteration, node)
-        raise exception.exception_for(code, message, in_doubt_for(code, is_write, sent))
+            if socket_timeout > remaining:
+                socket_timeout = remaining
+        if pause:
+            yield Sleep(pause / 1000.0)
+    if code == ResultCode.TIMEOUT:
+        message = timeout_message(policy, iteration, node)
+    raise exception.exception_for(code, message, in_doubt_for(code, is_write, sent))
 
-    def _attempt(self, node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int, namespace: str):
-        """One try on `node`: (code, message, reply or None, whether the request went out). As the
-        official client, a failed connect, send or receive and a timeout count against the node's
-        error rate, and so does a cluster/overload answer; the node's counters (errors, timeouts,
-        key busy always; bytes and latencies with metrics enabled) take the try in."""
-        began = time.monotonic()
-        try:
-            conn = node.get_connection(deadline)
-        except NoMoreConnections as exc:
-            return -7, str(exc), None, False
-        except ConnectionFailed as exc:
-            # The official client connects without blocking: a refused or timed-out connect shows
-            # as a failed first write, which counts against the node like any socket error.
-            node.add_error()
-            if exc.timeout:
-                node.stats.add_error(namespace, "timeouts")
-            return _failure(exc, node) + (None, False)
-        was_sent = False
-        try:
-            conn.send(request, socket_timeout, deadline)
-            was_sent = True
-            ptype, body = conn.recv_proto(socket_timeout, deadline)
-        except ConnectionFailed as exc:
-            node.discard_connection(conn)
-            node.add_error()
+
+def _attempt(cluster: Cluster, node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int,
+             namespace: str):
+    """One try on `node`: (code, message, reply or None, whether the request went out). As the
+    official client, a failed connect, send or receive and a timeout count against the node's
+    error rate, and so does a cluster/overload answer; the node's counters (errors, timeouts,
+    key busy always; bytes and latencies with metrics enabled) take the try in."""
+    began = time.monotonic()
+    exchange = Exchange(node, request, socket_timeout, deadline)
+    try:
+        ptype, body = yield exchange
+    except NoMoreConnections as exc:
+        return -7, str(exc), None, False
+    except ConnectionFailed as exc:
+        # The official client connects without blocking: a refused or timed-out connect shows
+        # as a failed first write, which counts against the node like any socket error.
+        node.add_error()
+        if getattr(exc, "connected", True):
             node.stats.add_error(namespace, "timeouts" if exc.timeout else "errors")
-            return _failure(exc, node) + (None, was_sent)
-        except BaseException:
-            node.discard_connection(conn)
-            raise
-        connect_seconds, conn.connect_seconds = conn.connect_seconds, None
-        node.put_connection(conn)
-        if ptype != ProtoType.AS_MSG:
-            raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
-                                          in_doubt_for(-2, is_write, sent + 1))
-        reply, _ = parse_message(body)
-        code = reply.result_code
-        if code in _RETRIED_RESULTS:
-            node.add_error()
-        if code not in (0, ResultCode.KEY_NOT_FOUND):
-            node.stats.add_error(namespace, "key_busy" if code == ResultCode.KEY_BUSY else "errors")
-        if self.cluster.stats.metrics_enabled:
-            measured = code in (0, ResultCode.KEY_NOT_FOUND)
-            node.stats.add_exchange(namespace, len(request), 8 + len(body), (WRITE if is_write else READ)
-                                    if measured else None, time.monotonic() - began, connect_seconds)
-        return 0, "", reply, True
+        elif exc.timeout:
+            node.stats.add_error(namespace, "timeouts")
+        return _failure(exc, node) + (None, bool(getattr(exc, "request_sent", False)))
+    if ptype != ProtoType.AS_MSG:
+        raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
+                                      in_doubt_for(-2, is_write, sent + 1))
+    reply, _ = parse_message(body)
+    code = reply.result_code
+    if code in _RETRIED_RESULTS:
+        node.add_error()
+    if code not in (0, ResultCode.KEY_NOT_FOUND):
+        node.stats.add_error(namespace, "key_busy" if code == ResultCode.KEY_BUSY else "errors")
+    if cluster.stats.metrics_enabled:
+        measured = code in (0, ResultCode.KEY_NOT_FOUND)
+        node.stats.add_exchange(namespace, len(request), 8 + len(body), (WRITE if is_write else READ)
+                                if measured else None, time.monotonic() - began, exchange.connect_seconds)
+    return 0, "", reply, True
 
 
 def _failure(exc: ConnectionFailed, node) -> tuple[int, str]:
@@ -167,11 +165,12 @@ def _failure(exc: ConnectionFailed, node) -> tuple[int, str]:
     return -10, "%s from %s:%d" % (exc, *node.host)
 
 
-def run_stream(node, request: bytes, policy: dict, consume, namespace: str | None = None,
-               latency: int | None = QUERY) -> None:
-    """Send one multi-record request (batch, scan, query) to `node` and feed each reply body to
-    `consume(body) -> bool` until it returns True (it saw the LAST marker). The node's counters
-    take it in under `namespace` (None for a batch), its latency as `latency` (a stats type).
+def stream_command(node, request: bytes, policy: dict, consume, namespace: str | None = None,
+                   latency: int | None = QUERY):
+    """(A command generator, see `_io`.) Send one multi-record request (batch, scan, query) to
+    `node` and feed each reply body to `consume(body) -> bool` until it returns True (it saw the
+    LAST marker). The node's counters take it in under `namespace` (None for a batch), its
+    latency as `latency` (a stats type).
 
     Connection failures and timeouts raise ConnectionFailed / NoMoreConnections for the caller,
     which decides about retries (a stream cannot be resumed transparently)."""
@@ -184,33 +183,69 @@ def run_stream(node, request: bytes, policy: dict, consume, namespace: str | Non
         raise exception.exception_for(-14, "Max error rate exceeded")
     node.cluster.stats.add_command()
     began = time.monotonic()
+    received = [0]
+
+    def receive(ptype: int, body: bytes) -> bool:
+        received[0] += 8 + len(body)
+        if ptype != ProtoType.AS_MSG:
+            raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype)
+        return consume(body)
+
+    exchange = Exchange(node, request, socket_timeout, deadline, receive)
     try:
-        conn = node.get_connection(deadline)
+        yield exchange
     except ConnectionFailed as exc:
-        node.add_error()
-        if exc.timeout:
+        node.add_error()  # a failed connect, send or receive counts against the node
+        if getattr(exc, "connected", True):
+            node.stats.add_error(namespace, "timeouts" if exc.timeout else "errors")
+        elif exc.timeout:
             node.stats.add_error(namespace, "timeouts")
         raise
-    received = 0
-    try:
-        conn.send(request, socket_timeout, deadline)
-        while True:
-            ptype, body = conn.recv_proto(socket_timeout, deadline)
-            received += 8 + len(body)
-            if ptype != ProtoType.AS_MSG:
-                raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype)
-            if consume(body):
-                break
-    except ConnectionFailed as exc:
-        node.discard_connection(conn)
-        node.add_error()
-        node.stats.add_error(namespace, "timeouts" if exc.timeout else "errors")
-        raise
-    except BaseException:
-        node.discard_connection(conn)
-        raise
-    connect_seconds, conn.connect_seconds = conn.connect_seconds, None
-    node.put_connection(conn)
     if node.cluster.stats.metrics_enabled:
-        node.stats.add_exchange(namespace, len(request), received, latency, time.monotonic() - began,
-                                connect_seconds)
+        node.stats.add_exchange(namespace, len(request), received[0], latency, time.monotonic() - began,
+                                exchange.connect_seconds)
+
+
+def info_command(node, request: str, timeout: float | None):
+    """(A command generator, see `_io`.) The reply text of an info request (one or more
+    newline-ended commands) on one of `node`'s pooled connections."""
+    deadline = time.monotonic() + timeout if timeout else None
+    _, body = yield Exchange(node, frame(ProtoType.INFO, request.encode()), timeout, deadline)
+    return body.decode("utf-8", "replace")
+
+
+def run_stream(node, request: bytes, policy: dict, consume, namespace: str | None = None,
+               latency: int | None = QUERY) -> None:
+    """`stream_command` on blocking sockets."""
+    drive(stream_command(node, request, policy, consume, namespace, latency), execute)
+
+
+def execute(op):
+    """Do one `_io` operation with blocking sockets (the sync client's transport)."""
+    if type(op) is Sleep:
+        time.sleep(op.seconds)
+        return None
+    node = op.node
+    try:
+        conn = node.get_connection(op.deadline)
+    except ConnectionFailed as exc:
+        exc.connected = False  # type: ignore[attr-defined]
+        raise
+    sent = False
+    try:
+        conn.send(op.request, op.socket_timeout, op.deadline)
+        sent = True
+        receive = op.receive
+        if receive is None:
+            answer = conn.recv_proto(op.socket_timeout, op.deadline)
+        else:
+            answer = None
+            while not receive(*conn.recv_proto(op.socket_timeout, op.deadline)):
+                pass
+    except BaseException as exc:
+        node.discard_connection(conn)
+        exc.request_sent = sent  # type: ignore[attr-defined]
+        raise
+    op.connect_seconds, conn.connect_seconds = conn.connect_seconds, None
+    node.put_connection(conn)
+    return answer

@@ -18,7 +18,8 @@ from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import client_error, error_name as _error_name, param_error
 from ._partition_tracker import RETRY_STATUSES, NodePartitions, PartitionsStatus, Tracker, from_filter, restore
-from ._executor import raise_timeout, run_stream
+from ._executor import raise_timeout, stream_command
+from ._io import command
 from ._policies import merge
 from . import _single_record as sr
 from ._stream_records import U32 as _U32, Stop as _Stop, iter_records
@@ -107,12 +108,19 @@ class _RecordStream:
         self._ops = list(ops)
         return self
 
+    @command
     def execute_background(self, policy=None) -> int:
         """Start a background job applying the added ops on every node; returns the job id."""
         from ._background import start_background
         if not getattr(self, "_ops", None) and getattr(self, "_udf", None) is None:
             raise param_error("no operations added: call add_ops() first")
-        return start_background(self, policy)
+        return (yield from start_background(self, policy))
+
+    _execute_background = execute_background.command  # for Client.query_apply / scan_apply
+
+    def _drive(self, gen):
+        """Run a command generator (see `_io`) the way this stream's client moves bytes."""
+        return self._client._drive(gen)
 
     def apply(self, module, function, arguments=None):
         """The UDF `execute_background` runs on every record (a record UDF), or, for results() and
@@ -125,7 +133,7 @@ class _RecordStream:
 
     def _collect(self, policy, options, nodename=None) -> list:
         records = []
-        self._run(policy, options, records.append, nodename)
+        yield from self._run(policy, options, records.append, nodename)
         return records
 
     def _run(self, policy, options, deliver, nodename=None) -> None:
@@ -133,7 +141,7 @@ class _RecordStream:
             from ._udf import run_aggregation
             if self._policy_kind == "scan":
                 return None  # Scan.apply is for execute_background; the official results() are empty
-            return run_aggregation(self, policy, deliver)
+            return (yield from run_aggregation(self, policy, deliver))
         client = self._client
         cluster = client._require()
         max_records = self._max_records(policy)
@@ -149,7 +157,7 @@ class _RecordStream:
         replica = policy.get("replica", 2)
         while True:
             for np in tracker.assign(cluster, self._namespace, replica):
-                self._run_node(tracker, np, policy, nobins, deliver)
+                yield from self._run_node(tracker, np, policy, nobins, deliver)
             if tracker.is_complete(_error_name):
                 return None
 
@@ -298,7 +306,7 @@ class _RecordStream:
 
         node = np.node
         try:
-            run_stream(node, self._request(tracker, np, policy, nobins), policy, consume, self._namespace)
+            yield from stream_command(node, self._request(tracker, np, policy, nobins), policy, consume, self._namespace)
         except (ConnectionFailed, NoMoreConnections) as exc:
             if getattr(exc, "timeout", False):
                 raise_timeout(" from %s:%d" % node.host, False)
@@ -356,16 +364,18 @@ class Query(_RecordStream):
         if self._predicate is not None:  # the official client takes one filter per query
             raise param_error("Failed to add predicate")
 
+    @command
     def results(self, policy=None, options=None) -> list:
         self._filtered = _has_partition_filter(policy)
-        return self._collect(policy, options)
+        return (yield from self._collect(policy, options))
 
+    @command
     def foreach(self, callback, policy=None, options=None) -> None:
         if not callable(callback):
             raise param_error("Callback must be a callable")
         callback = self._partition_callback(callback, policy)
         try:
-            self._run(policy, options, callback)
+            yield from self._run(policy, options, callback)
         except _Stop:
             pass
 
@@ -385,16 +395,18 @@ class Scan(_RecordStream):
             raise AttributeError("'aerospike.Scan' object has no attribute '%s'" % name)
         super().__setattr__(name, value)
 
+    @command
     def results(self, policy=None, nodename=None) -> list:
         self._filtered = _has_partition_filter(policy)
-        return self._collect(policy, None, nodename)
+        return (yield from self._collect(policy, None, nodename))
 
+    @command
     def foreach(self, callback, policy=None, options=None, nodename=None) -> None:
         if not callable(callback):
             raise param_error("Callback must be a callable")
         callback = self._partition_callback(callback, policy)
         try:
-            self._run(policy, options, callback, nodename)
+            yield from self._run(policy, options, callback, nodename)
         except _Stop:
             pass
 

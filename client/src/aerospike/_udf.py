@@ -22,6 +22,7 @@ from spikewire import FieldType, Info2, Message, ResultCode
 from . import _extras
 from . import _single_record as sr
 from . import exception
+from ._io import command
 from ._errors import client_error, error_name as _error_name, param_error
 from ._keys import parse_key
 from ._policies import merge
@@ -98,13 +99,14 @@ class UdfMethods:
         node = cluster.random_node()
         if node is None:
             raise exception.exception_for(11, "No nodes available")
-        text = self._info_node(node, command, timeout)
+        text = yield from self._info_node(node, command, timeout)
         _, tab, value = text.partition("\t")
         value = value if tab else text
         if value.startswith("error="):
             raise _udf_error("%s from %s:%d" % (_decode_message_part(value), *node.host), module=module)
         return value[:-1] if value.endswith("\n") else value
 
+    @command
     def udf_put(self, filename, udf_type=UDF_TYPE_LUA, policy=None):
         if not isinstance(filename, str):
             raise param_error("Filename should be a string")
@@ -124,7 +126,7 @@ class UdfMethods:
         content = base64.b64encode(source).decode()
         command = "udf-put:filename=%s;content=%s;content-len=%d;udf-type=LUA;" % (
             basename, content, len(content))
-        self._udf_info(command, policy)  # the official error names no module here
+        (yield from self._udf_info(command, policy))  # the official error names no module here
         self._keep_local_copy(basename, source)
         return 0
 
@@ -140,14 +142,16 @@ class UdfMethods:
         except OSError:
             pass
 
+    @command
     def udf_remove(self, module, policy=None):
         if not isinstance(module, str):
             raise param_error("Filename should be a string")
-        self._udf_info("udf-remove:filename=%s;" % module, policy, module=module)
+        yield from self._udf_info("udf-remove:filename=%s;" % module, policy, module=module)
         return 0
 
+    @command
     def udf_list(self, policy=None):
-        value = self._udf_info("udf-list", policy)
+        value = yield from self._udf_info("udf-list", policy)
         modules = []
         for entry in value.split(";"):
             if not entry:
@@ -161,12 +165,13 @@ class UdfMethods:
                             "content": bytearray()})
         return modules
 
+    @command
     def udf_get(self, module, language=UDF_TYPE_LUA, policy=None):
         if not isinstance(module, str):
             raise client_error("Module name should be a string or unicode string.")
         if isinstance(language, bool) or language != UDF_TYPE_LUA:
             raise client_error("Invalid language")
-        value = self._udf_info("udf-get:filename=%s;" % module, policy, module=module)
+        value = yield from self._udf_info("udf-get:filename=%s;" % module, policy, module=module)
         params = dict(part.partition("=")[::2] for part in value.split(";") if part)
         try:
             return base64.b64decode(params.get("content", "")).decode("utf-8", "replace")
@@ -175,6 +180,7 @@ class UdfMethods:
 
     # -- record UDFs ------------------------------------------------------------------------------
 
+    @command
     def apply(self, key, module, function, args, policy=None):
         k = parse_key(key)
         _check_names(module, function)
@@ -182,7 +188,7 @@ class UdfMethods:
             raise TypeError("expected UDF method arguments in a 'list'")
         policy = merge(self._policies["apply"], policy)
         msg = apply_request(k, module, function, args, policy, self._encoder)
-        reply, where = self._run(k, msg, policy, True)
+        reply, where = yield from self._run(k, msg, policy, True)
         if reply.result_code == ResultCode.UDF_EXECUTION:
             text = failure_text(reply)
             address, in_doubt = where
@@ -195,6 +201,7 @@ class UdfMethods:
 
     # -- background UDFs --------------------------------------------------------------------------
 
+    @command
     def query_apply(self, ns, set, predicate, module, function, args=None, policy=None):  # noqa: A002
         """Run a record UDF on every record a query selects, in the background; the job id."""
         self._require()
@@ -203,15 +210,17 @@ class UdfMethods:
         query = self.query(ns, set)
         query.where(predicate)
         query.apply(module, function, args)
-        return query.execute_background(policy)
+        return (yield from query._execute_background(policy))
 
+    @command
     def scan_apply(self, ns, set, module, function, args=None, policy=None, options=None):  # noqa: A002
         """Run a record UDF on every record of a namespace/set, in the background; the job id."""
         self._require()
         scan = self.scan(ns, set)
         scan.apply(module, function, args)
-        return scan.execute_background(policy)
+        return (yield from scan._execute_background(policy))
 
+    @command
     def batch_apply(self, keys, module, function, args, policy_batch=None, policy_batch_apply=None):
         from aerospike_helpers.batch.records import BatchRecord
         from ._batch import check_keys
@@ -223,7 +232,7 @@ class UdfMethods:
         row_policy = merge(self._policies["batch_apply"], policy_batch_apply)
         rows = [apply_row(i, k, module, function, args, row_policy, self._encoder)
                 for i, k in enumerate(parsed)]
-        return self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy)
+        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
 
 
 def check_stream_udf(module, function, arguments) -> tuple:
@@ -326,7 +335,7 @@ def run_aggregation(stream, policy, deliver) -> None:
     DEFAULT_USER_PATH, LuaError, ModuleState = lua_env.DEFAULT_USER_PATH, lua_env.LuaError, lua_env.ModuleState
     error_text = lua_env.error_text
     from spikewire import PARTITION_COUNT, Info1, Info3, parse_message
-    from ._executor import run_stream
+    from ._executor import stream_command
     from ._stream_records import U32 as _U32, Stop as _Stop
 
     client = stream._client
@@ -380,7 +389,7 @@ def run_aggregation(stream, policy, deliver) -> None:
                 values.append(_stream_value(reply, decoder))
             return False
 
-        run_stream(node, msg.to_proto(), policy, consume)
+        yield from stream_command(node, msg.to_proto(), policy, consume)
         if failure:
             reply = failure[0]
             # the C client reports the code's name, not the FAILURE text, for query records
