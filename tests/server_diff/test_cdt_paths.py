@@ -180,7 +180,24 @@ def expression_op(draw, root_type: int) -> tuple[int, bytes]:
 ORDER = {"list": [0, 1], "map_k": [64, 1], "map_kv": [64, 3]}
 
 
-def operate_request(key: str, value, order: str | None, op: tuple[int, bytes], op_bin: str = BIN) -> Message:
+def nested_containers(value, ctx=()):
+    """(ctx pairs, container) of every list/map below the root."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for at, child in items:
+        step = (0x22, at) if isinstance(value, dict) else (0x10, at)
+        if isinstance(child, (list, dict)):
+            yield ctx + step, child
+            yield from nested_containers(child, ctx + step)
+
+
+def nested_order_op(path: tuple, container, flags: int) -> Op:
+    """Set the order of a nested list (ordered) or map (K- or KV-ordered) through a context."""
+    inner = [0, 1] if isinstance(container, list) else [64, flags]
+    return Op(OpType.CDT_MODIFY, ParticleType.BLOB, BIN, pack([0xff, list(path), inner]))
+
+
+def operate_request(key: str, value, order: str | None, op: tuple[int, bytes], op_bin: str = BIN,
+                    nested: list | None = None) -> Message:
     if isinstance(value, dict):
         ops = [Op(OpType.WRITE, ParticleType.MAP, BIN, pack_value(value))]
     elif isinstance(value, list):
@@ -189,6 +206,7 @@ def operate_request(key: str, value, order: str | None, op: tuple[int, bytes], o
         ops = [Op(OpType.WRITE, ParticleType.INTEGER, BIN, value.to_bytes(8, "big", signed=True))]
     if order is not None:
         ops.append(Op(OpType.CDT_MODIFY, ParticleType.BLOB, BIN, pack_value(ORDER[order])))
+    ops += nested or []
     op_type, payload = op
     if op_type == OpType.EXP_READ:
         op_bin = "x"
@@ -211,12 +229,18 @@ def request_parts(draw):
     root_type = T_MAP if isinstance(value, dict) else T_LIST
     op = draw(st.one_of(path_op(), path_op(), path_op(), expression_op(root_type), odd_op))
     op_bin = draw(st.sampled_from([BIN] * 12 + ["n"]))
-    return value, order, op, op_bin
+    # some nested lists/maps ordered (after the root's order, in the same request)
+    candidates = list(nested_containers(value))
+    nested = []
+    if candidates and draw(st.booleans()):
+        for path, container in draw(st.lists(st.sampled_from(candidates), max_size=3, unique_by=lambda c: c[0])):
+            nested.append(nested_order_op(path, container, draw(st.sampled_from([1, 3]))))
+    return value, order, op, op_bin, nested
 
 
 @settings(max_examples=min(EXAMPLES, 300), deadline=None, suppress_health_check=list(HealthCheck))
 @given(parts=request_parts())
 def test_path_operations_match_the_node(pair, parts):
-    value, order, op, op_bin = parts
-    pair.check(operate_request(fresh_key(), value, order, op, op_bin),
-               "path op %r on bin %r of %r (order %s)" % (op, op_bin, value, order))
+    value, order, op, op_bin, nested = parts
+    pair.check(operate_request(fresh_key(), value, order, op, op_bin, nested),
+               "path op %r on bin %r of %r (order %s, nested orders %r)" % (op, op_bin, value, order, nested))
