@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...expressions import Context, compile_expression
+from ...expressions.runtime import REMOVE_RESULT, UNK
 from ...wire import AerospikeWireError, Op, ParticleType, ResultCode
-from ...expressions.runtime import UNK as _UNSET
 from . import values as V
+
+_UNSET = UNK  # a loop variable the element does not have (a list's key, a map's index)
 
 SELECT_TREE, SELECT_LEAF_LIST, SELECT_LEAF_MAP_KEY, SELECT_LEAF_MAP_KEY_VALUE, SELECT_APPLY = range(5)
 NO_FAIL = 0x10
@@ -46,11 +49,6 @@ class _Level:
         self.and_exp = None
         self.has_and = False
         self.keys: list | None = None  # CTX_KEY_LIST keys, sorted (built when first used)
-
-
-def _expression(raw: bytes):
-    from ...expressions import compile_expression
-    return compile_expression(raw)
 
 
 def parse_levels(reader: V.Reader) -> list[_Level]:
@@ -95,7 +93,7 @@ def parse_levels(reader: V.Reader) -> list[_Level]:
             raw = reader.data[start:reader.pos]
             if _is_array(raw[0]):
                 try:
-                    exp = _expression(raw)
+                    exp = compile_expression(raw)
                 except AerospikeWireError:
                     raise V.param_error("invalid path ctx expression") from None
                 if is_and:
@@ -134,13 +132,11 @@ class _Select:
         # its reader stands at the end of the whole bin, so a level that then reads further
         # elements fails (cdt_select_list/_map set the offset to the buffer's end).
         self.at_end = False
-        from ...expressions import Context
         self.exp_ctx = Context({}, has_meta=False)
 
     # -- expressions with loop variables ----------------------------------------------------
 
     def _eval(self, exp, key: Any, value: Any, index: Any):
-        from ...expressions.runtime import UNK
         ctx = self.exp_ctx
         ctx.loop = (key, value, index)
         try:
@@ -153,7 +149,6 @@ class _Select:
     def _test(self, exp, key: Any, value: Any, index: Any):
         """True / False / None (unknown) of a filter expression (a value that is not a bool is
         false, as exp.c match_internal has it)."""
-        from ...expressions.runtime import UNK
         result = self._eval(exp, key, value, index)
         if result is UNK:
             return None
@@ -161,7 +156,6 @@ class _Select:
 
     def _modified(self, key: Any, value: Any, index: Any):
         """The new leaf value, REMOVED, or None to keep the leaf (NO_FAIL on an unknown)."""
-        from ...expressions.runtime import UNK, REMOVE_RESULT
         result = self._eval(self.modify, key, value, index)
         if result is REMOVE_RESULT:
             return REMOVED
@@ -397,7 +391,6 @@ def _past_end() -> AerospikeWireError:
 
 
 def _storable(value: Any) -> bool:
-    from ...expressions.runtime import UNK
     if value is UNK:
         return False
     if isinstance(value, V.CdtMap):
@@ -433,7 +426,7 @@ def execute(op: Op, reader: V.Reader, count: int, bins: dict, is_modify: bool) -
         start = reader.pos
         reader.value()
         try:
-            modify = _expression(reader.data[start:reader.pos])
+            modify = compile_expression(reader.data[start:reader.pos])
         except AerospikeWireError:
             raise V.param_error("invalid path apply expression") from None
     root = V.unpack(current[1])
