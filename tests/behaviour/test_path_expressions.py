@@ -225,3 +225,45 @@ def test_generated_filtered_modification(client, key, value, threshold):
     client.operate(k, [O.modify_by_path("b", [value_above(threshold)], E.RemoveResult().compile(), 0)])
     client.operate(k, [O.modify_by_path("b", [ALL()], inc(), 0)])
     assert client.get(k)[2] == {"b": [v + 1 for v in value if v <= threshold]}
+
+
+# -- loop variables and RemoveResult outside and inside a path ---------------------------------
+
+def test_loop_variable_outside_a_path_is_unknown(client, key):
+    k = key("outside")
+    client.put(k, {"b": [1, 2]})
+    with pytest.raises(ex.FilteredOut):
+        client.get(k, policy={"expressions": E.Not(E.Eq(E.LoopVarInt(VALUE), 1)).compile()})
+    with pytest.raises(ex.OpNotApplicable):
+        client.operate(k, [XO.expression_read("r", E.LoopVarInt(VALUE).compile())])
+    assert client.operate(k, [XO.expression_read("r", E.LoopVarInt(VALUE).compile(),
+                                                 A.EXP_READ_EVAL_NO_FAIL)])[2] == {"r": None}
+    with pytest.raises(ex.OpNotApplicable):
+        client.operate(k, [XO.expression_write("b", E.RemoveResult().compile(), A.EXP_WRITE_ALLOW_DELETE)])
+    assert client.get(k)[2] == {"b": [1, 2]}
+
+
+MODIFY_EXPRESSIONS = [
+    ("cond_remove_else_unknown", E.Cond(E.GT(E.LoopVarInt(VALUE), 1), E.RemoveResult(), E.Unknown()),
+     A.EXP_PATH_MODIFY_NO_FAIL, [1]),
+    ("let_square", E.Let(E.Def("x", E.LoopVarInt(VALUE)), E.Mul(E.Var("x"), E.Var("x"))), 0, [1, 4]),
+    ("bin_read_is_unknown_no_fail", E.Add(E.IntBin("i"), E.LoopVarInt(VALUE)), A.EXP_PATH_MODIFY_NO_FAIL,
+     [1, 2]),
+]
+
+
+@pytest.mark.parametrize("expression, flags, after", [m[1:] for m in MODIFY_EXPRESSIONS],
+                         ids=[m[0] for m in MODIFY_EXPRESSIONS])
+def test_modify_expressions_see_only_the_element(client, key, expression, flags, after):
+    k = key("element")
+    client.put(k, {"b": [1, 2], "i": 5})
+    client.operate(k, [O.modify_by_path("b", [ALL()], expression.compile(), flags)])
+    assert client.get(k)[2] == {"b": after, "i": 5}
+
+
+def test_remove_result_mixed_with_values_is_refused(client, key):
+    k = key("mixed")
+    client.put(k, {"b": [1, 2]})
+    mixed = E.Cond(E.GT(E.LoopVarInt(VALUE), 1), E.RemoveResult(), E.LoopVarInt(VALUE)).compile()
+    with pytest.raises(ex.InvalidRequest):
+        client.operate(k, [O.modify_by_path("b", [ALL()], mixed, 0)])
