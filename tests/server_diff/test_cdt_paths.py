@@ -69,6 +69,17 @@ def loop_filter(draw) -> Raw:
     return Raw(pack([op, [VAR_BUILTIN, vtype, var], draw(literal_of[vtype])]))
 
 
+#: Filters that read the record (its bins, metadata): a path's expressions have no record, so
+#: each is unknown (PARAMETER, or false with NO_FAIL).
+RECORD_FILTERS = [
+    Raw(b"\x93" + pack_value(EQ) + b"\x93" + pack_value(81) + pack_value(T_INT) + b"\xa1b" + pack_value(5)),
+    Raw(b"\x93" + pack_value(NE) + b"\x92" + pack_value(82) + b"\xa1b" + pack_value(0)),
+    Raw(pack([GT, [69], -5])),   # ttl
+    Raw(pack([71])),             # key_exists
+    Raw(pack([EQ, [70], "x"])),  # set_name
+]
+
+
 @st.composite
 def ctx_level(draw) -> list:
     kind = draw(st.sampled_from(["all", "all", "filter", "filter", "lindex", "lrank", "lvalue",
@@ -76,7 +87,7 @@ def ctx_level(draw) -> list:
     if kind == "all":
         level = [4, True]
     elif kind == "filter":
-        level = [4, draw(loop_filter())]
+        level = [4, draw(loop_filter() if draw(st.integers(0, 9)) else st.sampled_from(RECORD_FILTERS))]
     elif kind in ("lindex", "lrank", "mindex", "mrank"):
         level = [{"lindex": 0x10, "lrank": 0x11, "mindex": 0x20, "mrank": 0x21}[kind], draw(st.integers(-4, 4))]
     elif kind == "lvalue":

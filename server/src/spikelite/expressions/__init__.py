@@ -48,7 +48,8 @@ def compile_filter(data: bytes) -> Expression:
 
 
 class Context:
-    """What an expression sees of a record: `bins` (name -> (particle type, bytes)) and, when
+    """What an expression sees of a record: `bins` (name -> (particle type, bytes); None when there
+    is no record, as for a path expression's filters: every bin read is then unknown) and, when
     `has_meta`, the record's metadata: the stored Record (None for one being created), digest,
     set name, stored key (KEY field bytes) and the clock."""
 

@@ -753,6 +753,8 @@ def _build_bin(b: _Builder, n: int) -> Node:
     ptype = PARTICLE_OF_TYPE[want]
 
     def raw(ctx):
+        if ctx.bins is None:  # no record (a path expression's filter or modify expression)
+            return UNK
         value = ctx.bins.get(name)
         if value is None or value[0] != ptype:
             return UNK
@@ -779,6 +781,8 @@ def _build_bin_type(b: _Builder, n: int) -> Node:
     name = _bin_name(b)
 
     def fn(ctx):
+        if ctx.bins is None:  # no record (a path expression's filter or modify expression)
+            return UNK
         value = ctx.bins.get(name)
         return ParticleType.NULL if value is None else value[0]
     return Node(fn, T_INT)

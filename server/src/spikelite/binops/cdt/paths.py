@@ -132,7 +132,7 @@ class _Select:
         # its reader stands at the end of the whole bin, so a level that then reads further
         # elements fails (cdt_select_list/_map set the offset to the buffer's end).
         self.at_end = False
-        self.exp_ctx = Context({}, has_meta=False)
+        self.exp_ctx = Context(None, has_meta=False)  # no record: bins and metadata unknown
 
     # -- expressions with loop variables ----------------------------------------------------
 
