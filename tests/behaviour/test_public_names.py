@@ -34,7 +34,6 @@ EXPECTED_MISSING = {
         "transactions are another piece of issue 14 (branch txn)",
     "aerospike.Client.commit": "transactions: another piece of issue 14 (branch txn)",
     "aerospike.Client.abort": "transactions: another piece of issue 14 (branch txn)",
-    "aerospike.ConfigProvider": "dynamic configuration: not done yet",
     "aerospike_helpers.batch.records.Type*": "typing aliases: not done yet",
     "aerospike_helpers.operations.string_operations.*": "string operations: not done yet",
     "aerospike_helpers.expressions.string.*": "string expressions: not done yet",

@@ -25,14 +25,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # the serializer registry, logging, the optional-extra loader, the batch record classes.
     ("base", ("aerospike.exception", "aerospike._constants", "aerospike._errors", "aerospike._arguments",
               "aerospike._types", "aerospike._serializers", "aerospike._logging", "aerospike._extras",
-              "aerospike._c_members", "aerospike._version",
+              "aerospike._c_members", "aerospike._version", "aerospike._config_provider", "aerospike._yaml_subset",
               "aerospike_helpers.__init__", "aerospike_helpers.batch")),
     # Python values, keys, operations, expressions, CDT contexts and predicates to bytes and back.
     ("encoding", ("aerospike._values", "aerospike._keys", "aerospike._cdt_encoding", "aerospike._operations",
                   "aerospike._expressions", "aerospike.predicates")),
     # Policy merging and config checks, shared by every command family and both faces; the seam
     # between commands and transports (`_io`: what a command asks to have moved).
-    ("shared", ("aerospike._policies", "aerospike._config", "aerospike._io")),
+    ("shared", ("aerospike._policies", "aerospike._config", "aerospike._io",
+                "aerospike._dynamic_config")),
     # Moving bytes: cluster tending, nodes, connection pools, login, the sync executor.
     ("transport", ("aerospike._cluster", "aerospike._auth", "aerospike._executor")),
     # The command families: requests built and replies parsed, one module each.
@@ -41,7 +42,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                   "aerospike._commands")),
     # The faces: the module functions, Client, Query/Scan, the asyncio API, and the public
     # helper builders (which read the module's constants through `import aerospike`).
-    ("face", ("aerospike.__init__", "aerospike._client", "aerospike._query", "aerospike._metrics", "aerospike.aio",
+    ("face", ("aerospike.__init__", "aerospike._client", "aerospike._query", "aerospike._metrics",
+              "aerospike._dynamic_client", "aerospike.aio",
               "aerospike_helpers")),
 ]
 

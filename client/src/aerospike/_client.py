@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import builtins
-import logging
 import threading
 import time
 import warnings
 
 from spikewire import ResultCode
 
+from ._logging import log
 from . import _extras, _metrics, exception
 from ._cluster.cluster import Cluster, ClusterConfig, ClusterError
 from ._config import check_config, check_config_after_hosts
@@ -24,8 +24,8 @@ from ._policies import client_policies, merge
 from ._values import Decoder, Encoder
 from . import _single_record as sr
 from ._udf import UdfMethods
+from ._dynamic_client import DynamicConfig as _DynamicConfig
 
-log = logging.getLogger("aerospike")
 
 
 def _seeds(config: dict) -> list[tuple[str, int, str | None]]:
@@ -79,12 +79,17 @@ class Client(UdfMethods):
         config = self._start_embedded(config) if config.get("embedded") else config
         check_config(config)
         self._config = dict(config)
+        self._dynamic = _DynamicConfig.of(config)
         if not isinstance(config.get("cluster_name", ""), str):
             del self._config["cluster_name"]  # read only when it is a str, as by the official client
         self._config["_seeds"] = _seeds(config)
         serializer, deserializer = _serialization(config.get("serialization"))
         check_config_after_hosts(config)
-        self._policies = client_policies(config.get("policies") if isinstance(config.get("policies"), dict) else None)
+        self._own_policies = client_policies(config.get("policies") if isinstance(config.get("policies"), dict)
+                                             else None)
+        self._policies = self._own_policies
+        if self._dynamic is not None:
+            self._dynamic.apply_at_creation(self)
         self._encoder = Encoder(config.get("send_bool_as", 1), serializer,
                                 strict_types=config.get("strict_types") is not False)
         self._decoder = Decoder(deserializer)
@@ -117,6 +122,8 @@ class Client(UdfMethods):
                 elif config["password"] == "":
                     raise param_error("Password must not be empty")
             cluster_config = ClusterConfig(config)
+            if self._dynamic is not None:
+                self._dynamic.check_interval(cluster_config)
             authenticator = None
             if cluster_config.user:
                 from ._auth import Authenticator
@@ -128,6 +135,8 @@ class Client(UdfMethods):
                 cluster.close()
                 raise exception.exception_for(-10, "Failed to connect") from exc
             self._cluster = cluster
+            if self._dynamic is not None:
+                self._dynamic.start(self, cluster)
         return self
 
     def is_connected(self) -> bool:
@@ -141,7 +150,7 @@ class Client(UdfMethods):
             try:
                 _metrics.disable(cluster)  # the last snapshot, as the official client writes it on close
             except exception.AerospikeError as exc:
-                log.warning("Metrics disable error: %s", exc.msg)
+                log(1, "Metrics disable error: %s" % (exc.msg,))
             cluster.close()
         if self._embedded is not None:
             self._embedded.stop()
@@ -153,12 +162,25 @@ class Client(UdfMethods):
         """Report metrics by `policy` (an aerospike_helpers.metrics.MetricsPolicy; None: the
         defaults): a metrics file, or the policy's listeners."""
         settings = _metrics.Settings() if policy is None else _metrics.parse_policy(policy)
-        _metrics.enable(self._require(), settings)
+        cluster = self._require()
+        if self._dynamic is not None:
+            if self._dynamic.metrics.get("enable") is False:
+                log(1, "Metrics can not be enabled by this function when metrics is disabled by dynamic "
+                            "configuration")
+                return
+            self._dynamic.merge_metrics(settings)
+        _metrics.enable(cluster, settings)
 
     def disable_metrics(self) -> None:
         cluster = self._cluster
-        if cluster is not None:
-            _metrics.disable(cluster)
+        if cluster is None:
+            return
+        if self._dynamic is not None and self._dynamic.metrics.get("enable") is True \
+                and cluster.metrics_listener is not None:
+            log(1, "Metrics can not be disabled by this function when metrics is enabled by dynamic "
+                        "configuration")
+            return
+        _metrics.disable(cluster)
 
     def get_stats(self):
         """An aerospike_helpers.metrics.ClusterStats of the cluster now."""

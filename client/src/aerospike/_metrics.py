@@ -10,16 +10,15 @@ version 2) line for line. The figures come from ``_cluster.stats``.
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 
+from ._logging import log
 from . import exception
 from ._cluster.stats import LATENCY_TYPES
 from ._errors import param_error
 from ._version import VERSION
 
-log = logging.getLogger("aerospike")
 
 #: The smallest report_size_limit the file writer takes (0: no limit).
 MIN_FILE_SIZE = 1_000_000
@@ -319,13 +318,13 @@ class MetricsRun:
             try:
                 self._call("snapshot_listener", cluster)
             except exception.AerospikeError as exc:  # metrics must never stop the tend
-                log.warning("Metrics snapshot error: %s", exc.msg)
+                log(1, "Metrics snapshot error: %s" % (exc.msg,))
 
     def node_closing(self, node) -> None:
         try:
             self._call("node_close_listener", node=node)
         except exception.AerospikeError as exc:
-            log.warning("Metrics node close error: %s", exc.msg)
+            log(1, "Metrics node close error: %s" % (exc.msg,))
 
 
 def enable(cluster, settings: Settings) -> None:
@@ -337,7 +336,7 @@ def enable(cluster, settings: Settings) -> None:
             try:
                 disable(cluster)
             except exception.AerospikeError as exc:
-                log.warning("Metrics disable error: %s", exc.msg)
+                log(1, "Metrics disable error: %s" % (exc.msg,))
         stats = cluster.stats
         stats.columns, stats.shift = settings.latency_columns, settings.latency_shift
         stats.metrics_enabled = True

@@ -58,8 +58,26 @@ def client_policies(config_policies: dict | None) -> dict[str, dict]:
     return policies
 
 
+class PolicyDefaults(dict):
+    """A kind's client defaults that carry `overrides`: the dynamic configuration file's fields,
+    which beat a call's own policy too (as in the official client)."""
+
+    __slots__ = ("overrides",)
+
+    def __init__(self, values: dict, overrides: dict) -> None:
+        super().__init__(values)
+        self.update(overrides)
+        self.overrides = overrides
+
+
+def with_overrides(policies: dict[str, dict], overrides: dict[str, dict]) -> dict[str, dict]:
+    """`policies` (the client's own) with the file's `overrides` (kind -> fields) laid over them."""
+    return {kind: PolicyDefaults(values, overrides.get(kind, {})) for kind, values in policies.items()}
+
+
 def merge(defaults: dict, policy) -> dict:
-    """A call's effective policy: the client default for its kind, overridden by `policy`."""
+    """A call's effective policy: the client default for its kind, overridden by `policy` (and that
+    by the dynamic configuration file's fields)."""
     if policy is None:
         return defaults
     if not isinstance(policy, dict):
@@ -78,4 +96,7 @@ def merge(defaults: dict, policy) -> dict:
             merged[name] = value
         else:
             merged[name] = value
+    overrides = getattr(defaults, "overrides", None)
+    if overrides:
+        merged.update(overrides)
     return merged

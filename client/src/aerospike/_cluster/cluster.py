@@ -222,6 +222,8 @@ class Cluster:
         #: node is dropped (both called from the tend thread, under `metrics_lock`).
         self.metrics_listener = None
         self.metrics_lock = threading.RLock()
+        #: Set by the dynamic configuration: called with no argument after each tend.
+        self.after_tend = None
         _clusters.add(self)
 
     def after_fork_in_child(self) -> None:
@@ -388,6 +390,8 @@ class Cluster:
         with self.metrics_lock:
             if self.metrics_listener is not None:
                 self.metrics_listener.tended(self)
+        if self.after_tend is not None:
+            self.after_tend()
 
     def _nodes_to_remove(self, refresh_count: int) -> list[Node]:
         """The official client's rule: inactive nodes; with no node answering, nodes that failed the
