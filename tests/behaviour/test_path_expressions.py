@@ -267,3 +267,41 @@ def test_remove_result_mixed_with_values_is_refused(client, key):
     mixed = E.Cond(E.GT(E.LoopVarInt(VALUE), 1), E.RemoveResult(), E.LoopVarInt(VALUE)).compile()
     with pytest.raises(ex.InvalidRequest):
         client.operate(k, [O.modify_by_path("b", [ALL()], mixed, 0)])
+
+
+POINT = A.GeoJSON({"type": "Point", "coordinates": [1.0, 1.0]})
+FAR = A.GeoJSON({"type": "Point", "coordinates": [50.0, 50.0]})
+SQUARE = A.GeoJSON({"type": "Polygon", "coordinates": [[[0, 0], [0, 2], [2, 2], [2, 0], [0, 0]]]})
+
+
+def keep(expression):
+    return [C.cdt_ctx_all_children_with_filter(expression.compile())]
+
+
+# (id, bin value, ctx, flags, expected): each loop variable type in a filter
+TYPED_FILTERS = [
+    ("geojson", [POINT, FAR, 5], keep(E.CmpGeo(E.LoopVarGeoJson(VALUE), SQUARE)), VALUES | NO_FAIL,
+     ['{"type": "Point", "coordinates": [1.0, 1.0]}']),
+    ("blob", [b"ab", b"x", 1], keep(E.Eq(E.LoopVarBlob(VALUE), b"ab")), VALUES | NO_FAIL, [b"ab"]),
+    ("float", [1.5, 2.5, 1], keep(E.GT(E.LoopVarFloat(VALUE), 2.0)), VALUES | NO_FAIL, [2.5]),
+    ("list", [[1], [2], 3], keep(E.Eq(E.LoopVarList(VALUE), [2])), VALUES | NO_FAIL, [[2]]),
+    ("nil", [None, 1], keep(E.Eq(E.LoopVarNil(VALUE), None)), VALUES | NO_FAIL, [None]),
+    ("bool", [True, False, 1], keep(E.Eq(E.LoopVarBool(VALUE), True)), VALUES | NO_FAIL, [True]),
+    ("list_size", [[1, 2], [3], 4], keep(E.GT(E.ListSize(None, E.LoopVarList(VALUE)), 1)), VALUES | NO_FAIL,
+     [[1, 2]]),
+    ("map_size", {"a": {"x": 1, "y": 2}, "b": {}}, keep(E.GT(E.MapSize(None, E.LoopVarMap(VALUE)), 0)),
+     PAIRS | NO_FAIL, ["a", {"x": 1, "y": 2}]),
+    ("int_and", [1, 2, 3, 4], keep(E.Eq(E.IntAnd(E.LoopVarInt(VALUE), 1), 0)), VALUES, [2, 4]),
+    ("list_get", [[1, 5], [2, 0]],
+     keep(E.GT(E.ListGetByIndex(None, A.LIST_RETURN_VALUE, RT.INTEGER, 1, E.LoopVarList(VALUE)), 3)), VALUES,
+     [[1, 5]]),
+]
+
+
+@pytest.mark.parametrize("value, ctx, flags, expected", [f[1:] for f in TYPED_FILTERS],
+                         ids=[f[0] for f in TYPED_FILTERS])
+def test_loop_variable_types(client, key, value, ctx, flags, expected):
+    k = key("typed")
+    client.put(k, {"b": value})
+    selected = client.operate(k, [O.select_by_path("b", ctx, flags)])[2]["b"]
+    assert [str(v) if isinstance(v, A.GeoJSON) else v for v in selected] == expected
