@@ -17,6 +17,7 @@ SPIKELITE_ONLY = {
         "spikelite's own local cluster",
     "test_remove_touch.py::test_remove_policies_are_accepted[durable_delete]":
         "durable delete is Enterprise only: Community Edition answers 25",
+    "test_transactions.py": "transactions need strong consistency, an Enterprise feature",
     "test_udf.py::test_sandbox_hides_dangerous_globals":
         "spikelite's Lua sandbox is stricter than mod-lua on purpose (no os.execute, io, ...)",
 }

@@ -66,6 +66,14 @@ bin_values = st.one_of(
 )
 
 
+#: A fresh transaction (its own capacities sometimes); against the suite's non-SC namespace a
+#: command in it is refused by the server, and commit/abort run their client-side steps.
+transactions = st.one_of(
+    st.just(Build("aerospike", "Transaction")),
+    st.builds(Build, st.just("aerospike"), st.just("Transaction"), st.tuples(st.integers(0, 300))),
+)
+
+
 def keys(set_name):
     user_keys = st.one_of(st.integers(0, 5), st.sampled_from(["k1", "k2", b"k3"]),
                           st.just(bytearray(b"k4")), scalars)
@@ -90,8 +98,9 @@ POLICY_KEYS = [
     "send_key", "compress", "deserialize", "max_records", "records_per_second", "fail_on_cluster_change",
     "concurrent", "allow_inline", "respond_all_keys", "ttl", "read_touch_ttl_percent", "partition_filter",
     "map_write_flags", "list_order", "write_flags", "map_order", "include_bin_data", "expected_duration",
+    "txn",
 ]
-policy_values = st.one_of(st.integers(-2, 5), st.sampled_from([1000, 2**32, 2**64]), anything)
+policy_values = st.one_of(st.integers(-2, 5), st.sampled_from([1000, 2**32, 2**64]), transactions, anything)
 policies = st.one_of(
     st.dictionaries(st.sampled_from(POLICY_KEYS), policy_values, max_size=3),
     st.dictionaries(st.sampled_from(POLICY_KEYS + ["no_such_key"]), anything, max_size=2),
@@ -230,6 +239,10 @@ def values_for(name: str, set_name: str):
         return st.sampled_from(["namespaces", "build", "status", "sets/test", "nonsense"]) | scalars
     if n in ("name", "index_name"):
         return st.sampled_from(["idx_a", "idx_b"]) | scalars
+    if n in ("transaction", "txn"):
+        return transactions | scalars
+    if n in ("reads_capacity", "writes_capacity"):
+        return ints | scalars
     if n in ("nanos", "job_id", "index", "rank", "count", "return_type", "ttl"):
         return ints | scalars
     return anything

@@ -12,6 +12,7 @@ from ._serializers import set_deserializer, set_serializer, unset_serializers
 from ._client import Client, client
 from ._query import Query, Scan
 from ._config_provider import ConfigProvider
+from ._transaction import Transaction
 from ._arguments import SIGNATURES as _SIGNATURES, bind_constructor as _bind_constructor
 from ._arguments import bind_functions as _bind_functions, bind_methods as _bind_methods
 

@@ -295,6 +295,8 @@ SIGNATURES = {
         "batch_write": _kw("O|O:batch_write", "batch_records", "policy_batch"),
         "exists": _kw("O|O:exists", "key", "policy"),
         "get": _kw("O|O:get", "key", "policy"),
+        "commit": _kw("O:commit", "transaction"),
+        "abort": _kw("O:abort", "transaction"),
         "get_cdtctx_base64": _kw("O:get_cdtctx_base64", "ctx"),
         "get_expression_base64": _kw("O:get_expression_base64", "expression"),
         "get_key_partition_id": _kw("OOO:get_key_partition_id", "ns", "set", "key"),

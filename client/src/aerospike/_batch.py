@@ -22,7 +22,9 @@ _INLINE = 0x01
 _REPORT_ALL_ERRORS = 0x04
 _REPORT_ERROR_RECORD = 0x08
 # row flags
-_ROW_REPEAT, _ROW_INFO, _ROW_GEN, _ROW_TTL = 0x01, 0x02, 0x04, 0x08
+_ROW_REPEAT, _ROW_INFO, _ROW_GEN, _ROW_TTL, _ROW_INFO4 = 0x01, 0x02, 0x04, 0x08, 0x10
+#: info4 bits of the commit/abort steps (verify read, roll forward, roll back)
+_TXN_STEP = 0x01 | 0x02 | 0x04
 _U32 = struct.Struct(">I")
 _ROW_START = struct.Struct(">I20s")  # row index, key digest
 _REPEAT = bytes((_ROW_REPEAT,))
@@ -112,7 +114,7 @@ def _encode_rows(rows: list[Row]) -> bytes:
             parts.append(_REPEAT)
             continue
         previous_msg = None
-        signature = (msg.info1, msg.info2, msg.info3, msg.generation, msg.record_ttl,
+        signature = (msg.info1, msg.info2, msg.info3, msg.info4, msg.generation, msg.record_ttl,
                      row.key.namespace, row.key.set_name, tuple((o.op, o.particle_type, o.name, o.value) for o in msg.ops),
                      tuple((t, d) for t, d in msg.fields if t != FieldType.DIGEST))  # filters, UDF fields
         has_key = any(t == FieldType.KEY for t, _ in msg.fields)
@@ -122,11 +124,16 @@ def _encode_rows(rows: list[Row]) -> bytes:
             continue
         previous = None if has_key else signature
         previous_msg = None if has_key else msg
-        flags = _ROW_INFO | _ROW_TTL | (_ROW_GEN if row.is_write else 0)
-        parts.append(bytes((flags, msg.info1, msg.info2, msg.info3)))
-        if row.is_write:
-            parts.append(_U16.pack(msg.generation & 0xFFFF))
-        parts.append(_U32.pack(msg.record_ttl & 0xFFFFFFFF))
+        if msg.info4 & _TXN_STEP:  # a commit/abort step: flags and info4 only, as the official client
+            parts.append(bytes((_ROW_INFO | _ROW_INFO4, msg.info1, msg.info2, msg.info3, msg.info4)))
+        else:
+            flags = _ROW_INFO | _ROW_TTL | (_ROW_GEN if row.is_write else 0) | (_ROW_INFO4 if msg.info4 else 0)
+            parts.append(bytes((flags, msg.info1, msg.info2, msg.info3)))
+            if msg.info4:
+                parts.append(bytes((msg.info4,)))
+            if row.is_write:
+                parts.append(_U16.pack(msg.generation & 0xFFFF))
+            parts.append(_U32.pack(msg.record_ttl & 0xFFFFFFFF))
         fields = [(FieldType.NAMESPACE, row.key.namespace.encode()),
                   (FieldType.SET, (row.key.set_name or "").encode())]
         fields += [(t, d) for t, d in msg.fields if t not in (FieldType.NAMESPACE, FieldType.SET, FieldType.DIGEST)]
@@ -197,7 +204,7 @@ class BatchExecutor:
 
         def consume(body: bytes) -> bool:
             # Each reply is kept as iter_records' tuple; the row index travels in transaction_ttl.
-            for reply in iter_records(body, decoder, value_of):
+            for reply in iter_records(body, decoder, value_of, True):
                 if reply[0] & last:
                     final.append(reply[1])
                     return True

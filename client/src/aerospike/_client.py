@@ -23,6 +23,7 @@ from ._keys import parse_key
 from ._policies import client_policies, merge
 from ._values import Decoder, Encoder
 from . import _single_record as sr
+from ._transaction_commands import TransactionMethods, policy_transaction
 from ._udf import UdfMethods
 from ._dynamic_client import DynamicConfig as _DynamicConfig
 
@@ -69,7 +70,7 @@ def _serialization(option) -> tuple:
 _UNKNOWN_INDEX_TYPE = object()
 
 
-class Client(UdfMethods):
+class Client(UdfMethods, TransactionMethods):
     """A client of one Aerospike cluster. Create it with `aerospike.client(config)`."""
 
     def __init__(self, config: dict):
@@ -218,6 +219,9 @@ class Client(UdfMethods):
 
     def _run(self, key, msg, policy: dict, is_write: bool):
         cluster = self._require()
+        txn = policy_transaction(policy)
+        if txn is not None:
+            return (yield from self._run_in_txn(cluster, txn, key, msg, policy, is_write))
         reply, where, in_doubt = yield from single_command(cluster, key, msg.to_proto(), policy, is_write)
         return reply, (where, in_doubt)
 
@@ -376,8 +380,13 @@ class Client(UdfMethods):
         from aerospike_helpers.batch.records import BatchRecords
         from ._batch import BatchExecutor, fill_records
         self._require()
+        txn = policy_transaction(policy)
+        if txn is not None:
+            yield from self._batch_in_txn(txn, rows, policy)
         executor = BatchExecutor(self._cluster, self._decoder)
         results = (yield from executor.run(rows, policy)) if rows else {}
+        if txn is not None:
+            self._batch_replies_in_txn(txn, rows, results)
         batch = BatchRecords(records)
         batch.result = fill_records(records, rows, results, self._decoder, sr.now_cl())
         if executor.failure is not None:

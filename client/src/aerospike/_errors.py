@@ -40,6 +40,8 @@ def error_name(code: int) -> str:
     exceptions for server answers carry it."""
     if ResultCode.QUERY_END < code <= ResultCode.QUOTA_EXCEEDED and code in ResultCode._value2member_map_:
         return "AEROSPIKE_" + ResultCode(code).name  # security statuses have no ERR_ in the C client
+    if ResultCode.MRT_BLOCKED <= code <= ResultCode.MRT_MONITOR_EXISTS:
+        return "AEROSPIKE_" + ResultCode(code).name  # the transaction statuses have no ERR_ either
     if code in _C_STATUS_NAMES:
         return "AEROSPIKE_ERR_" + _C_STATUS_NAMES[code]
     try:

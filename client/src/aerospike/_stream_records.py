@@ -21,6 +21,7 @@ _INTEGER = ParticleType.INTEGER
 _STRING = ParticleType.STRING
 _MAP = ParticleType.MAP
 _BVAL = FieldType.BVAL_ARRAY
+_VERSION = FieldType.RECORD_VERSION
 _names: dict[bytes, str] = {}
 #: A big-endian u32 field value (socket timeout, records per second) of a stream request.
 U32 = struct.Struct(">I")
@@ -34,9 +35,10 @@ _DIGEST, _SET, _KEY = FieldType.DIGEST, FieldType.SET, FieldType.KEY
 _ABSENT = object()
 
 
-def iter_records(body: bytes, decoder, op_value):
+def iter_records(body: bytes, decoder, op_value, versions: bool = False):
     """Every message of a reply body, in one pass and without an object per message: tuples
-    (info3, result_code, generation, void_time, index, digest, set_name, key, bval, bins)."""
+    (info3, result_code, generation, void_time, index, digest, set_name, key, bval, bins), and
+    with `versions` an 11th item: the record-version field of a transaction's read, or None."""
     header = _HEADER.unpack_from
     field = _FIELD.unpack_from
     op = _OP.unpack_from
@@ -49,7 +51,7 @@ def iter_records(body: bytes, decoder, op_value):
             raise MalformedMessage("record message shorter than its header")
         _size, _i1, _i2, info3, _i4, result, generation, void_time, index, n_fields, n_ops = header(body, pos)
         pos += 22
-        digest = set_name = key = None
+        digest = set_name = key = version = None
         bval = 0
         for _ in range(n_fields):
             size, ftype = field(body, pos)
@@ -62,6 +64,8 @@ def iter_records(body: bytes, decoder, op_value):
                     set_name = names[raw] = raw.decode()
             elif ftype == _KEY:
                 key = body[pos + 5:pos + 4 + size]
+            elif ftype == _VERSION:  # a transaction's read: the record version (7 bytes)
+                version = body[pos + 5:pos + 4 + size]
             elif ftype == _BVAL and size >= 9:  # a secondary-index query's resume value, little-endian
                 bval = int.from_bytes(body[pos + 5:pos + 13], "little")
             pos += 4 + size
@@ -85,4 +89,7 @@ def iter_records(body: bytes, decoder, op_value):
             pos = value_end
         if pos > end:
             raise MalformedMessage("record message overruns its proto")
-        yield info3, result, generation, void_time, index, digest, set_name, key, bval, bins
+        if versions:
+            yield info3, result, generation, void_time, index, digest, set_name, key, bval, bins, version
+        else:
+            yield info3, result, generation, void_time, index, digest, set_name, key, bval, bins

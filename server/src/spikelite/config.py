@@ -47,6 +47,10 @@ class NamespaceConfig:
     stop_writes_pct: int = 90  # of memory-size (before Aerospike 7)
     cold_start_empty: bool = False
     default_read_touch_ttl_pct: int = 0  # a read within this % of the TTL's end refreshes it (0: off)
+    #: `strong-consistency true` (an Enterprise feature): the namespace serves transactions
+    strong_consistency: bool = False
+    #: `mrt-duration` / `transaction-duration`: seconds a transaction lives when the client sets none
+    mrt_duration: int = 10
 
     def stop_writes_bytes(self) -> int:
         """Bytes of records past which writes fail with OUT_OF_SPACE (0: no limit)."""
@@ -183,7 +187,7 @@ _IGNORED_SERVICE = {"proto-fd-idle-ms", "user", "group", "pidfile", "paxos-singl
                     "run-as-daemon", "work-directory", "feature-key-file", "info-threads",
                     "query-threads-limit", "proto-slow-log", "enable-health-check"}
 _IGNORED_NAMESPACE = {"high-water-memory-pct", "high-water-disk-pct", "stop-writes-sys-memory-pct", "evict-tenths-pct", "nsup-threads",
-                      "index-type", "sindex-type", "strong-consistency", "conflict-resolution-policy",
+                      "index-type", "sindex-type", "conflict-resolution-policy",
                       "single-bin", "data-in-index", "partition-tree-sprigs", "rack-id",
                       "write-commit-level-override", "read-consistency-level-override",
                       "transaction-pending-limit", "enable-xdr",
@@ -291,7 +295,10 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
                 "max-record-size": ("max_record_size", size),
                 "memory-size": ("memory_size", size),
                 "stop-writes-pct": ("stop_writes_pct", _pct),
-                "default-read-touch-ttl-pct": ("default_read_touch_ttl_pct", _pct_or_zero)}
+                "default-read-touch-ttl-pct": ("default_read_touch_ttl_pct", _pct_or_zero),
+                "strong-consistency": ("strong_consistency", boolean),
+                "mrt-duration": ("mrt_duration", seconds),
+                "transaction-duration": ("mrt_duration", seconds)}
     settings = [s for s in ctx.settings if s[0] != "storage-engine"]
     for name, values, lineno in ctx.settings:
         if name == "storage-engine":
@@ -314,6 +321,8 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
             raise ConfigError("%s:%d: unknown context '%s' in namespace" % (source, child.line, child.name))
     if ns.default_ttl > ns.max_ttl:
         raise ConfigError("%s:%d: default-ttl exceeds max-ttl" % (source, ctx.line))
+    if not 1 <= ns.mrt_duration <= 120:
+        raise ConfigError("%s:%d: mrt-duration must be 1 to 120 seconds" % (source, ctx.line))
     return ns
 
 

@@ -224,9 +224,13 @@ class SpikeliteServer:
             self.node.host = "127.0.0.1"
         if self.config.tls is not None:
             await self._start_tls(loop)
+        transactions = self.handler.data.transactions
         for ns in self.node.namespaces.values():
             if ns.config.nsup_period > 0:
                 self._schedule(ns.config.nsup_period, self._sweep, ns)
+            if ns.config.strong_consistency:
+                transactions.sweep(ns)  # transactions decided before a restart are finished now
+                self._schedule(1.0, transactions.sweep, ns)
         if self.config.proto_fd_idle_ms > 0:
             self._schedule(min(1.0, self.config.proto_fd_idle_ms / 1000), self._reap_idle)
 

@@ -129,7 +129,7 @@ def execute_batch(parent: Message, execute_single) -> list[bytes]:
                       parent.transaction_ttl, fields, row.ops)
         reply = execute_single(msg)
         reply.transaction_ttl = row.index
-        reply.fields = []
+        reply.fields = [(t, d) for t, d in reply.fields if t == FieldType.RECORD_VERSION]
         stop = reply.result_code not in _BENIGN and not flags & REPORT_ALL_ERRORS
         if not stop or flags & REPORT_ERROR_RECORD:
             encoded = reply.encode()

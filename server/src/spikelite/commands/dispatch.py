@@ -7,6 +7,7 @@ from ..wire import (DIGEST_SIZE, AerospikeWireError, FieldType, Info1, Info2, In
 from .batch import execute_batch
 from .scan import run_scan
 from .single_record import SingleRecordCommands
+from .transaction import Transactions
 
 
 class DataCommands:
@@ -14,6 +15,7 @@ class DataCommands:
         self.node = node
         self.namespaces = node.namespaces
         self.single = SingleRecordCommands()
+        self.transactions = Transactions()
 
     def replies(self, msg: Message, check=None) -> list[bytes]:
         """The complete reply protos for one data command (several for a batch). `check(msg)`, if
@@ -67,6 +69,10 @@ class DataCommands:
             raise AerospikeWireError(ResultCode.PARAMETER, "digest field of %d bytes" % len(digest))
         if not self.node.holds(partition_id(digest), bool(msg.info2 & Info2.WRITE)):
             self.node.stats.proxied += 1  # a real node would proxy it; the shared store serves it
+        return self.transactions.execute(ns, digest, msg, lambda view: self._record_command(view, digest, msg))
+
+    def _record_command(self, ns, digest: bytes, msg: Message) -> Message:
+        """One single-record command on `ns` (a namespace, or a transaction's view of one)."""
         if msg.info2 & Info2.WRITE:
             if msg.info2 & Info2.DELETE:
                 return self.single.delete(ns, digest, msg)

@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS records (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS truncations (set_name TEXT PRIMARY KEY, lut_ns INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sindexes (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS provisional (
+    digest BLOB PRIMARY KEY, txn_id INTEGER NOT NULL, set_name TEXT, generation INTEGER,
+    void_time INTEGER, last_update_ns INTEGER, key BLOB, bins BLOB, crc INTEGER
+) WITHOUT ROWID;
 """
 
 
@@ -217,6 +221,49 @@ class DeviceStore:
             statements.append(("DELETE FROM records WHERE digest = ?", [(d,) for d in digests]))
         self._transaction(statements)
 
+    # -- transactions (provisional writes: see store.provisional) ---------------------------------
+
+    def load_provisional(self):
+        """Yield (digest, txn id, Record or None for a provisional delete, set name)."""
+        try:
+            rows = self.db.execute("SELECT digest, txn_id, set_name, generation, void_time, last_update_ns, "
+                                   "key, bins, crc FROM provisional")
+            for digest, txn_id, set_name, generation, void_time, lut, key, bins, crc in rows:
+                txn_id &= (1 << 64) - 1
+                if bins is None:
+                    yield bytes(digest), txn_id, None, set_name
+                    continue
+                if _crc(digest, set_name, generation, void_time, lut, key, bins) != crc:
+                    raise StorageError("data file %s is corrupt: provisional record %s fails its checksum"
+                                       % (self.path, bytes(digest).hex()))
+                yield bytes(digest), txn_id, Record(decode_bins(bins), generation, void_time, lut,
+                                                    bytes(key) if key is not None else None, set_name), set_name
+        except (sqlite3.DatabaseError, ValueError, UnicodeDecodeError) as exc:
+            raise StorageError("data file %s is corrupt (%s); refusing to start rather than lose its "
+                               "records" % (self.path, exc)) from None
+
+    def put_provisional(self, digest: bytes, txn_id: int, record: Record | None, set_name) -> None:
+        txn_id = txn_id - (1 << 64) if txn_id >= 1 << 63 else txn_id  # SQLite integers are signed
+        if record is None:
+            row: tuple = (digest, txn_id, set_name, None, None, None, None, None, None)
+        else:
+            row = (digest, txn_id) + self._row(digest, record)[1:]
+        self.db.execute("INSERT OR REPLACE INTO provisional VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+
+    def drop_provisional(self, digest: bytes) -> None:
+        self.db.execute("DELETE FROM provisional WHERE digest = ?", (digest,))
+
+    def apply_provisional(self, digest: bytes, record: Record | None) -> None:
+        """Roll one provisional write forward: the record (or its removal) and the end of the
+        provisional row in one committed transaction, so a crash leaves one or the other."""
+        statements = [("DELETE FROM provisional WHERE digest = ?", (digest,))]
+        if record is None:
+            statements.append(("DELETE FROM records WHERE digest = ?", (digest,)))
+        else:
+            statements.append(("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               self._row(digest, record)))
+        self._transaction(statements)
+
     def save_index(self, definition) -> None:
         self.db.execute("INSERT OR REPLACE INTO sindexes VALUES (?, ?)",
                         (definition.name, json.dumps(asdict(definition))))
@@ -227,6 +274,7 @@ class DeviceStore:
     def wipe(self) -> None:
         """`cold-start-empty true`: start with no records (truncations and indexes stay)."""
         self.db.execute("DELETE FROM records")
+        self.db.execute("DELETE FROM provisional")
 
     def close(self) -> None:
         db = getattr(self, "db", None)

@@ -15,6 +15,7 @@ import sqlite3
 from ..config import NamespaceConfig
 from ..wire import AerospikeWireError, ResultCode
 from .clock import Clock
+from .provisional import MONITOR_SET, Provisional
 from .record import Record
 from .sindex import ITYPE_SET, IndexDefinition, SecondaryIndex
 
@@ -43,6 +44,8 @@ class Namespace:
         self.storage = None  # the DeviceStore of a persistent namespace
         self.limit = config.stop_writes_bytes()  # 0: no size limit, no accounting
         self.used_bytes = 0  # sum of Record.size() (kept only when there is a limit)
+        #: digest → the write of an open transaction on that record, not yet visible to others
+        self.provisional: dict[bytes, Provisional] = {}
         if config.storage_file:
             self._open_storage()
 
@@ -60,7 +63,7 @@ class Namespace:
             dead = []
             for digest, record in store.load_records():
                 cut = max(cut_all, self.truncate_lut.get(record.set_name, -1))
-                if record.expired(now) or truncated(record.last_update_ns, cut):
+                if (record.expired(now) and self._mortal(record)) or truncated(record.last_update_ns, cut):
                     dead.append(digest)
                     continue
                 self.records[digest] = record
@@ -69,6 +72,8 @@ class Namespace:
                 if self.limit:
                     self.used_bytes += record.size()
             store.delete_many(dead)
+            for digest, txn_id, record, set_name in store.load_provisional():
+                self.provisional[digest] = Provisional(txn_id, record, set_name)
             for definition in store.load_index_definitions():
                 if definition.itype == ITYPE_SET:
                     self.set_indexes[definition.name] = definition
@@ -105,7 +110,7 @@ class Namespace:
     def get(self, digest: bytes) -> Record | None:
         """The live record of a digest, or None; an expired record is removed on sight."""
         record = self.records.get(digest)
-        if record is not None and record.expired(self.clock.now_cl()):
+        if record is not None and record.expired(self.clock.now_cl()) and self._mortal(record):
             if self.storage is not None:
                 try:
                     self.storage.delete(digest)
@@ -115,6 +120,11 @@ class Namespace:
             self.expired_count += 1
             return None
         return record
+
+    def _mortal(self, record: Record) -> bool:
+        """Whether expiry removes this record: not a transaction monitor of a strong-consistency
+        namespace (past its deadline, its transaction is finished first: commands.transaction)."""
+        return not (self.config.strong_consistency and record.set_name == MONITOR_SET)
 
     def put(self, digest: bytes, record: Record) -> None:
         old = self.records.get(digest)
@@ -132,6 +142,10 @@ class Namespace:
                 raise
         elif self.storage is not None:
             self._persist(self.storage.put, digest, record)
+        self._keep(digest, old, record)
+
+    def _keep(self, digest: bytes, old: Record | None, record: Record) -> None:
+        """Hold a written record in memory (the caller has stored it and counted its bytes)."""
         if old is None:
             if record.set_name:
                 self.set_counts[record.set_name] = self.set_counts.get(record.set_name, 0) + 1
@@ -159,6 +173,39 @@ class Namespace:
             self.set_counts[record.set_name] -= 1
         for index in self.indexes.values():
             index.remove(digest)
+
+    # -- transactions: provisional writes -------------------------------------------------------
+
+    def put_provisional(self, digest: bytes, txn_id: int, record: Record | None, set_name) -> None:
+        """Hold the write of open transaction `txn_id` (None: a delete) beside the committed record."""
+        if self.storage is not None:
+            self._persist(self.storage.put_provisional, digest, txn_id, record, set_name)
+        self.provisional[digest] = Provisional(txn_id, record, set_name)
+
+    def drop_provisional(self, digest: bytes) -> None:
+        """Roll a provisional write back: the committed record stays as it was."""
+        if digest not in self.provisional:
+            return
+        if self.storage is not None:
+            self._persist(self.storage.drop_provisional, digest)
+        del self.provisional[digest]
+
+    def apply_provisional(self, digest: bytes) -> None:
+        """Roll a provisional write forward: it becomes the committed record (atomically on disk)."""
+        pending = self.provisional.get(digest)
+        if pending is None:
+            return
+        old = self.records.get(digest)
+        if self.storage is not None:
+            self._persist(self.storage.apply_provisional, digest, pending.record)
+        del self.provisional[digest]
+        if pending.record is None:
+            if old is not None:
+                self._drop(digest, old)
+            return
+        if self.limit:
+            self.used_bytes += pending.record.size() - (old.size() if old is not None else 0)
+        self._keep(digest, old, pending.record)
 
     # -- secondary indexes ------------------------------------------------------------------------
 
@@ -203,7 +250,7 @@ class Namespace:
     def expire(self) -> int:
         """Remove every expired record (the nsup sweep); returns how many."""
         now = self.clock.now_cl()
-        dead = [(d, r) for d, r in self.records.items() if r.expired(now)]
+        dead = [(d, r) for d, r in self.records.items() if r.expired(now) and self._mortal(r)]
         if dead and self.storage is not None:
             self._persist(self.storage.delete_many, [d for d, _ in dead])
         for digest, record in dead:

@@ -1,0 +1,271 @@
+"""Multi-record transactions (aerospike.Transaction, Client.commit / Client.abort, policy "txn").
+
+Transactions need a strong-consistency namespace, an Enterprise feature: these tests run against
+spikelite only (tests/behaviour/spikelite_only.py), started here on tests/spikelite-transactions.conf
+(namespace ``txn``), or on a persistent namespace for the kill -9 tests. What a Community node
+answers, and the client's argument errors, are in test_transaction_arguments.py (both servers).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import aerospike
+import pytest
+from aerospike import exception as ex
+
+import spikelite
+
+NS = "txn"
+CONF = Path(__file__).resolve().parent.parent / "spikelite-transactions.conf"
+CRASH_ENV = "SPIKELITE_CRASH_AFTER_ROLL_FORWARDS"
+MRT_BLOCKED, MRT_ABORTED = 120, 125
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("SPIKELITE_HOST_PORT", "").strip()),
+                                reason="starts its own spikelite (a strong-consistency namespace)")
+
+
+@pytest.fixture(scope="module")
+def sc_client():
+    with spikelite.spawn(config=str(CONF)) as child:
+        c = aerospike.client({"hosts": child.hosts}).connect()
+        try:
+            yield c
+        finally:
+            c.close()
+
+
+@pytest.fixture
+def keys(set_name):
+    return [(NS, set_name, "k%d" % i) for i in range(3)]
+
+
+def test_commit_makes_all_writes_visible_at_once(sc_client, keys):
+    c = sc_client
+    for key in keys:
+        c.put(key, {"v": 1})
+    txn = aerospike.Transaction()
+    assert txn.state == aerospike.TXN_STATE_OPEN and txn.in_doubt is False and txn.timeout == 0
+    assert c.get(keys[0], policy={"txn": txn})[2] == {"v": 1}
+    for key in keys:
+        c.put(key, {"v": 2}, policy={"txn": txn})
+    c.increment(keys[0], "v", 10, policy={"txn": txn})
+    c.remove(keys[2], policy={"txn": txn})
+    # the transaction reads its own writes; everybody else still sees the committed records
+    assert c.get(keys[0], policy={"txn": txn})[2] == {"v": 12}
+    with pytest.raises(ex.RecordNotFound):
+        c.get(keys[2], policy={"txn": txn})
+    assert [c.get(k)[2] for k in keys] == [{"v": 1}] * 3
+    assert c.commit(txn) == aerospike.COMMIT_OK
+    assert txn.state == aerospike.TXN_STATE_COMMITTED and txn.in_doubt is False
+    assert c.get(keys[0])[2] == {"v": 12} and c.get(keys[1])[2] == {"v": 2}
+    with pytest.raises(ex.RecordNotFound):
+        c.get(keys[2])
+    assert c.commit(txn) == aerospike.COMMIT_ALREADY_COMMITTED
+    with pytest.raises(ex.TransactionAlreadyCommitted) as info:
+        c.abort(txn)
+    assert info.value.code == -18 and info.value.msg == "Transaction already committed"
+    with pytest.raises(ex.ParamError) as info:
+        c.put(keys[0], {"v": 3}, policy={"txn": txn})
+    assert info.value.msg == "Issuing commands to this transaction is forbidden because it has been committed."
+    # the monitor record is gone after a clean commit
+    assert [r for r in c.scan(NS, "<ERO~MRT").results() if r[2].get("id") == _signed(txn.id)] == []
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def test_abort_leaves_every_record_as_it_was(sc_client, keys):
+    c = sc_client
+    c.put(keys[0], {"v": 1})
+    txn = aerospike.Transaction()
+    c.put(keys[0], {"v": 2}, policy={"txn": txn})
+    c.put(keys[1], {"v": 2}, policy={"txn": txn})
+    assert c.abort(txn) == aerospike.ABORT_OK
+    assert txn.state == aerospike.TXN_STATE_ABORTED
+    assert c.get(keys[0])[2] == {"v": 1}
+    with pytest.raises(ex.RecordNotFound):
+        c.get(keys[1])
+    assert c.abort(txn) == aerospike.ABORT_ALREADY_ABORTED
+    with pytest.raises(ex.TransactionAlreadyAborted) as info:
+        c.commit(txn)
+    assert info.value.code == -19 and info.value.msg == "Transaction already aborted"
+    c.put(keys[0], {"v": 3})  # nothing stays locked
+    assert c.get(keys[0])[2] == {"v": 3}
+
+
+def test_batch_commands_in_a_transaction(sc_client, keys):
+    from aerospike_helpers.operations import operations as op
+    c = sc_client
+    for key in keys:
+        c.put(key, {"v": 1})
+    txn = aerospike.Transaction()
+    batch = c.batch_operate(keys, [op.increment("v", 5)], policy_batch={"txn": txn})
+    assert batch.result == 0 and [r.result for r in batch.batch_records] == [0, 0, 0]
+    reads = c.batch_read(keys, policy={"txn": txn})
+    assert [r.record[2] for r in reads.batch_records] == [{"v": 6}] * 3
+    assert [r.record[2] for r in c.batch_read(keys).batch_records] == [{"v": 1}] * 3
+    assert c.commit(txn) == aerospike.COMMIT_OK
+    assert [c.get(k)[2] for k in keys] == [{"v": 6}] * 3
+
+
+def test_a_locked_record_blocks_other_writers_and_transactions(sc_client, keys):
+    c = sc_client
+    c.put(keys[0], {"v": 1})
+    txn = aerospike.Transaction()
+    c.put(keys[0], {"v": 2}, policy={"txn": txn})
+    with pytest.raises(ex.AerospikeError) as info:
+        c.put(keys[0], {"v": 3})
+    assert info.value.code == MRT_BLOCKED and "AEROSPIKE_MRT_BLOCKED" in info.value.msg
+    other = aerospike.Transaction()
+    with pytest.raises(ex.AerospikeError) as info:
+        c.put(keys[0], {"v": 4}, policy={"txn": other})
+    assert info.value.code == MRT_BLOCKED
+    with pytest.raises(ex.AerospikeError) as info:
+        c.remove(keys[0])
+    assert info.value.code == MRT_BLOCKED
+    # another transaction reads the committed record
+    assert c.get(keys[0], policy={"txn": other})[2] == {"v": 1}
+    assert c.abort(other) == aerospike.ABORT_OK
+    assert c.commit(txn) == aerospike.COMMIT_OK
+    assert c.get(keys[0])[2] == {"v": 2}
+
+
+def test_a_read_changed_before_commit_fails_verification_and_rolls_back(sc_client, keys):
+    c = sc_client
+    c.put(keys[0], {"v": 1})
+    c.put(keys[1], {"v": 1})
+    txn = aerospike.Transaction()
+    assert c.get(keys[0], policy={"txn": txn})[2] == {"v": 1}
+    c.put(keys[1], {"v": 2}, policy={"txn": txn})
+    c.put(keys[0], {"v": 5})  # a writer outside the transaction changes what it read
+    with pytest.raises(ex.TransactionFailed) as info:
+        c.commit(txn)
+    assert info.value.code == -17
+    assert info.value.msg == "Txn aborted:\nVerify failed: One or more read keys failed to verify"
+    assert txn.state == aerospike.TXN_STATE_ABORTED
+    assert c.get(keys[1])[2] == {"v": 1}  # its write was rolled back
+    c.put(keys[1], {"v": 7})
+    assert c.get(keys[1])[2] == {"v": 7}
+
+
+def test_a_transaction_past_its_deadline_is_rolled_back(sc_client, keys, eventually):
+    c = sc_client
+    c.put(keys[0], {"v": 1})
+    txn = aerospike.Transaction()
+    txn.timeout = 1
+    assert txn.timeout == 1
+    c.put(keys[0], {"v": 2}, policy={"txn": txn})
+
+    def unlocked():
+        try:
+            c.put(keys[1], {"probe": 1})
+            c.touch(keys[0])
+            return True
+        except ex.AerospikeError as exc:
+            assert exc.code == MRT_BLOCKED
+            return False
+
+    eventually(unlocked, timeout=10, interval=0.2, message="the expired transaction never released its record")
+    assert c.get(keys[0])[2] == {"v": 1}
+    with pytest.raises(ex.AerospikeError) as info:
+        c.commit(txn)
+    assert info.value.code == MRT_ABORTED
+    assert info.value.msg.startswith("Txn aborted:\nMark roll forward abandoned: ")
+    assert txn.state == aerospike.TXN_STATE_ABORTED
+
+
+# -- kill -9 of a persistent namespace ------------------------------------------------------------
+
+DURABLE_CONF = """
+namespace txn {
+    replication-factor 1
+    strong-consistency true
+    nsup-period 1
+    storage-engine device {
+        file %s
+        filesize 64M
+    }
+}
+"""
+
+
+@pytest.fixture
+def durable_conf(tmp_path):
+    path = tmp_path / "durable.conf"
+    path.write_text(DURABLE_CONF % (tmp_path / "txn.dat"))
+    return str(path)
+
+
+def _wait_killed(child) -> None:
+    assert child.process.wait(10) == -signal.SIGKILL
+    for stream in (child.process.stdout, child.process.stderr):
+        stream.close()
+
+
+def test_a_crash_between_roll_forward_steps_never_leaves_half_a_transaction(durable_conf, monkeypatch):
+    keys = [(NS, "crash", "k%d" % i) for i in range(4)]
+    monkeypatch.setenv(CRASH_ENV, "1")  # the server kills itself (SIGKILL) after one roll-forward step
+    child = spikelite.spawn(config=durable_conf)
+    monkeypatch.delenv(CRASH_ENV)
+    c = aerospike.client({"hosts": child.hosts}).connect()
+    try:
+        for key in keys:
+            c.put(key, {"v": 0})
+        txn = aerospike.Transaction()
+        for key in keys:
+            c.put(key, {"v": 1}, policy={"txn": txn})
+        status = c.commit(txn)
+        assert status == aerospike.COMMIT_ROLL_FORWARD_ABANDONED
+        assert txn.state == aerospike.TXN_STATE_COMMITTED
+    finally:
+        c.close()
+    _wait_killed(child)
+    with spikelite.spawn(config=durable_conf) as child:
+        c = aerospike.client({"hosts": child.hosts}).connect()
+        try:
+            assert [c.get(k)[2] for k in keys] == [{"v": 1}] * 4
+            c.put(keys[0], {"v": 2})  # and nothing stays locked
+        finally:
+            c.close()
+
+
+def test_a_crash_before_commit_leaves_the_old_records(durable_conf, eventually):
+    keys = [(NS, "crash", "k%d" % i) for i in range(2)]
+    child = spikelite.spawn(config=durable_conf)
+    c = aerospike.client({"hosts": child.hosts}).connect()
+    try:
+        c.put(keys[0], {"v": 0})
+        txn = aerospike.Transaction()
+        txn.timeout = 1
+        c.put(keys[0], {"v": 1}, policy={"txn": txn})
+        c.put(keys[1], {"v": 1}, policy={"txn": txn})
+    finally:
+        c.close()
+    child.process.send_signal(signal.SIGKILL)
+    _wait_killed(child)
+    with spikelite.spawn(config=durable_conf) as child:
+        c = aerospike.client({"hosts": child.hosts}).connect()
+        try:
+            # the provisional writes survived the crash: invisible, and locked until the deadline
+            assert c.get(keys[0])[2] == {"v": 0}
+            with pytest.raises(ex.RecordNotFound):
+                c.get(keys[1])
+
+            def writable():
+                try:
+                    c.put(keys[0], {"v": 2})
+                    return True
+                except ex.AerospikeError as exc:
+                    assert exc.code == MRT_BLOCKED
+                    return False
+
+            eventually(writable, timeout=10, interval=0.2, message="the transaction was never rolled back")
+            assert c.get(keys[0])[2] == {"v": 2}
+            with pytest.raises(ex.RecordNotFound):
+                c.get(keys[1])
+        finally:
+            c.close()
