@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # The command families: requests built and replies parsed, one module each.
     ("commands", ("aerospike._single_record", "aerospike._batch", "aerospike._udf", "aerospike._background",
                   "aerospike._admin", "aerospike._partition_tracker", "aerospike._stream_records",
-                  "aerospike._commands")),
+                  "aerospike._commands", "aerospike._transaction", "aerospike._transaction_commands")),
     # The faces: the module functions, Client, Query/Scan, the asyncio API, and the public
     # helper builders (which read the module's constants through `import aerospike`).
     ("face", ("aerospike.__init__", "aerospike._client", "aerospike._query", "aerospike._metrics",
