@@ -72,13 +72,17 @@ def _filter_n_equals(value: int) -> bytes:
     return b"\x93\x01\x93\x51\x02\xa1n" + bytes((value,))
 
 
+#: Every partition id (a foreground scan names its partitions, as a real node requires).
+ALL_PIDS = b"".join(bytes((p & 0xFF, p >> 8)) for p in range(4096))
+
+
 def test_scan_replies_match_message_encode_with_and_without_filter() -> None:
     node, ns = _node_with_records()
     records = sorted(ns.records.items())
     cases = [(0, [], None), (Info1.GET_NO_BINS, [], None), (0, ["n", "zz"], None), (0, [], 1),
              (0, ["a"], 2)]
     for info1, selected, value in cases:
-        fields = [(FieldType.NAMESPACE, b"test")]
+        fields = [(FieldType.NAMESPACE, b"test"), (FieldType.PID_ARRAY, ALL_PIDS)]
         if value is not None:
             fields.append((FieldType.FILTER_EXPRESSION, _filter_n_equals(value)))
         msg = Message(info1=Info1.READ | info1, fields=fields,

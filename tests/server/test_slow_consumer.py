@@ -14,6 +14,9 @@ from .conftest import RawConnection, get_msg, put_msg
 
 N = 20000
 
+#: Every partition id (a foreground scan names its partitions, as a real node requires).
+ALL_PIDS = b"".join(bytes((p & 0xFF, p >> 8)) for p in range(4096))
+
 
 def test_slow_scan_consumer_does_not_block_others(server):
     loader = RawConnection(server.host, server.port)
@@ -28,7 +31,8 @@ def test_slow_scan_consumer_does_not_block_others(server):
 
     slow = socket.create_connection((server.host, server.port), timeout=10)  # reads nothing for now
     scan = wire.Message(info1=wire.Info1.READ, info3=wire.Info3.PARTITION_DONE,
-                        fields=[(wire.FieldType.NAMESPACE, b"test"), (wire.FieldType.SET, b"slowscan")])
+                        fields=[(wire.FieldType.NAMESPACE, b"test"), (wire.FieldType.SET, b"slowscan"),
+                                (wire.FieldType.PID_ARRAY, ALL_PIDS)])
     slow.sendall(scan.to_proto())
     time.sleep(0.3)  # the reply is now backed up behind the slow reader
 
@@ -75,7 +79,8 @@ def test_reader_that_vanishes_mid_scan_does_not_hurt_the_server(server):
     for _ in range(5):
         s = socket.create_connection((server.host, server.port))
         s.sendall(wire.Message(info1=wire.Info1.READ, info3=wire.Info3.PARTITION_DONE,
-                               fields=[(wire.FieldType.NAMESPACE, b"test"), (wire.FieldType.SET, b"vanish")]).to_proto())
+                               fields=[(wire.FieldType.NAMESPACE, b"test"), (wire.FieldType.SET, b"vanish"),
+                                       (wire.FieldType.PID_ARRAY, ALL_PIDS)]).to_proto())
         s.recv(100)
         s.close()  # gone with most of the reply unread
     assert conn.info("node")["node"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import struct
 
-from spikewire import FieldType, Info2, Info3, Message, parse_message
+from spikewire import FieldType, Info2, Info3, Message, ResultCode, parse_message
 
 from . import exception
 from . import _single_record as sr
@@ -53,7 +53,9 @@ def start_background(stream, policy):
 
         def consume(body: bytes) -> bool:
             reply, _ = parse_message(body)
-            if reply.result_code:
+            # a node answers a job on a set it never had with KEY_NOT_FOUND: the official client
+            # takes that as a job with nothing to do
+            if reply.result_code and reply.result_code != ResultCode.KEY_NOT_FOUND:
                 errors.append(reply.result_code)
             return True
 

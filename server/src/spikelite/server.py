@@ -16,7 +16,7 @@ from .commands.info import SUMMARY, InfoCommands
 from .config import ServerConfig
 from .node import Node
 from .security import AuthState
-from .wire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, AerospikeWireError, Info1, Message, ProtoType,
+from .wire import (MAX_PROTO_BODY, PROTO_HEADER_SIZE, AerospikeWireError, Info1, Info3, Message, ProtoType,
                    ResultCode, compress, decompress, parse_message, unpack_proto_header)
 from .wire.framing import frame
 from .wire.info import build_reply, command_name, command_params, parse_request
@@ -78,7 +78,10 @@ class RequestHandler:
         except AerospikeWireError as exc:
             self.node.stats.malformed += 1
             log.debug("malformed AS_MSG: %s", exc)
-            return Message(result_code=exc.code).to_proto()
+            # a node ends a batch's reply stream (LAST) even when it cannot read the batch; a
+            # scan's or query's error reply has no LAST (the error code ends it)
+            batch = len(body) > 1 and body[1] & Info1.BATCH
+            return Message(result_code=exc.code, info3=Info3.LAST if batch else 0).to_proto()
         security = self.node.security
         check = None
         if security is not None and auth is not None:

@@ -33,15 +33,18 @@ _DIGEST_FIELD_HEADER = _FIELD_HEADER.pack(DIGEST_SIZE + 1, FieldType.DIGEST)
 _BVAL_FIELD_HEADER = _FIELD_HEADER.pack(8 + 1, FieldType.BVAL_ARRAY)
 
 
-def _pids(msg: Message) -> tuple[list[int], dict[int, bytes]]:
-    """(partition ids in request order, {pid: resume-after digest})."""
+def _pids(msg: Message, job: bool = False) -> tuple[list[int], dict[int, bytes]]:
+    """(partition ids in request order, {pid: resume-after digest}). As a real node: a foreground
+    scan or query names its partitions (PID_ARRAY or DIGEST_ARRAY; without either it answers
+    UNSUPPORTED_FEATURE, 16), a `job` (background or aggregation) without them reads them all; an
+    empty PID_ARRAY is refused and an odd last byte ignored."""
     pids: list[int] = []
     resume: dict[int, bytes] = {}
     raw = msg.field(FieldType.PID_ARRAY)
     if raw is not None:
-        if len(raw) % 2:
-            raise AerospikeWireError(ResultCode.PARAMETER, "odd partition id array")
-        pids = [raw[i] | (raw[i + 1] << 8) for i in range(0, len(raw), 2)]
+        if len(raw) < 2:
+            raise AerospikeWireError(ResultCode.PARAMETER, "empty partition id array")
+        pids = [raw[i] | (raw[i + 1] << 8) for i in range(0, len(raw) - 1, 2)]
     digests = msg.field(FieldType.DIGEST_ARRAY)
     if digests is not None:
         if len(digests) % DIGEST_SIZE:
@@ -59,6 +62,8 @@ def _pids(msg: Message) -> tuple[list[int], dict[int, bytes]]:
         # a node resumes an index query at (bval, digest): it refuses digests without their bvals
         raise AerospikeWireError(ResultCode.PARAMETER, "resumed index query needs one bval per digest")
     if raw is None and digests is None:
+        if not job:
+            raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "scan or query without partitions")
         pids = list(range(PARTITION_COUNT))
     if any(p >= PARTITION_COUNT for p in pids) or len(set(pids)) != len(pids):
         raise AerospikeWireError(ResultCode.PARAMETER, "bad or duplicate partition id")
@@ -78,16 +83,21 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
     """Reply protos of a scan/query; a background operations query (info2 WRITE, no UDF) applies
     its ops to the selected records through `execute_single`."""
     udf_op = _udf_op(msg)
+    job = udf_op is not None or bool(msg.info2 & Info2.WRITE)
+    set_field = msg.field(FieldType.SET)
+    if job and set_field and set_field.decode("utf-8", "replace") not in ns.set_names():
+        # a node answers a job (aggregation, background) on a set it never had: not found
+        raise AerospikeWireError(ResultCode.KEY_NOT_FOUND, "set not found")
     if udf_op == _UDF_AGGREGATE:
         from ..udf.aggregate import run_aggregation
-        return run_aggregation(node, ns, msg, _pids, _select)
-    if msg.info2 & Info2.WRITE or udf_op == _UDF_BACKGROUND:
+        return run_aggregation(node, ns, msg, lambda m: _pids(m, job=True), _select)
+    if job:
         from .background import run_background
         if msg.field(FieldType.FILTER_EXPRESSION) is not None:
             from .. import expressions
             # a node type-checks the job's filter before starting it (PARAMETER unless boolean)
             expressions.compile_filter(msg.field(FieldType.FILTER_EXPRESSION))
-        pids, _ = _pids(msg)
+        pids, _ = _pids(msg, job=True)
         if len(node.membership.nodes) > 1:  # each node of a cluster runs the job on what it masters
             pids = [pid for pid in pids if node.membership.replica_index(node, pid) == 0]
         set_field = msg.field(FieldType.SET)
