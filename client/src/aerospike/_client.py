@@ -114,31 +114,36 @@ class Client(UdfMethods, TransactionMethods):
         with self._lock:
             if self._cluster is not None:
                 return self
-            config = dict(self._config)
-            if username is not None:
-                config["user"], config["password"] = username, password
-            if config.get("user") is not None:
-                if config.get("password") is None:
-                    config.pop("user")  # the official client logs in only with both
-                elif config["password"] == "":
-                    raise param_error("Password must not be empty")
-            cluster_config = ClusterConfig(config)
-            if self._dynamic is not None:
-                self._dynamic.check_interval(cluster_config)
-            authenticator = None
-            if cluster_config.user:
-                from ._auth import Authenticator
-                authenticator = Authenticator(cluster_config.user, cluster_config.password or "")
-            cluster = Cluster(cluster_config, authenticator)
-            try:
-                cluster.connect()
-            except (ClusterError, ConnectionFailed, OSError) as exc:
-                cluster.close()
-                raise exception.exception_for(-10, "Failed to connect") from exc
-            self._cluster = cluster
+            self._cluster = cluster = self._open_cluster(username, password)
             if self._dynamic is not None:
                 self._dynamic.start(self, cluster)
         return self
+
+    def _open_cluster(self, username, password, tend_thread: bool = True) -> Cluster:
+        """A connected Cluster for this client's config (the seeds asked, the first tend done);
+        `tend_thread`: tend it from a thread of its own (the asyncio face tends from a task)."""
+        config = dict(self._config)
+        if username is not None:
+            config["user"], config["password"] = username, password
+        if config.get("user") is not None:
+            if config.get("password") is None:
+                config.pop("user")  # the official client logs in only with both
+            elif config["password"] == "":
+                raise param_error("Password must not be empty")
+        cluster_config = ClusterConfig(config)
+        if self._dynamic is not None:
+            self._dynamic.check_interval(cluster_config)
+        authenticator = None
+        if cluster_config.user:
+            from ._auth import Authenticator
+            authenticator = Authenticator(cluster_config.user, cluster_config.password or "")
+        cluster = Cluster(cluster_config, authenticator)
+        try:
+            cluster.connect(tend_thread)
+        except (ClusterError, ConnectionFailed, OSError) as exc:
+            cluster.close()
+            raise exception.exception_for(-10, "Failed to connect") from exc
+        return cluster
 
     def is_connected(self) -> bool:
         """True while the client has a live view of at least one node (as the official client)."""

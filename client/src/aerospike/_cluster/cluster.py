@@ -254,7 +254,8 @@ class Cluster:
 
     # -- seeding and tending ----------------------------------------------------------------------
 
-    def connect(self) -> None:
+    def connect(self, tend_thread: bool = True) -> None:
+        """Find a seed that answers, tend once, then (`tend_thread`) tend from a thread."""
         errors = []
         refused = None  # the last seed's security error (login failed, not authenticated)
         for address, port, tls_name in self.config.seeds:
@@ -277,8 +278,9 @@ class Cluster:
                 raise exception.exception_for(refused.code, "Failed to connect")
             raise ClusterError("; ".join(errors) or "no seed hosts")
         self.tend()
-        self._thread = threading.Thread(target=self._run, name="aerospike-tend", daemon=True)
-        self._thread.start()
+        if tend_thread:
+            self._thread = threading.Thread(target=self._run, name="aerospike-tend", daemon=True)
+            self._thread.start()
 
     def _validate(self, host: tuple[str, int], tls_name: str | None) -> Node:
         timeout = self.config.connect_timeout

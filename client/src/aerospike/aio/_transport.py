@@ -1,0 +1,285 @@
+"""How `aerospike.aio` moves bytes: per-node pools of asyncio streams.
+
+The commands are the sync client's (generators, see `aerospike/_io.py`); this module only does
+their `Exchange` and `Sleep` operations on the event loop:
+
+- each node has a pool of at most `max_conns_per_node` open streams; a command that finds none
+  idle and the pool full waits for one (until its deadline, then a timeout, as any other wait);
+- a connection goes back to the pool only after its exchange finished cleanly: an error, a
+  timeout or a cancellation closes it, so no half-read socket is ever reused;
+- the node's counters (error rate, stats) are the same objects the sync transport uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import socket
+import time
+
+from spikewire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
+
+from .._cluster.connection import ConnectionFailed
+from .._io import Sleep
+
+if hasattr(asyncio, "timeout"):
+    _timeout_at = asyncio.timeout_at
+else:  # Python 3.10
+    _timeout_at = None
+
+
+class AsyncConnection:
+    __slots__ = ("reader", "writer", "last_used", "connect_seconds")
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.reader = reader
+        self.writer = writer
+        self.last_used = time.monotonic()
+        self.connect_seconds: float | None = None
+
+    async def recv_proto(self) -> tuple[int, bytes]:
+        """(type, body) of the next message; a compressed reply is inflated."""
+        try:
+            header = await self.reader.readexactly(PROTO_HEADER_SIZE)
+            version, ptype, size = unpack_proto_header(header)
+            if version != 2 and not (version == 0 and ptype == ProtoType.ADMIN):
+                raise ConnectionFailed("invalid proto version %d from server" % version, sent=True)
+            body = await self.reader.readexactly(size)
+        except asyncio.IncompleteReadError:
+            raise ConnectionFailed("connection closed by server", sent=True) from None
+        except OSError as exc:
+            raise ConnectionFailed("receive failed: %s" % exc, sent=True) from None
+        if ptype == ProtoType.COMPRESSED:
+            inner = decompress(body)
+            _, ptype, _ = unpack_proto_header(inner)
+            body = inner[PROTO_HEADER_SIZE:]
+        return ptype, body
+
+    def close(self) -> None:
+        try:
+            self.writer.close()
+        except (OSError, RuntimeError):  # a closed loop, a broken socket: nothing left to do
+            pass
+
+
+class NodePool:
+    """The asyncio connections of one node."""
+
+    def __init__(self, node, transport: "Transport"):
+        self.node = node
+        self.transport = transport
+        self.idle: collections.deque[AsyncConnection] = collections.deque()
+        self.open = 0
+        self.waiters: collections.deque[asyncio.Future] = collections.deque()
+
+    async def acquire(self, deadline: float | None) -> AsyncConnection:
+        config = self.node.cluster.config
+        idle_limit = config.max_socket_idle
+        while True:
+            now = time.monotonic()
+            while self.idle:
+                conn = self.idle.pop()
+                if idle_limit and now - conn.last_used > idle_limit:
+                    self.open -= 1
+                    conn.close()
+                    continue
+                return conn
+            if self.open < config.max_conns_per_node:
+                self.open += 1
+                try:
+                    return await self.transport.connect(self.node, deadline)
+                except BaseException:
+                    self.open -= 1
+                    self._wake()
+                    raise
+            waiter = asyncio.get_running_loop().create_future()
+            self.waiters.append(waiter)
+            try:
+                if deadline is None:
+                    await waiter
+                else:
+                    remaining = deadline - now
+                    if remaining <= 0:
+                        raise ConnectionFailed("no connection to %s:%d before the deadline" % self.node.host,
+                                               timeout=True)
+                    try:
+                        await asyncio.wait_for(waiter, remaining)
+                    except asyncio.TimeoutError:
+                        raise ConnectionFailed("no connection to %s:%d before the deadline" % self.node.host,
+                                               timeout=True) from None
+            finally:
+                if not waiter.done():
+                    waiter.cancel()
+                try:
+                    self.waiters.remove(waiter)
+                except ValueError:
+                    pass
+
+    def _wake(self) -> None:
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def release(self, conn: AsyncConnection) -> None:
+        conn.last_used = time.monotonic()
+        if self.node.active and not self.transport.closed:
+            self.idle.append(conn)
+        else:
+            self.open -= 1
+            conn.close()
+        self._wake()
+
+    def discard(self, conn: AsyncConnection) -> None:
+        self.open -= 1
+        conn.close()
+        self._wake()
+
+    def close(self) -> None:
+        while self.idle:
+            self.idle.pop().close()
+            self.open -= 1
+        for waiter in self.waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+class Transport:
+    """The `_io` operations of one aio client, on the running event loop."""
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self.pools: dict[object, NodePool] = {}
+        self.closed = False
+
+    def pool(self, node) -> NodePool:
+        pool = self.pools.get(node)
+        if pool is None:
+            pool = self.pools[node] = NodePool(node, self)
+        return pool
+
+    def open_connections(self) -> int:
+        return sum(pool.open for pool in self.pools.values())
+
+    async def connect(self, node, deadline: float | None) -> AsyncConnection:
+        config = self.cluster.config
+        began = time.monotonic()
+        timeout = config.connect_timeout
+        if deadline is not None:
+            remaining = max(0.001, deadline - began)
+            timeout = min(timeout, remaining) if timeout else remaining
+        host, port = node.host
+        try:
+            if self.cluster.authenticator is not None:
+                # The login exchange is the sync client's: it runs on a blocking socket in a
+                # worker thread, then the logged-in socket joins the event loop.
+                sync_conn = await asyncio.to_thread(self.cluster.open_connection, node.host, node.tls_name,
+                                                    timeout or None)
+                sock = sync_conn.sock
+                sock.settimeout(None)
+                sock.setblocking(False)
+                opening = asyncio.open_connection(sock=sock, limit=1 << 20)
+            else:
+                opening = asyncio.open_connection(host, port, limit=1 << 20)
+            if timeout:
+                reader, writer = await asyncio.wait_for(opening, timeout)
+            else:
+                reader, writer = await opening
+        except asyncio.TimeoutError:
+            raise ConnectionFailed("connect to %s:%d timed out" % (host, port), timeout=True) from None
+        except OSError as exc:
+            raise ConnectionFailed("connect to %s:%d failed: %s" % (host, port, exc)) from None
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass
+        conn = AsyncConnection(reader, writer)
+        conn.connect_seconds = time.monotonic() - began
+        node.stats.opened += 1
+        return conn
+
+    async def execute(self, op, after_receive=None):
+        """Do one `_io` operation: the asyncio twin of `aerospike._executor.execute`;
+        `after_receive` (a coroutine function) is awaited after each reply of a stream."""
+        if type(op) is Sleep:
+            await asyncio.sleep(op.seconds)
+            return None
+        pool = self.pool(op.node)
+        try:
+            conn = await pool.acquire(op.deadline)
+        except ConnectionFailed as exc:
+            exc.connected = False  # type: ignore[attr-defined]
+            raise
+        progress = [False]  # whether the whole request went out
+        try:
+            answer = await _exchange(conn, op, progress, after_receive)
+        except BaseException as exc:  # a cancellation too: the socket may be half-read
+            pool.discard(conn)
+            op.node.stats.closed += 1
+            if isinstance(exc, TimeoutError):  # asyncio.TimeoutError is TimeoutError on 3.11+
+                failure = ConnectionFailed("timed out", timeout=True, sent=True)
+                failure.request_sent = progress[0]  # type: ignore[attr-defined]
+                raise failure from None
+            exc.request_sent = progress[0]  # type: ignore[attr-defined]
+            raise
+        op.connect_seconds, conn.connect_seconds = conn.connect_seconds, None
+        pool.release(conn)
+        return answer
+
+    def close(self) -> None:
+        self.closed = True
+        for pool in self.pools.values():
+            pool.close()
+        self.pools.clear()
+
+
+async def _exchange(conn: AsyncConnection, op, progress: list, after_receive=None):
+    """Send the request, read the reply (or every reply of a stream). The socket timeout bounds
+    each read, the deadline the whole exchange, as on the sync client's sockets."""
+    writer = conn.writer
+    limit = _limit(op.socket_timeout, op.deadline)
+    try:
+        writer.write(op.request)
+        if writer.transport.get_write_buffer_size():
+            await _bounded(writer.drain(), limit)
+    except OSError as exc:
+        raise ConnectionFailed("send failed: %s" % exc, sent=True) from None
+    progress[0] = True
+    receive = op.receive
+    if receive is None:
+        return await _bounded(conn.recv_proto(), limit)
+    while True:
+        done = receive(*await _bounded(conn.recv_proto(), limit))
+        if after_receive is not None:
+            await after_receive()  # e.g. async foreach callbacks: the socket waits meanwhile
+        if done:
+            return None
+        limit = _limit(op.socket_timeout, op.deadline)
+
+
+async def _bounded(awaitable, limit: float | None):
+    """`awaitable`'s result, or TimeoutError at loop time `limit`."""
+    if limit is None:
+        return await awaitable
+    if _timeout_at is not None:
+        async with _timeout_at(limit):
+            return await awaitable
+    return await asyncio.wait_for(awaitable, limit - asyncio.get_running_loop().time())
+
+
+def _limit(socket_timeout: float | None, deadline: float | None) -> float | None:
+    """The loop time by which the exchange must be done (socket timeout or deadline, whichever
+    comes first), or None for no limit."""
+    now = time.monotonic()
+    limits = []
+    if socket_timeout:
+        limits.append(now + socket_timeout)
+    if deadline is not None:
+        limits.append(deadline)
+    if not limits:
+        return None
+    limit = min(limits)
+    return asyncio.get_running_loop().time() + (limit - now)
