@@ -23,6 +23,12 @@ import pytest
 from faultproxy import FaultProxy
 from spikelite_only import reason_for
 
+# PURESPIKE_AIO_TWIN=1 (purespike): every test runs through aerospike.aio (see aio_twin.py).
+if os.environ.get("PURESPIKE_AIO_TWIN", "").strip() == "1":
+    import aio_twin
+
+    aio_twin.install()
+
 #: Set by ./dev test's real-node passes: the server under test is a real Aerospike node.
 SERVER_KIND_ENV = "SPIKELITE_SERVER_KIND"
 
@@ -55,6 +61,12 @@ def real_node() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PURESPIKE_AIO_TWIN", "").strip() == "1":
+        kept = [item for item in items if not aio_twin.reason_for(item.nodeid)]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+            print(f"\naio twin: {len(items) - len(kept)} tests deselected (aio_twin.DIFFERENCES says why)")
+            items[:] = kept
     if not real_node():
         return
     kept, dropped = [], []

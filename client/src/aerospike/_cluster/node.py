@@ -37,6 +37,8 @@ class Node:
         self._lock = threading.Lock()
         self._open_count = 0
         self._tend_conn: Connection | None = None
+        #: Pools of this node's connections kept elsewhere (aerospike.aio's), counted in its stats.
+        self.other_pools: list = []
         self.stats = NodeStats(cluster.stats)
 
     def __repr__(self) -> str:
@@ -98,7 +100,11 @@ class Node:
         """(in use, in pool, opened, closed): the data connections of this node."""
         with self._lock:
             in_pool = len(self._pool)
-            return self._open_count - in_pool, in_pool, self.stats.opened, self.stats.closed
+            in_use = self._open_count - in_pool
+        for pool in self.other_pools:  # aerospike.aio's pools of this node
+            in_pool += len(pool.idle)
+            in_use += pool.open - len(pool.idle)
+        return in_use, in_pool, self.stats.opened, self.stats.closed
 
     # -- circuit breaker (the official client's max_error_rate / error_rate_window) ----------------
 

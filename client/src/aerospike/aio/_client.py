@@ -15,7 +15,7 @@ import inspect
 import logging
 
 from .. import exception
-from .._arguments import CONNECTED_FIRST, SIGNATURES, _binder, _positional
+from .._arguments import CONNECTED_FIRST, SIGNATURES, _binder, _positional, bound_function
 from .._client import Client as _SyncClient
 from .._errors import param_error
 from .._query import Query as _SyncQuery, Scan as _SyncScan
@@ -167,6 +167,8 @@ class Client(_SyncClient):
 
 
 _add_coroutines(Client, _SyncClient, "Client")
+for _name in ("connect", "close", "query", "scan"):  # the official binding of their arguments too
+    setattr(Client, _name, _bound("Client", _name, vars(Client)[_name], is_command=False))
 
 
 #: The sync results() commands (generators), which the awaited results() run.
@@ -295,3 +297,6 @@ class _Connecting:
 def client(config: dict) -> _Connecting:
     """A Client of the cluster `config` describes, connected when awaited (or entered)."""
     return _Connecting(config)
+
+
+client = bound_function(client, SIGNATURES["aerospike"]["client"], "client")  # the official argument errors

@@ -19,7 +19,8 @@ import time
 
 from spikewire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
 
-from .._cluster.connection import ConnectionFailed
+from .. import exception
+from .._cluster.connection import ConnectionFailed, TlsContext, _check_peer
 from .._io import Sleep
 
 if hasattr(asyncio, "timeout"):
@@ -157,6 +158,7 @@ class Transport:
         pool = self.pools.get(node)
         if pool is None:
             pool = self.pools[node] = NodePool(node, self)
+            node.other_pools.append(pool)
         return pool
 
     def open_connections(self) -> int:
@@ -170,8 +172,16 @@ class Transport:
             remaining = max(0.001, deadline - began)
             timeout = min(timeout, remaining) if timeout else remaining
         host, port = node.host
+        tls = config.tls_context
+        if tls is not None and self.cluster.authenticator is not None:
+            raise exception.exception_for(-1, "aerospike.aio: TLS together with user login is not supported yet")
+        if tls is not None and not node.tls_name:  # the official client cannot verify a node without it
+            raise ConnectionFailed("no TLS name for %s:%d (give hosts as (address, port, tls_name))" % (host, port))
         try:
-            if self.cluster.authenticator is not None:
+            if tls is not None:
+                opening = asyncio.open_connection(host, port, ssl=tls, server_hostname=node.tls_name,
+                                                  limit=1 << 20)
+            elif self.cluster.authenticator is not None:
                 # The login exchange is the sync client's: it runs on a blocking socket in a
                 # worker thread, then the logged-in socket joins the event loop.
                 sync_conn = await asyncio.to_thread(self.cluster.open_connection, node.host, node.tls_name,
@@ -188,8 +198,13 @@ class Transport:
                 reader, writer = await opening
         except asyncio.TimeoutError:
             raise ConnectionFailed("connect to %s:%d timed out" % (host, port), timeout=True) from None
-        except OSError as exc:
+        except OSError as exc:  # ssl.SSLError too
             raise ConnectionFailed("connect to %s:%d failed: %s" % (host, port, exc)) from None
+        if tls is not None and isinstance(tls, TlsContext):
+            refusal = _check_peer(writer.get_extra_info("ssl_object"), tls, node.tls_name)
+            if refusal is not None:
+                writer.close()
+                raise ConnectionFailed("TLS with %s:%d: %s" % (host, port, refusal))
         sock = writer.get_extra_info("socket")
         if sock is not None:
             try:
@@ -231,8 +246,12 @@ class Transport:
 
     def close(self) -> None:
         self.closed = True
-        for pool in self.pools.values():
+        for node, pool in self.pools.items():
             pool.close()
+            try:
+                node.other_pools.remove(pool)
+            except ValueError:
+                pass
         self.pools.clear()
 
 
