@@ -111,6 +111,8 @@ class Client(_SyncClient):
             return self
         self._transport = Transport(cluster)
         self._cluster = cluster
+        if self._dynamic is not None:  # a dynamic config file: metrics, and its watch after each tend
+            self._dynamic.start(self, cluster)
         self._tend_task = asyncio.get_running_loop().create_task(self._tend(cluster))
         return self
 
