@@ -313,10 +313,11 @@ def _geo_query(begin: bytes, end: bytes):
 
 
 def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals: dict | None = None) -> list:
-    """(digest, record) of the index matches; fills `bvals` {digest: index value} for a numeric
-    index (a node's BVAL; for string, blob and geo indexes a node sends a hash or cell id, which
-    spikelite does not reproduce)."""
-    from ..store.sindex import ITYPE_BY_CODE, KTYPE_BY_PARTICLE, KTYPE_GEO, KTYPE_NUMERIC
+    """(digest, record) of the index matches; fills `bvals` {digest: index value}, a node's BVAL:
+    the value of a numeric index, the wyhash of the queried string or blob (a geo index's cell id
+    is not reproduced: no BVAL)."""
+    from ..store.sindex import (ITYPE_BY_CODE, KTYPE_BLOB, KTYPE_BY_PARTICLE, KTYPE_GEO, KTYPE_NUMERIC,
+                                KTYPE_STRING)
     bin_name, ptype, begin, end = parse_index_range(data)
     geo_query = _geo_query(begin, end) if ptype == ParticleType.GEOJSON else None
     index_name = msg.field(FieldType.INDEX_NAME)
@@ -362,6 +363,10 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals
     seen = set()
     result = []
     numeric = bvals is not None and index.definition.ktype == KTYPE_NUMERIC
+    hashed = None
+    if bvals is not None and index.definition.ktype in (KTYPE_STRING, KTYPE_BLOB):
+        from ..store.wyhash import index_bval
+        hashed = index_bval(bytes(begin))  # an equality query: every match has this value
     for digest, value in matches:
         if digest in seen:
             continue
@@ -371,6 +376,8 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals
             result.append((digest, record))
             if numeric:
                 bvals[digest] = value
+            elif hashed is not None:
+                bvals[digest] = hashed
     return result
 
 

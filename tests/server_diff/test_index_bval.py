@@ -1,0 +1,72 @@
+"""BVAL (field 15) of string and blob index-query records, against the real node: a node sends
+the 64-bit wyhash of the indexed value; values of every length class of the hash (empty, 1-3,
+4-16, 17-48, over 48 bytes) are generated."""
+
+from __future__ import annotations
+
+import os
+import struct
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spikelite.wire import FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
+
+from .harness import RUN, fresh_key, key_fields
+
+SET = "diffbval%s" % RUN
+ALL_PIDS = b"".join(bytes((p & 0xFF, p >> 8)) for p in range(4096))
+INDEXES = [("s", "string"), ("b", "blob")]
+
+
+@pytest.fixture(scope="module")
+def indexed(pair):
+    for conn in (pair.real, pair.lite):
+        for bin_name, ktype in INDEXES:
+            command = ("sindex-create:namespace=test;set=%s;indexname=bv%s%s;bin=%s;type=%s"
+                       % (SET, RUN, bin_name, bin_name, ktype))
+            assert conn.info(command)[command] == "ok"
+    deadline = time.monotonic() + 10
+    for bin_name, _ in INDEXES:
+        command = "sindex-stat:namespace=test;indexname=bv%s%s" % (RUN, bin_name)
+        while "load_pct=100" not in pair.real.info(command)[command] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    yield
+    for conn in (pair.real, pair.lite):
+        for bin_name, _ in INDEXES:
+            conn.info("sindex-delete:namespace=test;indexname=bv%s%s" % (RUN, bin_name))
+
+
+def _query(conn, bin_name: str, ptype: int, value: bytes) -> list:
+    rng = (bytes((1, len(bin_name))) + bin_name.encode() + bytes((ptype,))
+           + struct.pack(">I", len(value)) + value + struct.pack(">I", len(value)) + value)
+    msg = Message(info1=Info1.READ, info3=Info3.PARTITION_DONE, record_ttl=0xFFFFFFFF,
+                  fields=[(FieldType.NAMESPACE, b"test"), (FieldType.SET, SET.encode()),
+                          (FieldType.TRID, os.urandom(8)), (FieldType.PID_ARRAY, ALL_PIDS),
+                          (FieldType.INDEX_RANGE, rng)])
+    replies = conn.stream(msg)
+    assert replies[-1].result_code == 0, replies[-1]
+    return sorted((m.field(FieldType.DIGEST), m.field(FieldType.BVAL_ARRAY))
+                  for m in replies if not m.info3 & (Info3.PARTITION_DONE | Info3.LAST))
+
+
+values = st.one_of(st.binary(max_size=3), st.binary(min_size=4, max_size=16),
+                   st.binary(min_size=17, max_size=48), st.binary(min_size=49, max_size=200))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(value=values)
+def test_string_and_blob_records_carry_the_nodes_bval(pair, indexed, value):
+    text = value.decode("latin-1").encode()  # any bytes as a valid UTF-8 string
+    key = fresh_key("bv")
+    for conn in (pair.real, pair.lite):
+        msg = Message(info2=Info2.WRITE, fields=key_fields(SET, key),
+                      ops=[Op(OpType.WRITE, ParticleType.STRING, "s", text),
+                           Op(OpType.WRITE, ParticleType.BLOB, "b", value)])
+        assert conn.request(msg).result_code == 0
+    for bin_name, ptype, queried in (("s", ParticleType.STRING, text), ("b", ParticleType.BLOB, value)):
+        real, lite = _query(pair.real, bin_name, ptype, queried), _query(pair.lite, bin_name, ptype, queried)
+        assert real == lite
+        assert real and all(bval is not None for _, bval in real)
