@@ -6,7 +6,18 @@ A BatchRecord carries `key`, then after the call `result` (a result code), `reco
 
 from __future__ import annotations
 
+from typing import Any, Dict, List, Tuple, Union
+
 _READ, _WRITE, _APPLY, _REMOVE = 0, 1, 2, 3
+
+#: The official module's type aliases of its arguments.
+TypeOps = List[Dict]
+TypeBatchPolicyWrite = Union[Dict, None]
+TypeBatchPolicyRemove = Union[Dict, None]
+TypeBatchPolicyApply = Union[Dict, None]
+TypeBatchPolicyRead = Union[Dict, None]
+TypeRecord = Union[Tuple, None]
+TypeUDFArgs = List[Any]
 
 
 class BatchRecord:
@@ -76,3 +87,6 @@ class BatchRecords:
     def __init__(self, batch_records: list | None = None) -> None:
         self.batch_records = batch_records if batch_records is not None else []
         self.result = 0
+
+
+TypeBatchRecordList = List[BatchRecord]

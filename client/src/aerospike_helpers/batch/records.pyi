@@ -46,3 +46,13 @@ class BatchRecords:
     batch_records: list[BatchRecord]
     result: int
     def __init__(self, batch_records: list[BatchRecord] | None = None) -> None: ...
+
+# The official module's type aliases of its arguments.
+TypeOps: TypeAlias = list[dict[Any, Any]]
+TypeBatchPolicyWrite: TypeAlias = dict[Any, Any] | None
+TypeBatchPolicyRemove: TypeAlias = dict[Any, Any] | None
+TypeBatchPolicyApply: TypeAlias = dict[Any, Any] | None
+TypeBatchPolicyRead: TypeAlias = dict[Any, Any] | None
+TypeRecord: TypeAlias = tuple[Any, ...] | None
+TypeUDFArgs: TypeAlias = list[Any]
+TypeBatchRecordList: TypeAlias = list[BatchRecord]
