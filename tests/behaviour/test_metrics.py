@@ -211,7 +211,9 @@ def test_the_metrics_file(fast_client, ns, set_name, tmp_path, eventually):
         node = nodes[0]
         assert node[:3] == [node_name, host, str(port)]
         sync_conns, async_conns = list(map(int, node[3:9])), list(map(int, node[9:15]))
-        assert async_conns == [0] * 6 and sync_conns[1] + sync_conns[0] >= 1
+        assert async_conns == [0] * 6 and min(sync_conns) >= 0
+        if line is lines[-1]:  # a snapshot may come before the first command opened a connection
+            assert sync_conns[1] + sync_conns[0] >= 1 and sync_conns[2] >= 1
     last = _parse(re.fullmatch(STAMP + r" cluster\[(.*)\]", lines[-1]).group(1))
     namespaces = last[11][0][15]
     at = namespaces.index(ns)
