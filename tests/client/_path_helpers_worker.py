@@ -5,7 +5,8 @@ what they produce, for test_path_helpers_generated.py.
 
 Each case is ``{"kind": "expr" | "ctx" | "op", "src": python expression}``; ``src`` is evaluated
 with ``aerospike``, ``E`` (expressions), ``C`` (cdt_ctx), ``O`` (operations), ``XO``
-(expression_operations) and ``RT`` (ResultType) in scope. The outcome of a case: ``expr`` -> ``get_expression_base64(value)``,
+(expression_operations), ``LO`` (list_operations), ``RT`` (ResultType) and ``Ctx`` (a hand-made
+context) in scope. The outcome of a case: ``expr`` -> ``get_expression_base64(value)``,
 ``ctx`` -> ``get_cdtctx_base64(value)``, ``op`` -> ``operate(key, [value])``'s bins and the op
 bytes the client sent (through a recording proxy); or the exception's class name and first two
 arguments."""
@@ -16,6 +17,7 @@ import json
 import os
 import struct
 import sys
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "behaviour"))
@@ -25,6 +27,7 @@ from aerospike_helpers import cdt_ctx as C  # noqa: E402,F401
 from aerospike_helpers import expressions as E  # noqa: E402,F401
 from aerospike_helpers.expressions.resources import ResultType as RT  # noqa: E402,F401
 from aerospike_helpers.operations import expression_operations as XO  # noqa: E402,F401
+from aerospike_helpers.operations import list_operations as LO  # noqa: E402,F401
 from aerospike_helpers.operations import operations as O  # noqa: E402,F401
 
 from _recording_proxy import RecordingProxy  # noqa: E402
@@ -50,7 +53,24 @@ def sent_ops(body: bytes) -> list:
     return ops
 
 
+class Ctx:
+    """A hand-made context object (id, value, extra_args), for malformed contexts."""
+
+    def __init__(self, id, value=None, extra_args=None):  # noqa: A002 - the official attribute name
+        self.id, self.value, self.extra_args = id, value, extra_args
+
+
 def outcome(client, proxy, case: dict):
+    """The case's result with the warnings it raised (category and message)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _outcome(client, proxy, case)
+    if caught:
+        result["warnings"] = [[w.category.__name__, str(w.message)] for w in caught]
+    return result
+
+
+def _outcome(client, proxy, case: dict):
     try:
         value = eval(case["src"])  # noqa: S307 - sources come from the test's own generator
         if case["kind"] == "expr":

@@ -103,7 +103,47 @@ BAD_ARGS = [
     ("expr", "E.SelectByPath(None, RT.LIST, 0, E.MapBin('m')).compile()"),
     ("expr", "E.ModifyByPath([C.cdt_ctx_all_children()], RT.MAP, None, 0, E.MapBin('m')).compile()"),
     ("expr", "E.LoopVarInt('x').compile()"),
+    ("op", "O.select_by_path('m', [C.cdt_ctx_all_children()], True)"),
+    ("op", "O.select_by_path('m', [C.cdt_ctx_all_children()], 1.5)"),
+    ("op", "O.select_by_path(None, [C.cdt_ctx_all_children()], 0)"),
+    ("op", "O.select_by_path('m', (C.cdt_ctx_all_children(),), 0)"),
+    ("op", "O.select_by_path('m', {'a': 1}, 0)"),
+    ("op", "O.select_by_path('m', [C.cdt_ctx_map_keys_in(None)], 0)"),
+    ("op", "O.select_by_path('m', [C.cdt_ctx_list_index('x')], 0)"),
+    ("op", "O.select_by_path('m', [C.cdt_ctx_all_children_with_filter(E.Eq(E.LoopVarInt(1), 1))], 0)"),
+    ("op", "O.select_by_path('m', [C.cdt_ctx_map_key('a'), C.cdt_ctx_and_filter(E.Eq(E.LoopVarInt(1), 1))], 0)"),
+    ("op", "O.modify_by_path('m', [C.cdt_ctx_all_children()], E.RemoveResult(), 0)"),
+    ("op", "O.modify_by_path('m', [C.cdt_ctx_all_children()], E.RemoveResult().compile(), 'x')"),
+    ("op", "O.select_by_path('averyveryverylongbinname', [C.cdt_ctx_all_children()], 0)"),
+    ("expr", "E.LoopVarInt(True).compile()"), ("expr", "E.LoopVarInt(-1).compile()"),
+    ("expr", "E.LoopVarInt(2**64).compile()"),
+    ("expr", "E.SelectByPath([C.cdt_ctx_all_children()], 99, 0, E.MapBin('m')).compile()"),
+    ("expr", "E.SelectByPath([C.cdt_ctx_all_children()], RT.LIST, 'x', E.MapBin('m')).compile()"),
+    ("expr", "E.SelectByPath([C.cdt_ctx_all_children()], RT.LIST, -1, E.MapBin('m')).compile()"),
+    ("expr", "E.SelectByPath([C.cdt_ctx_all_children()], RT.LIST, 0, 'm').compile()"),
+    ("expr", "E.ModifyByPath([C.cdt_ctx_all_children()], RT.LIST, E.RemoveResult(), 0, E.ListBin('l')).compile()"),
+    ("expr", "E.SelectByPath([1], RT.LIST, 0, E.MapBin('m')).compile()"),
+    ("ctx", "[C.cdt_ctx_all_children_with_filter(E.Eq(E.LoopVarInt(1), 1))]"),
+    ("ctx", "[C.cdt_ctx_map_keys_in([[1], {'a': 2}])]"),
 ]
+
+
+#: Malformed contexts (none that crashes the official client): each is tried through
+#: get_cdtctx_base64, a CDT expression, select_by_path and a list operation.
+BAD_CONTEXTS = [
+    "[1]", "[None]", "['a']", "(C.cdt_ctx_list_index(0),)", "'x'", "[C.cdt_ctx_list_index('x')]",
+    "[C.cdt_ctx_list_index(2**63)]", "[C.cdt_ctx_list_rank(1.5)]", "[C.cdt_ctx_map_index(None)]",
+    "[C.cdt_ctx_map_keys_in(None)]", "[C.cdt_ctx_map_keys_in(('a',))]", "[C.cdt_ctx_map_key(object())]",
+    "[C.cdt_ctx_map_key((1, 2))]", "[Ctx(-1, 1)]", "[Ctx('x', 1)]", "[Ctx(99, 1)]", "[Ctx(4, None, {})]",
+    "[Ctx(4, None, {'filter_expr': 5})]", "[Ctx(True, 1)]", "[Ctx(16, True)]", "[Ctx(20, 1, {'order_key': 'x'})]",
+    "[Ctx(36, 'a', {'order_key': None})]", "[C.cdt_ctx_list_index_create(1, 5, True)]",
+    "[C.cdt_ctx_map_key_create('a', 9)]", "[]",
+]
+BAD_ARGS += [case for ctx in BAD_CONTEXTS for case in (
+    ("ctx", ctx),
+    ("expr", "E.ListGetByIndex(%s, aerospike.LIST_RETURN_VALUE, RT.INTEGER, 0, E.ListBin('l')).compile()" % ctx),
+    ("op", "O.select_by_path('m', %s, 0)" % ctx),
+    ("op", "LO.list_get('l', 0, ctx=%s)" % ctx))]
 
 
 @st.composite

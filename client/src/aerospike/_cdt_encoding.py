@@ -17,6 +17,8 @@ The same packer writes the values inside expressions and contexts (``_expression
 """
 
 import struct
+import sys
+import warnings
 from typing import Any
 
 from . import _constants as C
@@ -265,7 +267,50 @@ def pack_value(value: Any, fallback=None) -> bytes:
     return p.bytes()
 
 
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def entry_int(d: dict, key: str, required: bool = True):
+    """An int64 entry of an operation dict (or an expression's fixed arguments) with the official
+    client's checks and messages: None counts as missing; bools are ints."""
+    if d.get(key) is None:
+        if required:
+            raise param_error("Operation missing required entry %s" % key)
+        return None
+    value = d[key]
+    if not isinstance(value, int):
+        raise param_error("%s must be an integer" % key)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise param_error("%s too large" % key)
+    return int(value)
+
+
 # -- create flags of list and map contexts (shared by _operations and _expressions) ------------
+
+def check_create_order(order: int, highest: int) -> None:
+    """The official client's DeprecationWarning for a create context's order_key out of range
+    (a warnings filter that turns it into an error makes it a ParamError, as the C extension
+    reports an exception raised by its warning)."""
+    if 0 <= order <= highest:
+        return
+    message = "order_key must be inclusively between 0 and %d, but received %d instead." % (highest, order)
+    try:
+        warnings.warn(message, DeprecationWarning, stacklevel=_caller_stacklevel())
+    except DeprecationWarning:
+        raise param_error(message) from None
+
+
+def _caller_stacklevel() -> int:
+    """The stacklevel the official C extension's warning gets: one frame above the first frame
+    outside the client's packages (the frame that called the client)."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in _OWN_PACKAGES:
+        frame, level = frame.f_back, level + 1
+    return level + 1
+
+
+_OWN_PACKAGES = ("aerospike", "aerospike_helpers")
+
 
 def list_create_flag(order: int, pad: bool) -> int:
     """The create flag OR'ed into the last context of a list create (operations and expressions)."""

@@ -6,6 +6,8 @@ builds the C client's ``as_exp`` entries and packs them; this module produces th
 
     expression_bytes(compiled) -> bytes          # field 43 (filter) / op 7-8 payloads
     expression_base64(compiled) -> str           # Client.get_expression_base64
+    ctx_items(ctx) -> list                       # a cdt_ctx list checked: [id, value, ...] (also
+                                                 # for operations: filters in contexts are expressions)
     ctx_bytes(ctx) -> bytes                      # a cdt_ctx list: [id, value, id, value, ...]
     ctx_base64(ctx) -> str                       # Client.get_cdtctx_base64
 
@@ -18,9 +20,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from ._cdt_encoding import Packer, Raw
-from ._errors import client_error, param_error
+from . import _constants as C
+from . import exception
+from ._cdt_encoding import INT64_MAX, INT64_MIN, Packer, Raw, check_create_order, entry_int
 from ._cdt_encoding import list_create_flag as _list_create_flag, map_create_flag as _map_create_flag
+from ._errors import client_error, param_error
 
 # -- wire items -----------------------------------------------------------------------------------
 #
@@ -77,44 +81,77 @@ def _literal(value: Any) -> Any:
 
 # -- contexts -------------------------------------------------------------------------------------
 
-_CTX_ORDER_KEY = "order_key"
-_CTX_PAD_KEY = "pad_key"
-_CTX_FILTER_KEY = "filter_expr"
-_LIST_INDEX, _MAP_KEY = 0x10, 0x22
-_LIST_INDEX_CREATE, _MAP_KEY_CREATE = 20, 36  # aerospike.CDT_CTX_*_CREATE (the create flag comes from extras)
-_CTX_EXP = 0x04
-_MAP_KEYS_IN = 42
+_CTX_EXP = C._AS_CDT_CTX_EXP
 
 
-def _ctx_id_and_value(ctx: Any) -> tuple[int, Any]:
-    ctx_id = getattr(ctx, "id", None)
-    extra = getattr(ctx, "extra_args", None) or {}
-    value = getattr(ctx, "value", None)
-    if not isinstance(ctx_id, int) or isinstance(ctx_id, bool):
-        raise param_error("Invalid cdt_ctx")
-    if ctx_id == _LIST_INDEX_CREATE:
-        flag = _list_create_flag(extra.get(_CTX_ORDER_KEY, 0), bool(extra.get(_CTX_PAD_KEY, False)))
-        return _LIST_INDEX | flag, value_item(value)
-    if ctx_id == _MAP_KEY_CREATE:
-        return _MAP_KEY | _map_create_flag(extra.get(_CTX_ORDER_KEY, 0)), value_item(value)
-    if ctx_id & 0x0F == _CTX_EXP and ctx_id & 0x30 == 0:
-        if _CTX_FILTER_KEY not in extra:
-            return ctx_id, True
-        return ctx_id, Raw(expression_bytes(extra[_CTX_FILTER_KEY]))
-    if ctx_id == _MAP_KEYS_IN and not isinstance(value, list):
-        raise param_error("map_keys_in must take in a list of keys")
-    return ctx_id, value_item(value)
+_CTX_LIST_INDEX, _CTX_MAP_KEY = 0x10, 0x22
+_CTX_AND_EXP, _CTX_MAP_KEYS_IN = C._AS_CDT_CTX_AND | C._AS_CDT_CTX_EXP, C._AS_CDT_CTX_MAP_KEYS_IN
+_CTX_INT_KINDS = {C.CDT_CTX_LIST_INDEX, C.CDT_CTX_LIST_RANK, C.CDT_CTX_MAP_INDEX, C.CDT_CTX_MAP_RANK}
+_CTX_VALUE_KINDS = {C.CDT_CTX_LIST_VALUE, C.CDT_CTX_MAP_KEY, C.CDT_CTX_MAP_VALUE}
+
+
+def _check_ctx_value(value) -> None:
+    """A context value the client cannot serialize fails as the official conversion to as_val does."""
+    try:
+        Packer().value(value)
+    except exception.ClientError:
+        raise param_error("Failed to convert ctx, value to as_val -> Unable to serialize unknown Python "
+                          "native type.") from None
+
+
+def ctx_items(ctx_list) -> list:
+    """[wire id, value, ...] of a list of cdt_ctx objects (values as Python/Raw items), checked as the
+    official client converts contexts (its messages), for operations and expressions alike."""
+    if not isinstance(ctx_list, list):
+        raise param_error("Failed to convert ctx")
+    items = []
+    for ctx in ctx_list:
+        try:
+            kind, value, extra = ctx.id, ctx.value, ctx.extra_args
+        except AttributeError:
+            raise param_error("Failed to convert ctx, id") from None
+        if not isinstance(kind, int) or kind < 0:
+            raise param_error("Failed to convert ctx, id to uint64_t")
+        if kind in _CTX_INT_KINDS or kind == C.CDT_CTX_LIST_INDEX_CREATE:
+            if not isinstance(value, int) or not INT64_MIN <= value <= INT64_MAX:
+                raise param_error("Failed to convert ctx, value to long")
+            if kind == C.CDT_CTX_LIST_INDEX_CREATE:
+                extra_args = extra if isinstance(extra, dict) else {}
+                order = entry_int(extra_args, "order_key")
+                check_create_order(order, 1)
+                pad = entry_int(extra_args, "pad_key")
+                kind = _CTX_LIST_INDEX | _list_create_flag(order, bool(pad))
+            items += [kind, int(value)]
+        elif kind == _CTX_EXP or kind == _CTX_AND_EXP:
+            if extra is None and kind == _CTX_EXP:
+                items += [kind, True]
+            else:
+                if not isinstance(extra, dict) or C._CDT_CTX_FILTER_EXPR_KEY not in extra:
+                    raise param_error("Invalid cdt_ctx_exp")
+                items += [kind, Raw(expression_bytes(extra[C._CDT_CTX_FILTER_EXPR_KEY]))]
+        elif kind in _CTX_VALUE_KINDS or kind == C.CDT_CTX_MAP_KEY_CREATE or kind == _CTX_MAP_KEYS_IN:
+            if kind == C.CDT_CTX_MAP_KEY_CREATE:
+                order = entry_int(extra if isinstance(extra, dict) else {}, "order_key")
+                check_create_order(order, 3)
+                kind = _CTX_MAP_KEY | _map_create_flag(order)
+            if kind == _CTX_MAP_KEYS_IN and not isinstance(value, (list, tuple)):
+                raise param_error("map_keys_in must take in a list of keys")
+            _check_ctx_value(value)
+            items += [kind, value]
+        else:
+            raise param_error("Failed to convert, unknown ctx operation ctx")
+    return items
 
 
 def ctx_item(ctx_list: Any) -> list:
-    """The packed form of a context list: ``[id1, value1, id2, value2, ...]``."""
-    if not isinstance(ctx_list, (list, tuple)):
-        raise param_error("ctx must be a list of cdt_ctx objects")
-    items: list = []
-    for ctx in ctx_list:
-        ctx_id, value = _ctx_id_and_value(ctx)
-        items.append(ctx_id)
-        items.append(value)
+    """The packed form of a context list: ``[id1, value1, id2, value2, ...]``. The contexts are
+    checked as the official client converts them (its messages: ``_operations.ctx_items``, shared
+    with operations); values are then packed as inside expressions."""
+    items = ctx_items(ctx_list)
+    for i in range(1, len(items), 2):
+        value = items[i]
+        if not isinstance(value, Raw) and not (value is True and items[i - 1] & 0x0F == _CTX_EXP):
+            items[i] = value_item(value)
     return items
 
 
@@ -123,7 +160,9 @@ def ctx_bytes(ctx_list: Any) -> bytes:
 
 
 def ctx_base64(ctx_list: Any) -> str:
-    if isinstance(ctx_list, (list, tuple)) and not ctx_list:
+    if not isinstance(ctx_list, list):
+        raise param_error("parameter is not list type")
+    if not ctx_list:
         raise param_error("cdt ctx list entries are empty")
     return base64.b64encode(ctx_bytes(ctx_list)).decode()
 
@@ -323,10 +362,7 @@ class _Emitter:
         if op == _FALSE:
             return [False]
         if op in _LOOPVARS:
-            var_id = node.fixed.get("val")
-            if isinstance(var_id, bool) or not isinstance(var_id, int):
-                raise param_error("val must be an integer")
-            return [[122, _LOOPVARS[op], var_id]]
+            return [[122, _LOOPVARS[op], _entry_int(node.fixed, "val")]]
         if op == _REMOVE_RESULT:
             return [[100]]
         if op in (_CALL_SELECT, _CALL_APPLY):
@@ -410,8 +446,10 @@ class _Emitter:
             # policy slot but fills it with attributes and flags: the array header counts one
             # item fewer than follow. Reproduced for identical bytes.
             payload = Raw(_pack_items(payload, header=len(payload) - 1))
-        if ctx:
+        if ctx is not None and not (isinstance(ctx, list) and not ctx):
             payload = [0xFF, ctx_item(ctx), payload]
+        elif ctx is not None:
+            raise _compile_failed()  # an empty ctx list
         system = _SYS_CDT | (_MODIFY_LOCAL if modify else 0)
         return [127, rtype, system] + [payload] + self.emit(bin_node)
 
@@ -425,8 +463,10 @@ class _Emitter:
 
     def path_call(self, node: _Node) -> list:
         fixed = node.fixed
-        ctx = fixed.get("ctx") or []
-        flags = _int_arg(fixed.get("cdt_flags", 0))
+        ctx = fixed.get("ctx")
+        if ctx is None:
+            ctx = []  # (the official client crashes here)
+        flags = _entry_int(fixed, "cdt_flags")
         payload: list = [0xFE, ctx_item(ctx)]
         if node.op == _CALL_APPLY:
             payload.append(flags | 4)
@@ -442,6 +482,11 @@ def _raw_str(value: Any) -> bytes:
     if not isinstance(value, str):
         raise param_error("String value required")
     return value.encode()
+
+
+def _entry_int(fixed: dict, key: str) -> int:
+    """An int64 entry of an expression's fixed arguments, with the official client's messages."""
+    return entry_int(fixed, key)
 
 
 def _int_arg(value: Any) -> int:

@@ -22,7 +22,8 @@ tests/client/test_operations_encoding.py):
 from spikewire import Op, OpType, ParticleType
 
 from . import _constants as C
-from ._cdt_encoding import Packer, Raw, list_create_flag as _list_create_flag, map_create_flag as _map_create_flag
+from ._cdt_encoding import Packer, Raw, entry_int, list_create_flag as _list_create_flag, map_create_flag as _map_create_flag
+from ._expressions import ctx_items, expression_bytes
 from ._errors import bin_name_error, client_error, param_error
 
 MAX_BIN_NAME = 15
@@ -34,10 +35,6 @@ _PATH_APPLY = 4
 _PATH_CODES = (C._AS_OPERATOR_CDT_READ, C._AS_OPERATOR_CDT_MODIFY)
 
 # Wire context ids and the create flags OR'ed into the last context of a create.
-_CTX_LIST_INDEX, _CTX_MAP_KEY = 0x10, 0x22
-_CTX_EXP, _CTX_AND_EXP, _CTX_MAP_KEYS_IN = C._AS_CDT_CTX_EXP, C._AS_CDT_CTX_AND | C._AS_CDT_CTX_EXP, C._AS_CDT_CTX_MAP_KEYS_IN
-_CTX_INT_KINDS = {C.CDT_CTX_LIST_INDEX, C.CDT_CTX_LIST_RANK, C.CDT_CTX_MAP_INDEX, C.CDT_CTX_MAP_RANK}
-_CTX_VALUE_KINDS = {C.CDT_CTX_LIST_VALUE, C.CDT_CTX_MAP_KEY, C.CDT_CTX_MAP_VALUE}
 
 
 _NAMES = {}
@@ -76,16 +73,7 @@ class _Args:
         return key in self.d
 
     def int(self, key: str, required: bool = True):
-        if self.d.get(key) is None:  # None counts as missing
-            if required:
-                raise param_error("Operation missing required entry %s" % key)
-            return None
-        value = self.d[key]
-        if not isinstance(value, int):
-            raise param_error("%s must be an integer" % key)
-        if not _INT64_MIN <= value <= _INT64_MAX:
-            raise param_error("%s too large" % key)
-        return int(value)
+        return entry_int(self.d, key, required)
 
     def uint32(self, key: str) -> int:
         value = self.int(key)
@@ -153,58 +141,16 @@ def _bin_of(d: dict, code) -> str:
 # -- contexts -------------------------------------------------------------------------------------
 
 def _expression_raw(compiled) -> Raw:
-    try:
-        from ._expressions import expression_bytes
-    except ImportError:  # pragma: no cover - expressions not built yet
-        raise param_error("expressions are not supported by this purespike build") from None
     return Raw(expression_bytes(compiled))
 
 
-def ctx_items(ctx_list) -> list:
-    """[wire id, value, ...] of a list of cdt_ctx objects (values as Python/Raw items)."""
-    if not isinstance(ctx_list, list):
-        raise param_error("Failed to convert ctx")
-    items = []
-    for ctx in ctx_list:
-        try:
-            kind, value, extra = ctx.id, ctx.value, ctx.extra_args
-        except AttributeError:
-            raise param_error("Failed to convert ctx, id") from None
-        if not isinstance(kind, int) or kind < 0:
-            raise param_error("Failed to convert ctx, id to uint64_t")
-        if kind in _CTX_INT_KINDS or kind == C.CDT_CTX_LIST_INDEX_CREATE:
-            if not isinstance(value, int) or not _INT64_MIN <= value <= _INT64_MAX:
-                raise param_error("Failed to convert ctx, value to long")
-            if kind == C.CDT_CTX_LIST_INDEX_CREATE:
-                extra_args = _Args(extra if isinstance(extra, dict) else {})
-                order = extra_args.int("order_key")
-                pad = extra_args.int("pad_key")
-                kind = _CTX_LIST_INDEX | _list_create_flag(order, bool(pad))
-            items += [kind, int(value)]
-        elif kind == _CTX_EXP or kind == _CTX_AND_EXP:
-            if extra is None and kind == _CTX_EXP:
-                items += [kind, True]
-            else:
-                if not isinstance(extra, dict) or C._CDT_CTX_FILTER_EXPR_KEY not in extra:
-                    raise param_error("Invalid cdt_ctx_exp")
-                items += [kind, _expression_raw(extra[C._CDT_CTX_FILTER_EXPR_KEY])]
-        elif kind in _CTX_VALUE_KINDS or kind == C.CDT_CTX_MAP_KEY_CREATE or kind == _CTX_MAP_KEYS_IN:
-            if kind == C.CDT_CTX_MAP_KEY_CREATE:
-                order = _Args(extra if isinstance(extra, dict) else {}).int("order_key")
-                kind = _CTX_MAP_KEY | _map_create_flag(order)
-            if kind == _CTX_MAP_KEYS_IN and not isinstance(value, list):
-                raise param_error("map_keys_in must take in a list of keys")
-            items += [kind, value]
-        else:
-            raise param_error("Failed to convert, unknown ctx operation ctx")
-    return items
-
-
-def _payload(d: dict, inner: list, create_flag: int = 0, ctx_key: str = "ctx") -> bytes:
-    """The op value: inner, wrapped in a context evaluation when the dict has a ctx list."""
+def _payload(d: dict, inner: list, create_flag: int = 0, ctx_key: str = "ctx", items: list | None = None) -> bytes:
+    """The op value: inner, wrapped in a context evaluation when the dict has a ctx list (`items`:
+    that ctx already converted)."""
     if ctx_key not in d or (create_flag is None and d[ctx_key] is None):
         return _pack_items(inner)
-    items = ctx_items(d[ctx_key])
+    if items is None:
+        items = ctx_items(d[ctx_key])
     if create_flag:
         if not items:
             raise param_error("A create operation needs a non-empty ctx")
@@ -394,8 +340,9 @@ def _generic(code, d: dict):
             raise client_error("An operation key must be a string.")
         if name not in _GENERIC_KEYS:
             raise param_error("Operation can contain only op, bin, index, key, val, return_type and map_policy keys")
+    checked = None  # the ctx, converted (and checked) once, while reading the dict
     if "ctx" in d and not (code in _PATH_CODES and d["ctx"] is None):
-        ctx_items(d["ctx"])  # converted (and checked) while reading the dict
+        checked = ctx_items(d["ctx"])
     name = d.get("bin")
     if "bin" in d:
         if not isinstance(name, (str, bytearray)):
@@ -448,7 +395,7 @@ def _generic(code, d: dict):
     key, val, rng = d.get("key"), d.get("val"), d.get("range")
     M, R, W = C, OpType.CDT_READ, OpType.CDT_MODIFY
     if code in (C._AS_OPERATOR_CDT_READ, C._AS_OPERATOR_CDT_MODIFY):
-        return _path(code, d, name)
+        return _path(code, d, name, checked)
     create_flag = 0
     if code == M.OP_MAP_SET_POLICY:
         inner, op_type = [64, attributes & ~0x10 if "ctx" in d else attributes], W
@@ -494,7 +441,7 @@ def _generic(code, d: dict):
         else:
             raise param_error("Invalid operation given")
         inner = [wire, return_type] + args
-    return op_type, name, _payload(d, inner, create_flag)
+    return op_type, name, _payload(d, inner, create_flag, items=checked)
 
 
 def _map_relative(code, d: dict):
@@ -511,10 +458,10 @@ def _map_relative(code, d: dict):
     return (OpType.CDT_MODIFY if writes else OpType.CDT_READ), name, _payload(d, inner)
 
 
-def _path(code, d: dict, name: str):
-    """select_by_path / modify_by_path: [0xfe, [ctx...], flags(, expression)]."""
-    ctx = d.get("ctx")
-    items = ctx_items(ctx) if ctx is not None else []
+def _path(code, d: dict, name: str, items: list | None):
+    """select_by_path / modify_by_path: [0xfe, [ctx...], flags(, expression)]; `items` is the
+    converted ctx (None: no ctx)."""
+    items = items or []
     if not items:
         raise param_error("Context is empty")
     if C._CDT_FLAGS_KEY not in d:
