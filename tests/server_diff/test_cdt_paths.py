@@ -167,9 +167,9 @@ def path_op(draw) -> tuple[int, bytes]:
     return OpType.CDT_READ, pack([0xfe, ctx, draw(st.integers(0, 3)) | no_fail])
 
 
-def bin_expression(rtype: int) -> bytes:
+def bin_expression(rtype: int, name: str = BIN) -> bytes:
     """[bin, rtype, name]: bin names are plain msgpack strings (no particle prefix)."""
-    return b"\x93" + pack_value(81) + pack_value(rtype) + b"\xa1" + BIN.encode()
+    return b"\x93" + pack_value(81) + pack_value(rtype) + bytes([0xa0 | len(name)]) + name.encode()
 
 
 @st.composite
@@ -179,7 +179,7 @@ def expression_op(draw, root_type: int) -> tuple[int, bytes]:
     ctx = draw(ctx_levels)
     no_fail = draw(st.sampled_from([0, 0x10]))
     rtype = draw(st.sampled_from([root_type, root_type, root_type, T_LIST + T_MAP - root_type]))
-    bin_exp = Raw(bin_expression(rtype))
+    bin_exp = Raw(bin_expression(rtype, draw(st.sampled_from([BIN] * 9 + ["n"]))))  # "n": no such bin
     if draw(st.booleans()):
         call = [CALL, rtype, 0x40, [0xfe, ctx, 4 | no_fail, draw(modify_exp)], bin_exp]
         return OpType.EXP_MODIFY, pack([Raw(pack(call)), 0])
