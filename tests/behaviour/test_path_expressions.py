@@ -305,3 +305,17 @@ def test_loop_variable_types(client, key, value, ctx, flags, expected):
     client.put(k, {"b": value})
     selected = client.operate(k, [O.select_by_path("b", ctx, flags)])[2]["b"]
     assert [str(v) if isinstance(v, A.GeoJSON) else v for v in selected] == expected
+
+
+def test_background_query_with_path_filter_and_modification(client, ns, set_name, eventually):
+    keys = [(ns, set_name, i) for i in range(5)]
+    for i, k in enumerate(keys):
+        client.put(k, {"m": {"a": i, "b": [i, 10]}})
+    first_of_b = E.SelectByPath([C.cdt_ctx_map_key("b"), C.cdt_ctx_list_index(0)], RT.LIST, VALUES, E.MapBin("m"))
+    query = client.query(ns, set_name)
+    query.add_ops([O.modify_by_path("m", [C.cdt_ctx_map_key("b"), ALL()],
+                                    E.Add(E.LoopVarInt(VALUE), 100).compile(), 0)])
+    job = query.execute_background(
+        {"expressions": E.GT(E.ListGetByIndex(None, A.LIST_RETURN_VALUE, RT.INTEGER, 0, first_of_b), 1).compile()})
+    eventually(lambda: client.job_info(job, A.JOB_QUERY)["status"] == A.JOB_STATUS_COMPLETED, timeout=30)
+    assert [client.get(k)[2]["m"]["b"] for k in keys] == [[0, 10], [1, 10], [102, 110], [103, 110], [104, 110]]
