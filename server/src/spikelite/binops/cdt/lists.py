@@ -831,6 +831,8 @@ def execute(code: int, args: list, target: V.Target, is_modify: bool) -> Any:
         if op.missing and code in _NOOP_WHEN_MISSING:
             return None
         if code == SORT and op.missing:
+            if target.created:
+                return None  # a node sorts nothing where a context path would create a list
             raise V.bin_type_error("sort of a missing list")
     if code in (SIZE, CLEAR):
         p = []

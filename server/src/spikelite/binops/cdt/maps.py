@@ -753,18 +753,7 @@ class _Writer:
             self.target.set(self.m)
 
 
-def _unordered_insert_position(m: CdtMap, key: Any) -> int:
-    """packed_map_find_key_maybe_unordered: before the first greater key of the leading
-    ascending run of keys, else at the end."""
-    ascending = True
-    for i, (k, _) in enumerate(m):
-        if i and ascending and compare(m[i - 1][0], k) > 0:
-            ascending = False
-        if not ascending:
-            break
-        if compare(key, k) < 0:
-            return i
-    return len(m)
+_unordered_insert_position = V.unordered_insert_position
 
 
 def _check_key(key: Any) -> None:
@@ -805,7 +794,10 @@ def _put_items(w: _Writer, items: Any, overwrite: bool, create: bool, no_fail: b
         raise param_error("put_items needs a map")
     m = w.m
     if not items:
-        w.noop()
+        if w.missing and w.target.created:
+            w.store(m)  # a node still makes the map the context path creates
+        else:
+            w.noop()
         return len(m)
     latest: list = []
     for key, value in items:  # a key given twice: the last value wins

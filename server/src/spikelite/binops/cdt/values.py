@@ -837,6 +837,20 @@ def map_key_index(m: CdtMap, key: Any) -> int:
     return -1
 
 
+def unordered_insert_position(m: CdtMap, key: Any) -> int:
+    """packed_map_find_key_maybe_unordered: before the first greater key of the leading
+    ascending run of keys, else at the end."""
+    ascending = True
+    for i, (k, _) in enumerate(m):
+        if i and ascending and compare(m[i - 1][0], k) > 0:
+            ascending = False
+        if not ascending:
+            break
+        if compare(key, k) < 0:
+            return i
+    return len(m)
+
+
 def map_insert_position(m: CdtMap, key: Any) -> int:
     """Where a new key goes: sorted position in a key-ordered map, else the end."""
     if m.key_ordered:
@@ -913,7 +927,10 @@ class Target:
             return
         container = self.steps[-1][0] if self.steps else self.root
         if isinstance(container, CdtMap):
-            pos = map_insert_position(container, ctx_value)
+            # a node inserts a created key as a put does: in key order (an unordered map's
+            # leading ascending run)
+            pos = (bisect_value(container.keys(), ctx_value) if container.key_ordered
+                   else unordered_insert_position(container, ctx_value))
             container.insert(pos, (ctx_value, inner))
             self.steps[-1] = (container, pos)
         else:
