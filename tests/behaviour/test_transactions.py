@@ -269,3 +269,66 @@ def test_a_crash_before_commit_leaves_the_old_records(durable_conf, eventually):
                 c.get(keys[1])
         finally:
             c.close()
+
+
+# -- what goes on the wire -------------------------------------------------------------------------
+
+def _fields(body: bytes) -> list[tuple[int, bytes]]:
+    from _recording_proxy import as_msg_fields
+    fields = as_msg_fields(body)
+    assert fields is not None
+    return fields
+
+
+def _info(body: bytes) -> tuple[int, int, int, int]:
+    return body[1], body[2], body[3], body[4]
+
+
+def test_the_requests_of_a_transaction(set_name):
+    """The monitor record, the transaction fields, the verify/mark/roll/close steps: the official
+    client's protocol, byte for byte where the values are known."""
+    import struct
+
+    from _recording_proxy import RecordingProxy
+    NAMESPACE, SET, KEY, VERSION, DIGEST, TXN_ID, DEADLINE = 0, 1, 2, 3, 4, 5, 6
+    with spikelite.spawn(config=str(CONF)) as child, RecordingProxy(*child.hosts[0]) as proxy:
+        c = aerospike.client({"hosts": [proxy.address]}).connect()
+        try:
+            read_key, write_key = (NS, set_name, "r"), (NS, set_name, "w")
+            c.put(read_key, {"v": 1})
+            proxy.requests.clear()
+            txn = aerospike.Transaction()
+            txn.timeout = 7
+            c.get(read_key, policy={"txn": txn})
+            c.put(write_key, {"v": 2}, policy={"txn": txn})
+            assert c.commit(txn) == aerospike.COMMIT_OK
+            sent = list(proxy.requests)
+        finally:
+            c.close()
+    txn_id = struct.pack("<Q", txn.id)
+    signed_id = txn.id - (1 << 64) if txn.id >= 1 << 63 else txn.id
+    monitor_digest = aerospike.calc_digest(NS, "<ERO~MRT", signed_id)
+    read_digest = aerospike.calc_digest(*read_key)
+    write_digest = aerospike.calc_digest(*write_key)
+    get, monitor, put, verify, mark, roll, close = sent
+    # the read carries the transaction id after the digest
+    assert [t for t, _ in _fields(get)] == [NAMESPACE, SET, DIGEST, TXN_ID]
+    assert _fields(get)[3][1] == txn_id
+    # before the first write: the monitor record (ttl = the transaction's timeout), no txn fields
+    assert _fields(monitor) == [(NAMESPACE, NS.encode()), (SET, b"<ERO~MRT"), (DIGEST, bytes(monitor_digest))]
+    assert struct.unpack_from(">I", monitor, 10)[0] == 7  # record ttl
+    assert b"id" in monitor and struct.pack(">q", signed_id) in monitor
+    assert b"keyds" in monitor and bytes(write_digest) in monitor
+    # the write: id and the deadline the monitor answered
+    assert [t for t, _ in _fields(put)] == [NAMESPACE, SET, DIGEST, TXN_ID, DEADLINE]
+    assert _fields(put)[3][1] == txn_id and len(_fields(put)[4][1]) == 4
+    # commit: verify the read version (no txn id), mark fwd, roll forward, delete the monitor
+    assert _info(verify) == (0x01 | 0x20, 0, 0x40, 0x01)  # READ|GET_NO_BINS, SC read, verify
+    assert [t for t, _ in _fields(verify)] == [NAMESPACE, SET, DIGEST, VERSION]
+    assert _fields(verify)[2][1] == bytes(read_digest) and len(_fields(verify)[3][1]) == 7
+    assert _fields(mark)[2][1] == bytes(monitor_digest) and b"fwd" in mark
+    assert _info(roll) == (0, 0x01 | 0x10, 0, 0x02)  # WRITE|DURABLE_DELETE, roll forward
+    assert _fields(roll) == [(NAMESPACE, NS.encode()), (SET, set_name.encode()), (DIGEST, bytes(write_digest)),
+                             (TXN_ID, txn_id)]
+    assert _info(close)[1] == 0x01 | 0x02 | 0x10  # WRITE|DELETE|DURABLE_DELETE
+    assert _fields(close)[2][1] == bytes(monitor_digest)

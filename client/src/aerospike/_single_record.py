@@ -113,7 +113,11 @@ def _write_flags(msg: Message, meta: dict, policy: dict, with_exists: bool = Tru
 
 
 def _timeout(msg: Message, policy: dict) -> None:
-    msg.transaction_ttl = policy.get("total_timeout", 0) or 0
+    """The server-side timeout of a single-record command: the socket timeout when it is the
+    shorter (and set), else the total timeout (the C client's as_command_server_timeout)."""
+    total = policy.get("total_timeout", 0) or 0
+    socket_timeout = policy.get("socket_timeout", 0) or 0
+    msg.transaction_ttl = socket_timeout if 0 < socket_timeout < total else total
     if policy.get("compress"):
         msg.info1 |= Info1.COMPRESS_RESPONSE
 

@@ -58,25 +58,28 @@ class TransactionMethods:
 
     # -- the command path -------------------------------------------------------------------------
 
-    def _txn_prepare(self, txn: Transaction, keys: list[Key], written: list[Key], policy: dict):
+    def _txn_prepare(self, txn: Transaction, keys: list[Key], written: list[Key], policy: dict,
+                     batch: bool = False):
         """(A command generator.) Before a command: the transaction must be open and in one
-        namespace; keys about to be written go into the monitor record first."""
+        namespace; keys about to be written go into the monitor record first (a single record
+        once, a batch's written keys every time, as the official client adds them)."""
         for key in keys:
             txn._check_command(key.namespace)
-        new = [k for k in written if not txn._writes_contain(k.digest)]
-        if new:
-            yield from self._monitor_add(txn, new, policy)
+        if not batch:
+            written = [k for k in written if not txn._writes_contain(k.digest)]
+        if written:
+            yield from self._monitor_add(txn, written, policy, batch)
 
     def _monitor_key(self, txn: Transaction) -> Key:
         from ._keys import parse_key
         return parse_key((txn._ns, MONITOR_SET, txn._monitor_user_key()))
 
-    def _monitor_add(self, txn: Transaction, keys: list[Key], policy: dict):
+    def _monitor_add(self, txn: Transaction, keys: list[Key], policy: dict, batch: bool):
         ops = []
         if not txn._monitor_exists():
             ops.append({"op": _OPERATOR_WRITE, "bin": "id", "val": txn._monitor_user_key()})
         list_policy = {"list_order": _LIST_ORDERED, "write_flags": _ADD_UNIQUE_NO_FAIL_PARTIAL}
-        if len(keys) == 1:
+        if not batch:
             ops.append({"op": _OP_LIST_APPEND, "bin": "keyds", "val": bytearray(keys[0].digest),
                         "list_policy": list_policy})
         else:
@@ -113,7 +116,7 @@ class TransactionMethods:
     def _batch_in_txn(self, txn: Transaction, rows: list, policy: dict):
         """(A command generator.) Before a batch of a transaction: the monitor gets the written
         keys, each row the transaction fields (on its own copy: rows may share one template)."""
-        yield from self._txn_prepare(txn, [r.key for r in rows], [r.key for r in rows if r.is_write], policy)
+        yield from self._txn_prepare(txn, [r.key for r in rows], [r.key for r in rows if r.is_write], policy, True)
         for row in rows:
             msg = row.msg
             row.msg = Message(msg.info1, msg.info2, msg.info3, msg.info4, 0, msg.generation, msg.record_ttl,
@@ -232,10 +235,22 @@ class TransactionMethods:
     # -- the steps --------------------------------------------------------------------------------
 
     def _txn_batch(self, rows: list, policy: dict):
-        """(A command generator.) Run commit/abort rows as one batch; a failed row or node fails
-        the step."""
+        """(A command generator.) Run commit/abort rows as one batch (one row: a single-record
+        command, as the official client sends a lone key); a failed row or node fails the step."""
         from ._batch import BatchExecutor
-        self._require()
+        cluster = self._require()
+        if len(rows) == 1:
+            row = rows[0]
+            msg = row.msg
+            msg.fields[1:1] = [(FieldType.SET, (row.key.set_name or "").encode())]
+            if msg.info4 & Info4.MRT_ROLL_FORWARD | msg.info4 & Info4.MRT_ROLL_BACK:
+                msg.fields = [(t, d) for t, d in msg.fields if t != FieldType.MRT_DEADLINE]
+            sr._timeout(msg, policy)
+            reply, _where, _in_doubt = yield from single_command(cluster, row.key, msg.to_proto(), policy,
+                                                                 row.is_write)
+            if reply.result_code:
+                raise _error(_BATCH_FAILED, "One or more batch sub-commands failed")
+            return
         executor = BatchExecutor(self._cluster, self._decoder)
         results = yield from executor.run(rows, policy)
         if executor.failure is not None:
