@@ -7,7 +7,7 @@ from typing import Any
 
 from aerospike import (_K, _Key, _KeyOut, _MaybeRecord, _Meta, _Operation, _Policy, _Predicate, _Record,
                        _RecordMeta, _UserKey)
-from aerospike import Query as _SyncQuery, Scan as _SyncScan, exception
+from aerospike import Query as _SyncQuery, Scan as _SyncScan, Transaction, exception
 from aerospike_helpers.batch.records import BatchRecords
 from aerospike_helpers.cdt_ctx import _cdt_ctx
 from aerospike_helpers.expressions.resources import TypeExpression
@@ -50,6 +50,10 @@ class Client:
     def get_policies(self) -> dict[str, Any]: ...
     def get_expression_base64(self, compiled_expression: TypeExpression) -> str: ...
     def get_cdtctx_base64(self, ctx: list[_cdt_ctx]) -> str: ...
+
+    # transactions
+    async def commit(self, transaction: Transaction) -> int: ...
+    async def abort(self, transaction: Transaction) -> int: ...
 
     # single record
     async def get(self, key: _Key, policy: _Policy | None = None) -> _Record: ...
