@@ -38,8 +38,10 @@ class RequestHandler:
         self.data = DataCommands(node)
         self.info = InfoCommands(node)
 
-    def handle(self, proto_type: int, body: bytes, auth: AuthState | None = None) -> bytes:
-        """`auth` is the connection's security state (None: a connection of its own, unauthenticated)."""
+    def handle(self, proto_type: int, body: bytes, auth: AuthState | None = None, stream: bool = False):
+        """The reply bytes of one request. `auth` is the connection's security state (None: a
+        connection of its own, unauthenticated). With `stream`, a scan or query (not compressed)
+        answers a generator of reply steps instead (see `commands.scan.stream_scan`)."""
         self.node.stats.requests += 1
         security = self.node.security
         if security is not None:
@@ -51,7 +53,7 @@ class RequestHandler:
                                                     ProtoType.INFO):
                 return self._not_authenticated(proto_type)
         if proto_type == ProtoType.AS_MSG:
-            return self._as_msg(body, compress_reply=False, auth=auth)
+            return self._as_msg(body, compress_reply=False, auth=auth, stream=stream)
         if proto_type == ProtoType.INFO:
             lines = parse_request(body) or SUMMARY  # no command: the node summary
             if security is not None:
@@ -70,7 +72,7 @@ class RequestHandler:
             return self._admin(body)
         raise ConnectionClosed("proto type %d" % proto_type)
 
-    def _as_msg(self, body: bytes, compress_reply: bool, auth: AuthState | None = None) -> bytes:
+    def _as_msg(self, body: bytes, compress_reply: bool, auth: AuthState | None = None, stream: bool = False):
         try:
             msg, end = parse_message(body)
             if end != len(body):
@@ -87,7 +89,9 @@ class RequestHandler:
         if security is not None and auth is not None:
             def check(sub: Message) -> int:
                 return security.check_data(auth, sub)
-        replies = self.data.replies(msg, check)
+        replies = self.data.replies(msg, check, stream)
+        if not isinstance(replies, list):
+            return replies  # a scan stream
         if compress_reply and msg.info1 & Info1.COMPRESS_RESPONSE:
             replies = [compress(r) if len(r) > 128 else r for r in replies]
         return replies[0] if len(replies) == 1 else b"".join(replies)
@@ -107,7 +111,15 @@ class RequestHandler:
         return frame(ProtoType.ADMIN, bytes(reply))
 
 
+#: Longest a scan stream runs before the event loop serves the other connections.
+STREAM_SLICE_S = 0.005
+
+
 class Connection(asyncio.Protocol):
+    """One client socket. Requests are answered in order; a scan or query is answered as a stream
+    a slice at a time (STREAM_SLICE_S), so other connections are served while it runs, and the
+    requests that follow it on this socket wait for its end."""
+
     def __init__(self, server: "SpikeliteServer"):
         self.server = server
         self.handler = server.handler
@@ -115,6 +127,9 @@ class Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.last_activity = time.monotonic()
         self.auth = AuthState()  # who is logged in on this socket (security on)
+        self._stream = None  # the scan/query being answered (a generator of steps)
+        self._pump_handle: asyncio.Handle | None = None
+        self._writing_paused = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -129,6 +144,7 @@ class Connection(asyncio.Protocol):
         self.server.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._end_stream()
         if self.auth.user is not None and self.server.node.security is not None:
             self.server.node.security.connection_closed(self.auth)
         if self in self.server.connections:
@@ -138,16 +154,25 @@ class Connection(asyncio.Protocol):
             stats.connections_closed += 1
 
     def pause_writing(self) -> None:
-        # A client not reading its replies: stop reading its requests until it catches up.
+        # A client not reading its replies: stop reading its requests (and streaming a scan to it)
+        # until it catches up.
+        self._writing_paused = True
         self.transport.pause_reading()
 
     def resume_writing(self) -> None:
+        self._writing_paused = False
         self.transport.resume_reading()
+        if self._stream is not None and self._pump_handle is None:
+            self._pump_handle = asyncio.get_running_loop().call_soon(self._pump)
 
     def data_received(self, data: bytes) -> None:
         self.last_activity = time.monotonic()
+        self.buffer += data
+        if self._stream is None:  # else the requests wait for the end of the stream
+            self._serve_buffer()
+
+    def _serve_buffer(self) -> None:
         buffer = self.buffer
-        buffer += data
         pos = 0
         replies = []
         try:
@@ -163,10 +188,19 @@ class Connection(asyncio.Protocol):
                 body = bytes(buffer[pos + PROTO_HEADER_SIZE:end])
                 pos = end
                 try:
-                    replies.append(self.handler.handle(proto_type, body, self.auth))
+                    reply = self.handler.handle(proto_type, body, self.auth, stream=True)
                 except AerospikeWireError as exc:  # e.g. a broken compressed message
                     self.server.node.stats.malformed += 1
-                    replies.append(Message(result_code=exc.code).to_proto())
+                    reply = Message(result_code=exc.code).to_proto()
+                if not isinstance(reply, bytes):  # a scan stream: what follows waits for its end
+                    self._send(replies)
+                    replies = []
+                    self._stream = reply
+                    if not self._run_stream():
+                        del buffer[:pos]
+                        return
+                    continue  # it ended within its first slice
+                replies.append(reply)
         except ConnectionClosed as exc:
             self.server.node.stats.malformed += 1
             log.debug("closing connection: %s", exc)
@@ -184,6 +218,55 @@ class Connection(asyncio.Protocol):
     def _send(self, replies: list[bytes]) -> None:
         if replies and not self.transport.is_closing():
             self.transport.write(b"".join(replies) if len(replies) > 1 else replies[0])
+
+    def _pump(self) -> None:
+        """The event loop's turn of the scan stream; at its end, serve the requests that came
+        meanwhile."""
+        self._pump_handle = None
+        if self._run_stream():
+            self._serve_buffer()
+
+    def _run_stream(self) -> bool:
+        """Run the scan stream for one slice: write what it makes, then let the loop serve others
+        (or wait, for records_per_second). True when the stream has ended."""
+        steps, transport = self._stream, self.transport
+        if steps is None:
+            return False
+        if transport.is_closing():
+            self._end_stream()
+            return False
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + STREAM_SLICE_S
+        try:
+            while not self._writing_paused:  # resume_writing() pumps again
+                step = next(steps)
+                if step is None:
+                    if time.monotonic() >= deadline:
+                        self._pump_handle = loop.call_soon(self._pump)
+                        return False
+                elif isinstance(step, bytes):
+                    transport.write(step)
+                else:  # seconds to wait (records_per_second)
+                    self._pump_handle = loop.call_later(step, self._pump)
+                    return False
+            return False
+        except StopIteration:
+            self._stream = None
+            self.last_activity = time.monotonic()
+            return True
+        except Exception:  # a bug of ours: never let it take the server down
+            log.exception("internal error streaming a scan; closing that connection")
+            self._end_stream()
+            transport.close()
+            return False
+
+    def _end_stream(self) -> None:
+        if self._pump_handle is not None:
+            self._pump_handle.cancel()
+            self._pump_handle = None
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
 
 
 class TlsConnection(Connection):

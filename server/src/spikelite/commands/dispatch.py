@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..wire import (DIGEST_SIZE, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
                     ResultCode, partition_id)
 from .batch import execute_batch
-from .scan import run_scan
+from .scan import run_scan, stream_scan
 from .single_record import SingleRecordCommands
 from .transaction import Transactions
 
@@ -17,9 +17,11 @@ class DataCommands:
         self.single = SingleRecordCommands()
         self.transactions = Transactions()
 
-    def replies(self, msg: Message, check=None) -> list[bytes]:
+    def replies(self, msg: Message, check=None, stream: bool = False):
         """The complete reply protos for one data command (several for a batch). `check(msg)`, if
-        given, vets the command (each row of a batch): a non-zero result is its reply."""
+        given, vets the command (each row of a batch): a non-zero result is its reply. With
+        `stream`, a scan or query answers a generator instead (see `scan.stream_scan`; a request
+        that cannot start yields its one error message)."""
         if msg.info1 & Info1.BATCH:
             if check is None:
                 return execute_batch(msg, self.execute)
@@ -37,6 +39,8 @@ class DataCommands:
                 ns = self._namespace(msg)
                 if ns is None:
                     return [Message(result_code=ResultCode.NAMESPACE_NOT_FOUND).to_proto()]
+                if stream:
+                    return _answer_errors(stream_scan(self.node, ns, msg, self.execute))
                 return run_scan(self.node, ns, msg, self.execute)
             except AerospikeWireError as exc:
                 return [Message(result_code=exc.code).to_proto()]
@@ -93,3 +97,11 @@ class DataCommands:
             if record is not None:
                 record_filter(ns, digest, record, msg)
         return apply_record_udf(self.node.udfs, ns, digest, msg, self.single._void_time, _check_key)
+
+
+def _answer_errors(steps):
+    """A scan stream whose AerospikeWireError (a request that cannot start) becomes its reply."""
+    try:
+        yield from steps
+    except AerospikeWireError as exc:
+        yield Message(result_code=exc.code).to_proto()

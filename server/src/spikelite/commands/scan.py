@@ -14,6 +14,7 @@ marker ends the stream. A request that cannot start gets one plain error message
 from __future__ import annotations
 
 import struct
+import time
 
 from ..wire import (DIGEST_SIZE, MSG_HEADER_SIZE, PARTITION_COUNT, AerospikeWireError, FieldType, Info1,
                     Info2, Info3, Message, Op, OpType, ParticleType, ResultCode, partition_id)
@@ -24,6 +25,10 @@ _U64 = struct.Struct(">Q")
 _U32 = struct.Struct(">I")
 _I64LE = struct.Struct("<q")
 _CHUNK = 128 * 1024
+#: Records looked at (selecting) or sent between two points where the server serves others.
+_RECORDS_PER_STEP = 5000
+#: records_per_second: how far ahead of its schedule a stream may get before it waits.
+_PACE_S = 0.01
 #: Partition readers of one scan or query (a node's query threads).
 WORKERS = 4
 # a record reply's AS_MSG header and field headers, as wire.message encodes them
@@ -80,8 +85,17 @@ def _resume_bvals(msg: Message) -> dict[int, int]:
 
 
 def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
-    """Reply protos of a scan/query; a background operations query (info2 WRITE, no UDF) applies
-    its ops to the selected records through `execute_single`."""
+    """Reply protos of a scan/query, all at once (see `stream_scan`; records_per_second is not
+    paced here)."""
+    return [step for step in stream_scan(node, ns, msg, execute_single) if isinstance(step, bytes)]
+
+
+def stream_scan(node, ns, msg: Message, execute_single=None):
+    """The reply of a scan/query as it is made: yields reply protos (bytes) to send, None where the
+    server may serve other clients before asking for more, and a float of seconds to wait before
+    asking for more (records_per_second). A request that cannot start raises AerospikeWireError
+    before yielding any bytes. A background operations query (info2 WRITE, no UDF) applies its ops
+    to the selected records through `execute_single`; it and aggregations answer in one piece."""
     udf_op = _udf_op(msg)
     job = udf_op is not None or bool(msg.info2 & Info2.WRITE)
     set_field = msg.field(FieldType.SET)
@@ -90,7 +104,8 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
         raise AerospikeWireError(ResultCode.KEY_NOT_FOUND, "set not found")
     if udf_op == _UDF_AGGREGATE:
         from ..udf.aggregate import run_aggregation
-        return run_aggregation(node, ns, msg, lambda m: _pids(m, job=True), _select)
+        yield from run_aggregation(node, ns, msg, lambda m: _pids(m, job=True), _select)
+        return
     if job:
         from .background import run_background
         if msg.field(FieldType.FILTER_EXPRESSION) is not None:
@@ -102,8 +117,9 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
             pids = [pid for pid in pids if node.membership.replica_index(node, pid) == 0]
         set_field = msg.field(FieldType.SET)
         selected = _select(ns, msg, pids, set_field.decode("utf-8", "replace") if set_field else None)
-        return run_background(node, ns, msg, execute_single,
-                              (entry for pid in pids for entry in selected.get(pid, ())))
+        yield from run_background(node, ns, msg, execute_single,
+                                  (entry for pid in pids for entry in selected.get(pid, ())))
+        return
     filter_data = msg.field(FieldType.FILTER_EXPRESSION)
     if filter_data is not None:
         from .. import expressions
@@ -138,13 +154,15 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
     # partition in (value, digest) order, resuming after the (bval, digest) the client sends
     bvals: dict | None = {} if msg.field(FieldType.INDEX_RANGE) is not None else None
     resume_bvals = _resume_bvals(msg)
-    by_pid = _select(ns, msg, pids, set_name, keep, bvals)
+    by_pid = yield from _select_steps(ns, msg, pids, set_name, keep, bvals)
+    rps_field = msg.field(FieldType.RECS_PER_SEC)
+    rps = _U32.unpack(rps_field)[0] if rps_field and len(rps_field) == 4 else 0
+    started = time.monotonic()
 
     # Like a node's query threads, WORKERS workers share the partitions (the i-th requested one goes
     # to worker i % WORKERS) and each fills its own buffer, sent when full and at the end (last
     # worker first): records of different partitions interleave, not in partition order. A record
     # limit counts records in partition order, so it cuts across several partitions.
-    protos: list[bytes] = []
     buffers: list[list[bytes]] = [[] for _ in range(WORKERS)]
     sizes = [0] * WORKERS
     sent = 0
@@ -216,13 +234,26 @@ def run_scan(node, ns, msg: Message, execute_single=None) -> list[bytes]:
             sizes[worker] += len(encoded)
             sent += 1
             if sizes[worker] >= _CHUNK:
-                protos.append(frame(ProtoType.AS_MSG, b"".join(chunk)))
+                yield frame(ProtoType.AS_MSG, b"".join(chunk))
                 chunk.clear()
                 sizes[worker] = 0
+            if rps:
+                # as a node's records_per_second: the n-th record leaves no earlier than n / rps
+                # seconds after the start; what is ready goes out before the wait
+                ahead = sent / rps - (time.monotonic() - started)
+                if ahead > _PACE_S:
+                    ready = [part for chunk in reversed(buffers) for part in chunk]
+                    if ready:
+                        yield frame(ProtoType.AS_MSG, b"".join(ready))
+                        for worker_chunk in buffers:
+                            worker_chunk.clear()
+                        sizes = [0] * WORKERS
+                    yield ahead
+            elif not sent % _RECORDS_PER_STEP:
+                yield None
     rest = [part for chunk in reversed(buffers) for part in chunk]
     rest.append(Message(info3=Info3.LAST).encode())
-    protos.append(frame(ProtoType.AS_MSG, b"".join(rest)))
-    return protos
+    yield frame(ProtoType.AS_MSG, b"".join(rest))
 
 
 def _project(ops: list[Op], bins: dict) -> list[Op]:
@@ -248,6 +279,19 @@ def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
     index matches when the request names a secondary-index range). With `keep`, only the records
     for which keep(pid, digest, record) is true: filtering before grouping and sorting makes a
     scan that selects few records sort only those."""
+    steps = _select_steps(ns, msg, pids, set_name, keep, bvals)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def _select_steps(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
+                  bvals: dict | None = None):
+    """`_select` as a generator yielding None every _RECORDS_PER_STEP records looked at (others may
+    be served then, and may change the namespace: a full scan walks a copy of the digests, and a
+    record gone meanwhile is skipped); its return value is `_select`'s answer."""
     wanted = set(pids)
     by_pid: dict[int, list] = {}
     now = ns.clock.now_cl()
@@ -255,10 +299,16 @@ def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
     if index_range is not None:
         candidates = _index_candidates(ns, msg, index_range, set_name, bvals)  # only the matches
     else:
-        candidates = ns.records.items()
+        records = ns.records
+        candidates = ((digest, records.get(digest)) for digest in list(records))
     mask = PARTITION_COUNT - 1
+    step = _RECORDS_PER_STEP
     for digest, record in candidates:
-        if set_name is not None and record.set_name != set_name:
+        step -= 1
+        if not step:
+            step = _RECORDS_PER_STEP
+            yield None
+        if record is None or (set_name is not None and record.set_name != set_name):
             continue
         pid = (digest[0] | (digest[1] << 8)) & mask
         if pid not in wanted or record.expired(now):
