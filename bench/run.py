@@ -1,11 +1,14 @@
 """Benchmark driver: servers x clients x workloads x threads, in one run.
 
     python bench/run.py [--quick] [--duration S] [--threads 1,4] [--workloads get,put,...]
-                        [--clients official,purespike,aerospike_py] [--servers spikelite,echo]
+                        [--clients official,purespike,aerospike_py] [--servers aerospike,spikelite,echo]
+                        [--server HOST:PORT]
 
-It starts the servers as child processes (spikelite: ``python -m spikelite --port 0``; the echo
-floor: ``bench/echo.py``), loads the key spaces into spikelite, then runs ``bench/worker.py`` once
-per (server, client) in that client's venv. Each worker runs every workload at every thread count
+It starts the servers: a real Aerospike CE node (``tests/realnode/launch.py``, when
+``../shared/aerospike-ce`` exists), spikelite (``python -m spikelite --port 0``) and the echo floor
+(``bench/echo.py``), or uses any running server given with ``--server HOST:PORT``; loads the key
+spaces into every server that keeps data, then runs ``bench/worker.py`` once per (server, client)
+in that client's venv. Each worker runs every workload at every thread count
 and prints one JSON line per cell. The driver prints a table (ops/s, p50, p99, and the ratios
 client/official and spikelite/echo), measures spikelite's memory per record, writes
 ``results.json`` and a PNG chart (if matplotlib is importable) to ``--out`` (default
@@ -18,7 +21,9 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -29,10 +34,14 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import client_costs  # noqa: E402
-from workloads import ALL, MEMORY_DATA_BYTES, NEEDS_SCAN_SET, WORKLOADS  # noqa: E402
+from workloads import ALL, MEMORY_DATA_BYTES, NEEDS_INDEX, NEEDS_SCAN_SET, WORKLOADS, query_records  # noqa: E402
 
 CLIENTS = ["official", "purespike", "aerospike_py"]
-SERVERS = ["spikelite", "echo"]
+#: "aerospike": a real CE node started for the run; "server": the one given with --server HOST:PORT.
+SERVERS = ["aerospike", "server", "spikelite", "echo"]
+DEFAULT_SERVERS = ["aerospike", "spikelite", "echo"]
+#: Servers that keep data (loaded before the run); the echo floor answers canned replies.
+DATA_SERVERS = {"aerospike", "server", "spikelite"}
 #: venv holding each client (relative to the repository root)
 DEFAULT_VENV = {"official": ".venvs/official", "purespike": ".venvs/purespike",
                 "aerospike_py": ".venvs/aerospikepy"}
@@ -173,7 +182,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", help="comma-separated thread counts (default 1,4; quick 1)")
     parser.add_argument("--workloads", default=",".join(ALL), help="comma-separated, from: " + ", ".join(ALL))
     parser.add_argument("--clients", default=",".join(CLIENTS))
-    parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--servers", default=",".join(DEFAULT_SERVERS),
+                        help="comma-separated, from: aerospike (a real CE node, when ../shared/aerospike-ce "
+                        "exists), spikelite, echo (default all three)")
+    parser.add_argument("--server", metavar="HOST:PORT",
+                        help="also measure this running server (loaded with the bench's key spaces first)")
     parser.add_argument("--python", action="append", default=[], metavar="CLIENT=PATH",
                         help="interpreter for a client (default .venvs/<venv>/bin/python)")
     parser.add_argument("--spikelite-python", help="interpreter that runs spikelite "
@@ -219,27 +232,76 @@ def parse_args(argv=None) -> argparse.Namespace:
             parser.error("--python takes CLIENT=PATH with CLIENT in %s" % ", ".join(CLIENTS))
         pythons[client] = path
     args.pythons = pythons
+    if args.server:
+        host, sep, port = args.server.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            parser.error("--server takes HOST:PORT")
+        args.server_address = (host, int(port))
+        if "server" not in args.servers:
+            args.servers.append("server")
+    elif "server" in args.servers:
+        parser.error("the server \"server\" is the one given with --server HOST:PORT")
     return args
 
 
-def start_server(name: str, args) -> Child:
+class RealNode:
+    """A real Aerospike CE node for the run (tests/realnode/launch.py), in a temporary directory."""
+
+    name = "aerospike"
+
+    def __init__(self):
+        sys.path.insert(0, str(ROOT / "tests" / "realnode"))
+        import launch
+        if not launch.available():
+            raise RuntimeError("no real node here (%s is missing)" % launch.RUN_NODE)
+        self.workdir = Path(tempfile.mkdtemp(prefix="bench-node-"))
+        try:
+            self.cluster = launch.Cluster(self.workdir / "nodes")
+        except BaseException:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
+        self.host, self.port = self.cluster.nodes[0].host
+        self.pid = self.cluster.nodes[0].pid
+
+    def stop(self) -> None:
+        self.cluster.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class External:
+    """A server the run did not start (--server HOST:PORT); left running."""
+
+    name = "server"
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+
+    def stop(self) -> None:
+        pass
+
+
+def start_server(name: str, args):
+    if name == "aerospike":
+        return RealNode()
+    if name == "server":
+        return External(*args.server_address)
     if name == "echo":
         return Child("echo", [sys.executable, str(BENCH / "echo.py"), "--port", "0"])
     return Child("spikelite", [args.spikelite_python, "-m", "spikelite", "--port", "0"])
 
 
-def load_spikelite(server: Child, args, loader: str) -> dict:
+def load_server(server, args, loader: str) -> dict:
     argv = ["load", "--client", loader, "--port", str(server.port), "--host", server.host,
             "--small", str(args.keys), "--blob", str(args.keys)]
     if NEEDS_SCAN_SET & set(args.workloads):
         argv += ["--scan", str(args.scan_records)]
-        if "query" in args.workloads:
+        if NEEDS_INDEX & set(args.workloads):
             argv.append("--index")
     objects, tail, rc = run_worker(args.pythons[loader], argv, timeout=600)
     for obj in objects:
         if obj.get("event") == "load":
             return obj
-    raise RuntimeError("loading spikelite failed (exit %s): %s" % (rc, tail))
+    raise RuntimeError("loading %s failed (exit %s): %s" % (server.name, rc, tail))
 
 
 def measure_memory(args, loader: str) -> dict:
@@ -314,13 +376,13 @@ def main(argv=None) -> int:
                 notes["server_" + server_name] = str(exc)
                 continue
             log("== %s on %s:%d" % (server_name, server.host, server.port))
-            if server_name == "spikelite" and loader:
-                load = load_spikelite(server, args, loader)
-                notes["load"] = load
+            if server_name in DATA_SERVERS and loader:
+                load = load_server(server, args, loader)
+                notes["load" if server_name == "spikelite" else "load_" + server_name] = load
                 log("   loaded with %s: %s" % (loader, ", ".join("%s=%s" % kv for kv in load.items()
                                                                   if kv[0] != "event")))
-        # Both servers stay up; each client runs against one right after the other, so that
-        # drift in machine load hits the two sides of the spikelite/echo ratio alike.
+        # Every server stays up; each client runs against one right after the other, so that
+        # drift in machine load hits both sides of the spikelite/node and spikelite/echo ratios alike.
         for client in clients:
             for server_name, server in servers.items():
                 cells.extend(run_client(server_name, server, client, args))
@@ -386,7 +448,7 @@ def render_sindex(section: dict) -> str:
     return render_section(section)
 
 
-def run_client(server_name: str, server: Child, client: str, args) -> list[dict]:
+def run_client(server_name: str, server, client: str, args) -> list[dict]:
     expected = [(w, t) for w in args.workloads for t in args.threads]
     argv = ["run", "--client", client, "--host", server.host, "--port", str(server.port),
             "--workloads", ",".join(args.workloads), "--threads", ",".join(map(str, args.threads)),
@@ -459,9 +521,11 @@ def render(results: dict) -> str:
                 meta["machine"], meta["python"]),
              "ops/s counts calls (a batch or a scan is one call); rec/s counts records; latencies in microseconds.",
              "x official = this client's ops/s / the official client's on the same server;"
-             " spike/echo = ops/s on spikelite / on the echo floor for the same client.", ""]
-    header = "%-12s %3s  %-10s %-13s %11s %12s %9s %9s %10s %10s" % (
-        "workload", "thr", "server", "client", "ops/s", "rec/s", "p50 us", "p99 us", "x official", "spike/echo")
+             " spike/node = ops/s on spikelite / on the real node (aerospike);"
+             " spike/echo = ops/s on spikelite / on the echo floor; both for the same client.", ""]
+    header = "%-12s %3s  %-10s %-13s %11s %12s %9s %9s %10s %10s %10s" % (
+        "workload", "thr", "server", "client", "ops/s", "rec/s", "p50 us", "p99 us", "x official", "spike/node",
+        "spike/echo")
     lines += [header, "-" * len(header)]
     unsupported: dict = {}
     order = {name: i for i, name in enumerate(ALL)}
@@ -483,9 +547,11 @@ def render(results: dict) -> str:
             if cell["client"] != "official" else None
         vs_echo = ratio(cell, ("echo", cell["client"], cell["workload"], cell["threads"])) \
             if cell["server"] == "spikelite" else None
-        lines.append("%s %11s %12s %9s %9s %10s %10s%s" % (
+        vs_node = ratio(cell, ("aerospike", cell["client"], cell["workload"], cell["threads"])) \
+            if cell["server"] == "spikelite" else None
+        lines.append("%s %11s %12s %9s %9s %10s %10s %10s%s" % (
             head, fmt_num(cell["ops_per_s"]), fmt_num(cell["records_per_s"]), cell["p50_us"], cell["p99_us"],
-            fmt_ratio(vs_official), fmt_ratio(vs_echo),
+            fmt_ratio(vs_official), fmt_ratio(vs_node), fmt_ratio(vs_echo),
             "  %d errors: %s" % (cell["errors"], cell.get("reason", "")[:60]) if cell.get("errors") else ""))
     checks = []
     for cell in cells:
@@ -505,9 +571,13 @@ def render(results: dict) -> str:
         for (status, reason), where in unsupported.items():
             cells_text = ", ".join(sorted(set(where)))
             lines.append("  %s: %s\n      cells: %s" % (status, reason, cells_text))
-    load = results["notes"].get("load")
-    if load and load.get("scan_skipped"):
-        lines.append("  scan set not loaded into spikelite: %s" % load["scan_skipped"])
+    for key, load in results["notes"].items():
+        if key.startswith("load") and isinstance(load, dict) and load.get("scan_skipped"):
+            lines.append("  scan set not loaded into %s: %s" % (key.partition("_")[2] or "spikelite",
+                                                                load["scan_skipped"]))
+    for key, why in results["notes"].items():
+        if key.startswith("server_"):
+            lines.append("  server %s not measured: %s" % (key[len("server_"):], why))
     memory = results["memory"]
     lines.append("")
     if memory.get("status") == "ok":
@@ -531,7 +601,7 @@ def expected_records(cell: dict, meta: dict):
     if kind == "scan":
         return float(meta["scan_records"])
     if kind == "query":
-        return float(max(1, meta["scan_records"] // 100))
+        return float(query_records(cell["workload"], meta["scan_records"]))
     return None
 
 
@@ -554,6 +624,9 @@ def chart(results: dict, path: Path) -> str:
                              squeeze=False)
     width = 0.8 / max(1, len(series))
     colors = {"official": "#1f77b4", "purespike": "#d62728", "aerospike_py": "#2ca02c"}
+    # the real node solid, spikelite lighter, the echo floor hatched
+    alpha = {"aerospike": 1.0, "server": 1.0, "spikelite": 0.6, "echo": 0.3}
+    hatch = {"spikelite": "..", "echo": "//"}
     for row, t in enumerate(threads):
         ax = axes[row][0]
         for i, (server, client) in enumerate(series):
@@ -564,8 +637,8 @@ def chart(results: dict, path: Path) -> str:
                     xs.append(j + (i - (len(series) - 1) / 2) * width)
                     ys.append(cell["ops_per_s"])
             ax.bar(xs, ys, width, label="%s @ %s" % (client, server), color=colors.get(client),
-                   alpha=1.0 if server == "spikelite" else 0.45,
-                   hatch=None if server == "spikelite" else "//", edgecolor="black", linewidth=0.3)
+                   alpha=alpha.get(server, 0.7), hatch=hatch.get(server),
+                   edgecolor="black", linewidth=0.3)
         ax.set_yscale("log")
         ax.set_xticks(range(len(workloads)))
         ax.set_xticklabels(workloads, rotation=20)

@@ -14,6 +14,7 @@ SET_LIST = "bench_list"     # records whose list bin the operate workload append
 SET_SCAN = "bench_scan"     # scan_records records with an indexed int bin `n` = i % 100
 SET_MEMORY = "bench_mem"    # records of 10 small bins for the memory measurement
 INDEX_NAME = "bench_scan_n"
+INDEX_NAME_ONE = "bench_scan_a"  # on bin `a` = i: a query of one value returns one record
 QUERY_VALUE = 7             # the query selects n == 7: 1 % of the scan set
 BLOB_SIZE = 1400
 
@@ -29,12 +30,23 @@ WORKLOADS: dict[str, tuple[str, dict, str]] = {
     "batch100": ("batch", {"size": 100, "record": "small"}, "batch_read of 100 random keys"),
     "batch1000": ("batch", {"size": 1000, "record": "small"}, "batch_read of 1,000 random keys"),
     "scan": ("scan", {"record": "small"}, "scan of the whole scan set"),
-    "query": ("query", {"record": "small"}, "secondary-index query n == 7 (1 % of the scan set)"),
+    "query": ("query", {"record": "small", "bin": "n"}, "secondary-index query n == 7 (1 % of the scan set)"),
+    "query1": ("query", {"record": "small", "bin": "a", "one": True},
+               "secondary-index query a == 7: one record (the fixed cost of a query call)"),
 }
 
 ALL = list(WORKLOADS)
 #: Workloads that read the scan set (it is loaded only when one of them runs).
-NEEDS_SCAN_SET = {"scan", "query"}
+NEEDS_SCAN_SET = {"scan", "query", "query1"}
+#: Workloads that need the secondary indexes.
+NEEDS_INDEX = {"query", "query1"}
+
+
+def query_records(workload: str, scan_records: int) -> int:
+    """Records one call of a query workload returns."""
+    if WORKLOADS[workload][1].get("one"):
+        return 1
+    return max(1, scan_records // 100)
 
 
 def small_bins(i: int) -> dict:
