@@ -57,8 +57,18 @@ def _convert(code: str, value, fname: str, position: int):
     return value
 
 
+_UNITS: dict[str, tuple[list[str], int, str]] = {}
+
+
 def _units(fmt: str) -> tuple[list[str], int, str]:
-    """`"OO|Os:name"` -> (['O', 'O', 'O', 's'], 2 required, 'name')."""
+    """`"OO|Os:name"` -> (['O', 'O', 'O', 's'], 2 required, 'name') (parsed once per format)."""
+    parsed = _UNITS.get(fmt)
+    if parsed is None:
+        parsed = _UNITS[fmt] = _parse_units(fmt)
+    return parsed
+
+
+def _parse_units(fmt: str) -> tuple[list[str], int, str]:
     spec, _, fname = fmt.partition(":")
     units, required = [], None
     for ch in spec:

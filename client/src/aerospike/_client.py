@@ -94,6 +94,9 @@ class Client(UdfMethods, TransactionMethods):
         self._encoder = Encoder(config.get("send_bool_as", 1), serializer,
                                 strict_types=config.get("strict_types") is not False)
         self._decoder = Decoder(deserializer)
+        self._read_templates = sr.ReadTemplates()
+        decoder = self._decoder
+        self._parse_record = lambda body: sr.record_reply(body, decoder)
         self._cluster: Cluster | None = None
         self._lock = threading.Lock()
 
@@ -222,12 +225,13 @@ class Client(UdfMethods, TransactionMethods):
         """Run a command generator (see `_io`) with blocking sockets."""
         return drive(gen, execute)
 
-    def _run(self, key, msg, policy: dict, is_write: bool):
+    def _run(self, key, msg, policy: dict, is_write: bool, parse=None):
+        """`parse(body)` reads the reply (default: a Message; in a transaction always a Message)."""
         cluster = self._require()
         txn = policy_transaction(policy)
         if txn is not None:
             return (yield from self._run_in_txn(cluster, txn, key, msg, policy, is_write))
-        reply, where, in_doubt = yield from single_command(cluster, key, msg.to_proto(), policy, is_write)
+        reply, where, in_doubt = yield from single_command(cluster, key, msg.to_proto(), policy, is_write, parse)
         return reply, (where, in_doubt)
 
     @staticmethod
@@ -244,12 +248,23 @@ class Client(UdfMethods, TransactionMethods):
     @command
     def get(self, key, policy=None):
         k = parse_key(key)
-        policy = merge(self._policies["read"], policy)
-        reply, where = yield from self._run(k, sr.read_request(k, policy), policy, False)
+        request = None
+        if policy is None:  # the default read policy: the request from its template
+            policy = self._policies["read"]
+            if policy_transaction(policy) is None:
+                request = self._read_templates.request(k, policy)
+        else:
+            policy = merge(self._policies["read"], policy)
+        if request is None:
+            reply, where = yield from self._run(k, sr.read_request(k, policy), policy, False, self._parse_record)
+        else:
+            reply, address, in_doubt = yield from single_command(self._require(), k, request, policy, False,
+                                                                 self._parse_record)
+            where = (address, in_doubt)
         if reply.result_code:
             self._raise_for(reply, where, key=key)
-        return (k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()),
-                sr.bins_of(reply, self._decoder))
+        bins = reply.bins if isinstance(reply, sr.RecordReply) else sr.bins_of(reply, self._decoder)
+        return k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()), bins
 
     @command
     def select(self, key, bins, policy=None):

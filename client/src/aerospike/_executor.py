@@ -56,7 +56,7 @@ class Executor:
         return drive(single_command(self.cluster, key, request, policy, is_write), execute)
 
 
-def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_write: bool):
+def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_write: bool, parse=None):
     """(A command generator, see `_io`.) The reply to a single-record command, the 'host:port'
     that answered, and whether an error in that reply leaves the write in doubt.
 
@@ -65,7 +65,8 @@ def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_
     `sleep_between_retries`, except on the first retry of a read (or of a write failing for
     another reason than a timeout or exhausted pool) when the replica policy lets it move to
     another replica. A retry that would not start before `total_timeout` is not made. When
-    retries run out the last failure is raised; timeouts carry the C client's message."""
+    retries run out the last failure is raised; timeouts carry the C client's message.
+    `parse(body)` reads the reply (default: a Message); what it gives must have a `result_code`."""
     total = _ms(policy.get("total_timeout", 0))
     socket_timeout = _ms(policy.get("socket_timeout", 0))
     if total and (not socket_timeout or socket_timeout > total):
@@ -93,7 +94,7 @@ def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_
             code, message = -14, "Max error rate exceeded"
         else:
             code, message, reply, was_sent = yield from _attempt(cluster, node, request, socket_timeout, deadline,
-                                                                 is_write, sent, key.namespace)
+                                                                 is_write, sent, key.namespace, parse)
             sent += was_sent
             if reply is not None and (reply.result_code not in _RETRIED_RESULTS or iteration >= max_retries):
                 # A server error after the write went out more than once may hide an applied write.
@@ -123,7 +124,7 @@ def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_
 
 
 def _attempt(cluster: Cluster, node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int,
-             namespace: str):
+             namespace: str, parse=None):
     """One try on `node`: (code, message, reply or None, whether the request went out). As the
     official client, a failed connect, send or receive and a timeout count against the node's
     error rate, and so does a cluster/overload answer; the node's counters (errors, timeouts,
@@ -146,7 +147,7 @@ def _attempt(cluster: Cluster, node, request: bytes, socket_timeout, deadline, i
     if ptype != ProtoType.AS_MSG:
         raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
                                       in_doubt_for(-2, is_write, sent + 1))
-    reply, _ = parse_message(body)
+    reply = parse_message(body)[0] if parse is None else parse(body)
     code = reply.result_code
     if code in _RETRIED_RESULTS:
         node.add_error()

@@ -7,10 +7,13 @@ import warnings
 from spikewire import CITRUSLEAF_EPOCH, FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
 from spikewire.keys import pack_key_field
 
+from spikewire.results import MalformedMessage
+
 from ._errors import bin_name_error, client_error, param_error
 from ._keys import Key
 from ._values import Decoder, Encoder
 from ._operations import respond_all_ops
+from ._stream_records import iter_records
 
 POLICY_KEY_SEND = 1
 EXISTS_IGNORE, EXISTS_CREATE, EXISTS_UPDATE, EXISTS_REPLACE, EXISTS_CREATE_OR_REPLACE = 0, 1, 2, 3, 4
@@ -271,6 +274,54 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
     msg.ops = ops
     _timeout(msg, policy)
     return msg, writes
+
+
+class RecordReply:
+    """The reply to a read of one record, decoded in one pass (see `record_reply`): what `meta_of`
+    and the caller need, the bins already a dict."""
+
+    __slots__ = ("result_code", "generation", "record_ttl", "bins")
+
+    def __init__(self, result_code: int, generation: int, record_ttl: int, bins: dict):
+        self.result_code = result_code
+        self.generation = generation
+        self.record_ttl = record_ttl
+        self.bins = bins
+
+
+def record_reply(body: bytes, decoder: Decoder) -> RecordReply:
+    """A single-record read reply, decoded as scan records are (no Message, no Op per bin)."""
+    for _info3, result, generation, void_time, _index, _digest, _set, _key, _bval, bins in \
+            iter_records(body, decoder, value_of):
+        return RecordReply(result, generation, void_time, bins)
+    raise MalformedMessage("empty reply")
+
+
+class ReadTemplates:
+    """Read requests by (namespace, set): the encoded request of a default read policy around the
+    digest, so a get builds its request by joining three parts. Each template remembers the
+    policy object it was made with and is made again when the client's default read policy is
+    another object (dynamic configuration replaces it). Only for requests without a KEY field
+    (the digest is then the one part that differs)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple, tuple[dict, bytes, bytes]] = {}
+
+    def request(self, key: Key, policy: dict) -> bytes:
+        """The request of a plain get of `key` under `policy` (a client's default read policy)."""
+        if policy.get("key") == POLICY_KEY_SEND and key.user_key is not None:
+            return read_request(key, policy).to_proto()
+        parts = self._parts.get((key.namespace, key.set_name))
+        if parts is None or parts[0] is not policy:
+            encoded = read_request(key, policy).to_proto()
+            at = encoded.find(key.digest)
+            if at < 0 or encoded.find(key.digest, at + 1) >= 0:
+                return encoded  # the digest is not unambiguously placed: do not keep a template
+            if len(self._parts) > 256:
+                self._parts.clear()
+            self._parts[(key.namespace, key.set_name)] = (policy, encoded[:at], encoded[at + len(key.digest):])
+            return encoded
+        return parts[1] + key.digest + parts[2]
 
 
 def meta_of(reply: Message, now_cl: int) -> dict:

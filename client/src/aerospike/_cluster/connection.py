@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import struct
 import time
 
 from spikewire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
+
+_PROTO_WORD = struct.Struct(">Q")  # a proto header: version (8 bits), type (8), body size (48)
+_SIZE_MASK = (1 << 48) - 1
 
 log = logging.getLogger("aerospike")
 
@@ -149,6 +153,23 @@ class Connection:
 
     def recv_proto(self, socket_timeout: float | None, deadline: float | None) -> tuple[int, bytes]:
         """(type, body) of the next message; a compressed reply is inflated transparently."""
+        if not self._buffer:
+            # The common case: the whole reply comes in one read (one copy, no buffer bookkeeping).
+            try:
+                self._settimeout(self._timeout(socket_timeout, deadline))
+                chunk = self.sock.recv(self.READ_SIZE)
+            except socket.timeout:
+                raise ConnectionFailed("receive timed out", timeout=True, sent=True) from None
+            except OSError as exc:
+                raise ConnectionFailed("receive failed: %s" % exc, sent=True) from None
+            if not chunk:
+                raise ConnectionFailed("connection closed by server", sent=True)
+            if len(chunk) >= PROTO_HEADER_SIZE:
+                header = _PROTO_WORD.unpack_from(chunk)[0]
+                end = PROTO_HEADER_SIZE + (header & _SIZE_MASK)
+                if header >> 56 == 2 and (header >> 48) & 0xFF == ProtoType.AS_MSG and len(chunk) == end:
+                    return ProtoType.AS_MSG, chunk[PROTO_HEADER_SIZE:]
+            self._buffer += chunk  # anything else: the general path below
         version, ptype, size = unpack_proto_header(self.recv_exact(PROTO_HEADER_SIZE, socket_timeout, deadline))
         if version != 2 and not (version == 0 and ptype == ProtoType.ADMIN):
             raise ConnectionFailed("invalid proto version %d from server" % version, sent=True)
