@@ -100,3 +100,56 @@ def test_scan_replies_match_message_encode_with_and_without_filter() -> None:
         if value is None:
             assert got != want  # not in partition order: a client must not rely on it
         assert len(got) == (40 if value is None else 10)
+
+
+# -- batch reads of whole records -----------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from spikelite.commands.batch import execute_batch  # noqa: E402
+from spikelite.commands.dispatch import DataCommands  # noqa: E402
+from spikelite.wire import Info3  # noqa: E402
+from spikelite.wire.message import encode_ops  # noqa: E402
+
+_ROW_KINDS = ("all", "all", "repeat", "no_bins", "bins", "other_ns", "key")
+
+
+def _batch_row(index: int, digest: bytes, kind: str) -> bytes:
+    head = index.to_bytes(4, "big") + digest
+    if kind == "repeat":
+        return head + b"\x01"
+    ns = b"bar" if kind == "other_ns" else b"test"
+    fields = [(FieldType.NAMESPACE, ns), (FieldType.SET, b"s")]
+    if kind == "key":
+        fields.append((FieldType.KEY, pack_key_field(index)))
+    ops = [Op(OpType.READ, 0, "a")] if kind == "bins" else []
+    info1 = {"no_bins": Info1.READ | Info1.GET_NO_BINS, "bins": Info1.READ}.get(kind, Info1.READ | Info1.GET_ALL)
+    body = bytes((info1,)) + len(fields).to_bytes(2, "big") + len(ops).to_bytes(2, "big")
+    body += b"".join((len(d) + 1).to_bytes(4, "big") + bytes((t,)) + d for t, d in fields)
+    return head + b"\x00" + body + encode_ops(ops)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 59), st.sampled_from(_ROW_KINDS)), min_size=1, max_size=30))
+def test_batch_reads_of_whole_records_answer_as_the_general_path(rows) -> None:
+    """A batch row reading every bin is answered without building messages (DataCommands._read_all):
+    the same bytes as the general path, for found and missing records, mixed with other row kinds,
+    repeat rows, rows sending a key and an unknown namespace."""
+    node, ns = _node_with_records()
+    commands = DataCommands(node)
+    fixed, previous = [], None
+    for i, kind in rows:  # a repeat row follows a full row, never one sending a key (PARAMETER)
+        if kind == "repeat" and previous in (None, "key"):
+            kind = "all"
+        fixed.append((i, kind))
+        previous = kind if kind != "repeat" else previous
+    rows = fixed
+    payload = len(rows).to_bytes(4, "big") + b"\x0d"  # inline, report all errors, error records
+    for index, (i, kind) in enumerate(rows):
+        payload += _batch_row(index, compute_digest("s" if i % 3 else None, i), kind)
+    parent = Message(info1=Info1.BATCH, transaction_ttl=1000, fields=[(FieldType.BATCH_INDEX, payload)])
+    fast = execute_batch(parent, commands.execute, commands._read_all)
+    general = execute_batch(parent, commands.execute)
+    assert fast == general
+    replies = [m for p in fast for m in iter_messages(p[PROTO_HEADER_SIZE:])]
+    assert len(replies) == len(rows) + 1 and replies[-1].info3 & Info3.LAST

@@ -246,6 +246,9 @@ class Connection(asyncio.Protocol):
                         return False
                 elif isinstance(step, bytes):
                     transport.write(step)
+                    if time.monotonic() >= deadline:
+                        self._pump_handle = loop.call_soon(self._pump)
+                        return False
                 else:  # seconds to wait (records_per_second)
                     self._pump_handle = loop.call_later(step, self._pump)
                     return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 
-from ..wire import DIGEST_SIZE, AerospikeWireError, FieldType, Info3, MalformedMessage, Message, ResultCode
+from ..wire import DIGEST_SIZE, AerospikeWireError, FieldType, Info1, Info3, MalformedMessage, Message, ResultCode
 from ..wire.message import parse_fields, parse_ops
 from ..wire.framing import ProtoType, frame
 
@@ -98,8 +98,31 @@ def parse_rows(payload: bytes, parent: Message) -> tuple[int, list[_Row]]:
     return flags, rows
 
 
-def execute_batch(parent: Message, execute_single) -> list[bytes]:
-    """Reply protos for a batch parent message; `execute_single(msg)` runs one sub-command."""
+_REPLY_HEADER = struct.Struct(">BBBBBBIIIHH")  # an AS_MSG header, as Message.encode writes it
+_READ_ALL = Info1.READ | Info1.GET_ALL
+_PLAIN_READ_FIELDS = frozenset({FieldType.NAMESPACE, FieldType.SET, FieldType.DIGEST})
+
+
+def _plain_read(row: _Row) -> bytes | None:
+    """The namespace of a row reading all bins of its record and nothing else (no ops, no
+    filter, no key to compare), else None."""
+    if row.info1 != _READ_ALL or row.info2 or row.info4 or row.ops:
+        return None
+    namespace = None
+    for ftype, data in row.fields:
+        if ftype not in _PLAIN_READ_FIELDS:
+            return None
+        if ftype == FieldType.NAMESPACE:
+            namespace = data
+    return namespace
+
+
+def execute_batch(parent: Message, execute_single, read_all=None) -> list[bytes]:
+    """Reply protos for a batch parent message; `execute_single(msg)` runs one sub-command.
+    `read_all(namespace, digest, read touch percent)`, when given, answers a row that reads all bins
+    of its record and nothing else: (generation, void time, bin count, encoded bins) of the record,
+    a result code, or None to run the row through `execute_single` after all; its reply is encoded
+    as `execute_single`'s would be."""
     payload = parent.field(FieldType.BATCH_INDEX)
     if payload is None:
         payload = parent.field(FieldType.BATCH_INDEX_WITH_SET)
@@ -120,7 +143,25 @@ def execute_batch(parent: Message, execute_single) -> list[bytes]:
     chunk: list[bytes] = []
     size = 0
     final_code = ResultCode.OK
+    plain_fields, plain_namespace = None, None
     for row in rows:
+        if read_all is not None and parent_filter is None:
+            if row.fields is not plain_fields:  # repeat rows share their fields: decided once
+                plain_fields, plain_namespace = row.fields, _plain_read(row)
+            found = read_all(plain_namespace, row.digest, row.ttl) if plain_namespace is not None else None
+            if found is not None:
+                if isinstance(found, int):  # not found (benign: every batch goes on past it)
+                    encoded = _REPLY_HEADER.pack(22, 0, 0, 0, 0, found, 0, 0, row.index, 0, 0)
+                else:
+                    generation, void_time, count, ops = found
+                    encoded = _REPLY_HEADER.pack(22, 0, 0, 0, 0, 0, generation, void_time, row.index, 0,
+                                                 count) + ops
+                chunk.append(encoded)
+                size += len(encoded)
+                if size >= _CHUNK:
+                    protos.append(frame(ProtoType.AS_MSG, b"".join(chunk)))
+                    chunk, size = [], 0
+                continue
         fields = [(t, d) for t, d in row.fields if t != FieldType.DIGEST]
         fields.append((FieldType.DIGEST, row.digest))
         if parent_filter is not None and not any(t == FieldType.FILTER_EXPRESSION for t, _ in fields):

@@ -26,7 +26,7 @@ _U32 = struct.Struct(">I")
 _I64LE = struct.Struct("<q")
 _CHUNK = 128 * 1024
 #: Records looked at (selecting) or sent between two points where the server serves others.
-_RECORDS_PER_STEP = 5000
+_RECORDS_PER_STEP = 1000
 #: records_per_second: how far ahead of its schedule a stream may get before it waits.
 _PACE_S = 0.01
 #: Partition readers of one scan or query (a node's query threads).
@@ -158,6 +158,7 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
     rps_field = msg.field(FieldType.RECS_PER_SEC)
     rps = _U32.unpack(rps_field)[0] if rps_field and len(rps_field) == 4 else 0
     started = time.monotonic()
+    looked = _RECORDS_PER_STEP
 
     # Like a node's query threads, WORKERS workers share the partitions (the i-th requested one goes
     # to worker i % WORKERS) and each fills its own buffer, sent when full and at the end (last
@@ -180,6 +181,10 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
         after = resume.get(pid)
         after_bval = resume_bvals.get(pid)
         for digest, record in entries:
+            looked -= 1
+            if not looked:
+                looked = _RECORDS_PER_STEP
+                yield None
             if after is not None:
                 if after_bval is not None and bvals:
                     if (bvals.get(digest, 0), digest) <= (after_bval, after):
@@ -249,8 +254,6 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
                             worker_chunk.clear()
                         sizes = [0] * WORKERS
                     yield ahead
-            elif not sent % _RECORDS_PER_STEP:
-                yield None
     rest = [part for chunk in reversed(buffers) for part in chunk]
     rest.append(Message(info3=Info3.LAST).encode())
     yield frame(ProtoType.AS_MSG, b"".join(rest))
@@ -323,9 +326,17 @@ def _select_steps(ns, msg: Message, pids: list[int], set_name: str | None, keep=
     if bvals:
         for entries in by_pid.values():
             entries.sort(key=lambda item: (bvals.get(item[0], 0), item[0]))
+            step -= len(entries)
+            if step <= 0:
+                step = _RECORDS_PER_STEP
+                yield None
     else:
         for entries in by_pid.values():
             entries.sort(key=lambda item: item[0])
+            step -= len(entries)
+            if step <= 0:
+                step = _RECORDS_PER_STEP
+                yield None
     return by_pid
 
 
