@@ -159,6 +159,7 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
     rps = _U32.unpack(rps_field)[0] if rps_field and len(rps_field) == 4 else 0
     started = time.monotonic()
     looked = _RECORDS_PER_STEP
+    records_get = ns.records.get
 
     # Like a node's query threads, WORKERS workers share the partitions (the i-th requested one goes
     # to worker i % WORKERS) and each fills its own buffer, sent when full and at the end (last
@@ -180,11 +181,14 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
         entries = by_pid.get(pid, ())
         after = resume.get(pid)
         after_bval = resume_bvals.get(pid)
-        for digest, record in entries:
+        for digest in entries:
             looked -= 1
             if not looked:
                 looked = _RECORDS_PER_STEP
                 yield None
+            record = records_get(digest)
+            if record is None:  # deleted since it was selected
+                continue
             if after is not None:
                 if after_bval is not None and bvals:
                     if (bvals.get(digest, 0), digest) <= (after_bval, after):
@@ -211,7 +215,7 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
             elif no_bins:
                 op_count, ops = 0, b""
             else:
-                op_count, ops = record.encoded_bins()  # every bin: the stored, already encoded ops
+                op_count = -1  # every bin: the stored, already encoded ops (read with the header below)
             # the reply, encoded as Message.encode would: header, namespace, digest, set, key, ops
             set_name_of = record.set_name
             key = record.key
@@ -221,7 +225,10 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
                 if set_field is None:
                     raw = set_name_of.encode()
                     set_field = set_fields[set_name_of] = _FIELD_HEADER.pack(len(raw) + 1, FieldType.SET) + raw
-            generation, void_time = record.generation, record.void_time
+            if op_count < 0:
+                generation, void_time, op_count, ops = record.reply_parts()
+            else:
+                generation, void_time = record.generation, record.void_time
             bval = bvals.get(digest) if bvals else None
             parts = [_MSG_HEADER.pack(MSG_HEADER_SIZE, info1, 0, 0, 0, 0, generation, void_time, 0,
                                       2 + bool(set_field) + (key is not None) + (bval is not None),
@@ -287,14 +294,19 @@ def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
         try:
             next(steps)
         except StopIteration as done:
-            return done.value
+            by_pid = done.value
+            break
+    records = ns.records
+    return {pid: [(digest, records[digest]) for digest in digests] for pid, digests in by_pid.items()}
 
 
 def _select_steps(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
                   bvals: dict | None = None):
     """`_select` as a generator yielding None every _RECORDS_PER_STEP records looked at (others may
     be served then, and may change the namespace: a full scan walks a copy of the digests, and a
-    record gone meanwhile is skipped); its return value is `_select`'s answer."""
+    record gone meanwhile is skipped); its return value is {pid: [digest]}, sorted as `_select`'s.
+    Only digests are kept (no object per record: a scan of a million records creates no million
+    tuples for the garbage collector to walk)."""
     wanted = set(pids)
     by_pid: dict[int, list] = {}
     now = ns.clock.now_cl()
@@ -303,7 +315,7 @@ def _select_steps(ns, msg: Message, pids: list[int], set_name: str | None, keep=
         candidates = _index_candidates(ns, msg, index_range, set_name, bvals)  # only the matches
     else:
         records = ns.records
-        candidates = ((digest, records.get(digest)) for digest in list(records))
+        candidates = ((digest, records.get(digest)) for digest in list(records))  # a copy of the keys
     mask = PARTITION_COUNT - 1
     step = _RECORDS_PER_STEP
     for digest, record in candidates:
@@ -320,19 +332,19 @@ def _select_steps(ns, msg: Message, pids: list[int], set_name: str | None, keep=
             continue
         entries = by_pid.get(pid)
         if entries is None:
-            by_pid[pid] = [(digest, record)]
+            by_pid[pid] = [digest]
         else:
-            entries.append((digest, record))
+            entries.append(digest)
     if bvals:
         for entries in by_pid.values():
-            entries.sort(key=lambda item: (bvals.get(item[0], 0), item[0]))
+            entries.sort(key=lambda digest: (bvals.get(digest, 0), digest))
             step -= len(entries)
             if step <= 0:
                 step = _RECORDS_PER_STEP
                 yield None
     else:
         for entries in by_pid.values():
-            entries.sort(key=lambda item: item[0])
+            entries.sort()
             step -= len(entries)
             if step <= 0:
                 step = _RECORDS_PER_STEP

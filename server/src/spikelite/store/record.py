@@ -163,6 +163,12 @@ class Record:
         """The bins as a view decoding each bin on first use (see LazyBins)."""
         return LazyBins(self)
 
+    def reply_parts(self) -> tuple[int, int, int, bytes]:
+        """(generation, void time, bin count, encoded bins): what a reply carrying every bin needs,
+        from one read of the header."""
+        generation, void_time, _lut, count = _HEADER.unpack_from(self._blob)
+        return generation, void_time, count, self._blob[_HEADER_SIZE:]
+
     def encoded_bins(self) -> tuple[int, bytes]:
         """(bin count, the bins as encoded READ ops) — ready to send as a reply's ops."""
         return _HEADER.unpack_from(self._blob)[3], self._blob[_HEADER_SIZE:]
