@@ -162,7 +162,9 @@ _pid_arrays: dict[tuple, bytes] = {}
 
 def pid_array(pids: list[int]) -> bytes:
     """The partition ids as the PID_ARRAY field's little-endian u16s."""
-    key = tuple(pids)
+    first, count = pids[0], len(pids)
+    # ids come in ascending order: a run without gaps is known by its ends
+    key = (first, count) if pids[-1] - first + 1 == count else tuple(pids)
     data = _pid_arrays.get(key)
     if data is None:
         data = struct.pack("<%dH" % len(pids), *pids)
@@ -207,7 +209,7 @@ class Tracker:
         if owners is not None and node_filter is None and digests.count(None) == parts.count:
             # The common first round: every partition, none resumed, each on its first replica.
             window = owners[begin:begin + parts.count]
-            if len(set(window)) == 1:
+            if window.count(window[0]) == len(window):  # one node has them all
                 np = NodePartitions(window[0])
                 np.full = list(range(begin, begin + parts.count))
                 self.node_parts.append(np)

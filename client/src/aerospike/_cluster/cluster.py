@@ -534,7 +534,10 @@ class Cluster:
         if table is None or replica in (REPLICA_RANDOM, REPLICA_ANY):
             return None
         owners = table.replicas[0]
-        if None in owners or not all(node.active for node in set(owners)):
+        masters = table.masters
+        if masters is None:
+            masters = table.masters = (None,) if None in owners else tuple(set(owners))
+        if None in masters or not all(node.active for node in masters):
             return None
         return owners
 

@@ -6,11 +6,13 @@ from .peers import PARTITIONS
 
 
 class NamespacePartitions:
-    __slots__ = ("replicas", "regimes")
+    __slots__ = ("replicas", "regimes", "masters")
 
     def __init__(self, replica_count: int):
         self.replicas: list[list] = [[None] * PARTITIONS for _ in range(replica_count)]
         self.regimes = [0] * PARTITIONS
+        #: (the distinct nodes of replicas[0], None when a slot is empty), kept until the map changes
+        self.masters: tuple | None = None
 
     def ensure_replicas(self, count: int) -> None:
         while len(self.replicas) < count:
@@ -31,6 +33,7 @@ class PartitionMap:
             if table is None:
                 table = self.namespaces[ns] = NamespacePartitions(len(bitmaps))
             table.ensure_replicas(len(bitmaps))
+            table.masters = None
             regimes = table.regimes
             for index, bitmap in enumerate(bitmaps):
                 owners = table.replicas[index]
@@ -51,6 +54,7 @@ class PartitionMap:
 
     def remove_node(self, node) -> None:
         for table in self.namespaces.values():
+            table.masters = None
             for owners in table.replicas:
                 for pid in range(PARTITIONS):
                     if owners[pid] is node:
