@@ -116,7 +116,11 @@ class DataCommands:
         if record_filter is not None and msg.field(FieldType.FILTER_EXPRESSION) is not None:
             record = ns.get(digest)
             if record is not None:
-                record_filter(ns, digest, record, msg)
+                try:
+                    record_filter(ns, digest, record, msg)
+                except AerospikeWireError as exc:  # a node's reply carries the record's generation
+                    return Message(result_code=exc.code, generation=record.generation,
+                                   record_ttl=record.void_time)
         return apply_record_udf(self.node.udfs, ns, digest, msg, self.single._void_time, _check_key)
 
 

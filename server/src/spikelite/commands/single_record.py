@@ -104,9 +104,10 @@ class SingleRecordCommands:
         record = ns.get(digest)
         if record is None:
             return error(ResultCode.KEY_NOT_FOUND)
-        _apply_filter(ns, digest, record, msg)
-        _check_key(record, msg)
         try:
+            # a node's failure reply for an existing record carries its generation and void time
+            _apply_filter(ns, digest, record, msg)
+            _check_key(record, msg)
             touch_after = read_touch.check(ns, record, msg.record_ttl)
         except AerospikeWireError as exc:
             return Message(result_code=exc.code, generation=record.generation, record_ttl=record.void_time)

@@ -386,6 +386,7 @@ function record.size(r) return ops_of(r, "size").meta("size") end
 -- mod-lua answers a plain Lua table (an array of names), not a list
 function record.bin_names(r)
   local names = ops_of(r, "bin_names").meta("bin_names")
+  if names == nil then error("can't get bin names", 2) end
   local out = {}
   for i = 1, #names do out[i] = names[i] end
   return out

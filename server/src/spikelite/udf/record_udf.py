@@ -134,9 +134,10 @@ class _RecordSession:
             return None if self.set_name is None else self.set_name.encode()
         if what == "digest":
             return self.state.H.new_bytes(self.digest, int(ParticleType.BLOB))
+        if what == "bin_names":  # nil for a record that does not exist: the caller errs
+            return self.state.lua.table_from([n.encode() for n in self.bins]) if self.open else None
         if not self.open or record is None:
-            return self.state.lua.table() if what == "bin_names" else (
-                None if what == "key" else 0)
+            return None if what == "key" else 0
         if what == "ttl":
             now = self.ns.clock.now_cl()
             return record.void_time - now if record.void_time > now else 0
@@ -146,8 +147,6 @@ class _RecordSession:
             return self.state.to_lua(key_value(record.key))
         if what == "numbins":
             return len(self.bins)
-        if what == "bin_names":
-            return self.state.lua.table_from([n.encode() for n in self.bins])
         if what == "last_update_time":
             return record.last_update_ns // 1_000_000
         if what == "size":
@@ -275,6 +274,8 @@ def apply_record_udf(registry: UdfRegistry, ns: Namespace, digest: bytes, msg: M
     if not session.bins:
         if record is not None:
             ns.delete(digest)
+            # a node's reply to a UDF that removed the record carries the next generation
+            return Message(generation=next_generation(record.generation), ops=[value_op("SUCCESS", result)])
         return Message(ops=[value_op("SUCCESS", result)])
     ttl_msg = copy.copy(msg)
     ttl_msg.record_ttl = session.ttl
