@@ -35,6 +35,7 @@ sys.path.insert(0, str(BENCH))
 
 import client_costs  # noqa: E402
 from workloads import ALL, MEMORY_DATA_BYTES, NEEDS_INDEX, NEEDS_SCAN_SET, WORKLOADS, query_records  # noqa: E402
+import aio as aio_bench  # noqa: E402
 
 CLIENTS = ["official", "purespike", "aerospike_py"]
 #: "aerospike": a real CE node started for the run; "server": the one given with --server HOST:PORT.
@@ -203,6 +204,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--max-ops", type=int, default=5_000_000, help="upper bound of calls per thread per cell")
     parser.add_argument("--out", default=str(BENCH / "results"), help="directory for results.json and bench.png")
     parser.add_argument("--no-chart", action="store_true")
+    parser.add_argument("--no-aio", action="store_true",
+                        help="skip the aerospike.aio section (bench/aio.py: 1-256 gets in flight vs official sync)")
     parser.add_argument("--pin", action="store_true",
                         help="pin the servers to the last CPU and the clients to the others")
     args = parser.parse_args(argv)
@@ -386,6 +389,9 @@ def main(argv=None) -> int:
         for client in clients:
             for server_name, server in servers.items():
                 cells.extend(run_client(server_name, server, client, args))
+        if not args.no_aio and "official" in clients and "purespike" in clients:
+            log("== aerospike.aio: gets in flight vs the official client's sync gets (bench/aio.py)")
+            notes["aio"] = aio_bench.section(args, servers, log)
     finally:
         for server in servers.values():
             server.stop()

@@ -150,7 +150,7 @@ def test_purespike_requires_only_the_codec_and_msgpack(dist):
             spec, extra = req.split(";")
             extras.setdefault(extra.split("==")[1].strip().strip("'\""), []).append(spec.strip())
     assert extras == {"embedded": ["spikelite<0.2,>=0.1"], "lua": ["lupa<3,>=2.0", "spikelite<0.2,>=0.1"],
-                      "auth": ["bcrypt<6,>=4"]}
+                      "auth": ["bcrypt<6,>=4"], "uvloop": ["uvloop<1,>=0.19"]}
 
 
 def test_spikelite_requires_the_codec_and_no_compiled_digest(dist):
