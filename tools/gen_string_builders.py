@@ -1,4 +1,4 @@
-"""Regenerate tests/data/string_builders.json: what the official string builders return.
+"""Regenerate tests/data/string_builders.json: what the official string builders return and send.
 
 Run it with the official client's interpreter:
 
@@ -8,8 +8,10 @@ For every builder of ``aerospike_helpers.operations.string_operations`` and ever
 ``aerospike_helpers.expressions.string`` it makes calls with seeded pseudo-random arguments (every
 parameter given, and the optional ones left out) and records the normalized result: the operation
 dict, or the compiled expression. tests/behaviour/test_string_builders.py replays the calls in the
-client under test and compares. ``--check`` exits 1 if the file differs from what the installed
-official helpers give.
+client under test and compares. For every operation case the file also keeps ``wire``: the hex of
+the AS_MSG request the official client sent for ``operate(("test", "wire", "k"), [op])`` (through a
+recording proxy in front of a spikelite child), which the client under test must send byte for
+byte. ``--check`` exits 1 if the file differs from what the installed official client gives.
 """
 
 from __future__ import annotations
@@ -114,6 +116,22 @@ def call(kind: str, target, args: list):
     return normalize(result.compile() if kind == "expressions" else result)
 
 
+WIRE_KEY = ("test", "wire", "k")
+
+
+def wire_requests(client, proxy, target, args_list: list) -> list:
+    """The hex AS_MSG request `client` (connected through `proxy`) sends for each operation."""
+    sent = []
+    for args in args_list:
+        before = len(proxy.requests)
+        try:
+            client.operate(WIRE_KEY, [target(*[realize(a) for a in args])])
+        except Exception:  # noqa: BLE001 - the answer does not matter, the request does
+            pass
+        sent.append(proxy.requests[-1].hex() if len(proxy.requests) > before else None)
+    return sent
+
+
 def generate() -> dict:
     rng = random.Random(20261204)
     cases = []
@@ -125,7 +143,26 @@ def generate() -> dict:
             args = [_argument(p.name, rng) for p in chosen]
             args = [list(a) if isinstance(a, tuple) else a for a in args]
             cases.append({"kind": kind, "name": name, "args": args, "result": call(kind, target, args)})
+    _record_wire(cases)
     return {"version": importlib.metadata.version("aerospike"), "cases": cases}
+
+
+def _record_wire(cases: list) -> None:
+    import aerospike
+    import spikelite
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "behaviour"))
+    from _recording_proxy import RecordingProxy
+
+    targets = {(kind, name): target for kind, name, target in builders()}
+    ops = [case for case in cases if case["kind"] == "operations"]
+    with spikelite.spawn() as child, RecordingProxy(*child.hosts[0]) as proxy:
+        client = aerospike.client({"hosts": [proxy.address]})
+        try:
+            for case in ops:
+                case["wire"] = wire_requests(client, proxy, targets[("operations", case["name"])], [case["args"]])[0]
+        finally:
+            client.close()
 
 
 def render(data: dict) -> str:

@@ -49,3 +49,66 @@ def test_the_shared_flags_and_policy():
     assert StringPolicy().write_flags is WriteFlags.DEFAULT
     assert StringPolicy(WriteFlags.NO_FAIL | WriteFlags.UPDATE_ONLY).write_flags == 6
     assert string_helpers.StringPolicy is StringPolicy
+
+
+OPERATION_CASES = [case for case in DATA["cases"] if case["kind"] == "operations"]
+
+
+@pytest.fixture(scope="module")
+def recorded_client(spikelite_server):
+    """A client whose requests a recording proxy keeps (in front of the server under test)."""
+    import aerospike
+    from _recording_proxy import RecordingProxy
+
+    with RecordingProxy(spikelite_server.host, spikelite_server.port) as proxy:
+        client = aerospike.client({"hosts": [proxy.address]})
+        try:
+            yield client, proxy
+        finally:
+            client.close()
+
+
+def test_string_operations_are_sent_byte_for_byte_as_the_official_client_sends_them(recorded_client):
+    """Every recorded operation case: the same AS_MSG request as the official client's, or (where
+    the official client refused the arguments) a ParamError and nothing sent."""
+    from aerospike import exception
+
+    client, proxy = recorded_client
+    mismatches = []
+    for case in OPERATION_CASES:
+        target = TARGETS[("operations", case["name"])]
+        before = len(proxy.requests)
+        operation = target(*[gen.realize(a) for a in case["args"]])
+        if case["wire"] is None:
+            with pytest.raises(exception.ParamError):
+                client.operate(gen.WIRE_KEY, [operation])
+            assert len(proxy.requests) == before
+            continue
+        try:
+            client.operate(gen.WIRE_KEY, [operation])
+        except exception.AerospikeError:
+            pass  # the server's answer (8.1.2 nodes refuse string operations) does not matter here
+        sent = proxy.requests[-1].hex() if len(proxy.requests) > before else None
+        if sent != case["wire"]:
+            mismatches.append((case["name"], case["args"], sent, case["wire"]))
+    assert mismatches == []
+    assert sum(1 for c in OPERATION_CASES if c["wire"]) > 200
+
+
+@pytest.mark.parametrize("name", ["strlen", "upper", "to_string", "find", "regex_replace"])
+def test_an_8_1_node_refuses_string_operations(client, ns, set_name, name):
+    """A real 8.1.2 node does not know string operations (server 8.2): it answers 4, and so does
+    spikelite; a read-only request on a missing record answers 2 first."""
+    from aerospike import exception
+    from aerospike_helpers.operations import string_operations as so
+
+    build = {"strlen": lambda: so.strlen("s"), "upper": lambda: so.upper("s"), "to_string": lambda: so.to_string("s"),
+             "find": lambda: so.find("s", "x", 2), "regex_replace": lambda: so.regex_replace("s", "a", "b")}[name]
+    key = (ns, set_name, "k")
+    client.put(key, {"s": "text"})
+    with pytest.raises(exception.InvalidRequest):
+        client.operate(key, [build()])
+    assert client.get(key)[2] == {"s": "text"}
+    if name in ("strlen", "to_string", "find"):
+        with pytest.raises(exception.RecordNotFound):
+            client.operate((ns, set_name, "missing"), [build()])

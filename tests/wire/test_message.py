@@ -61,7 +61,8 @@ def test_constants_and_enums():
     assert {o.name: o.value for o in OpType} == {
         "READ": 1, "WRITE": 2, "CDT_READ": 3, "CDT_MODIFY": 4, "INCR": 5, "EXP_READ": 7,
         "EXP_MODIFY": 8, "APPEND": 9, "PREPEND": 10, "TOUCH": 11, "BIT_READ": 12,
-        "BIT_MODIFY": 13, "DELETE": 14, "HLL_READ": 15, "HLL_MODIFY": 16}
+        "BIT_MODIFY": 13, "DELETE": 14, "HLL_READ": 15, "HLL_MODIFY": 16,
+        "STRING_READ": 17, "STRING_MODIFY": 18, "TO_STRING": 19}
     assert READ_OPS == {1, 3, 7, 12, 15}
 
 

@@ -628,10 +628,119 @@ def _expression_op(code, d: dict):
     return (OpType.EXP_READ if code == C.OP_EXPR_READ else OpType.EXP_MODIFY), name, _pack_items(inner)
 
 
+# -- strings (server 8.2+) -----------------------------------------------------------------------
+
+#: operation code -> (string command, the dict keys of its arguments in wire order). A key in a
+#: tuple is a pair of strings packed as one list. Reads are STRING_READ ops; modifies
+#: STRING_MODIFY ops whose last argument is the policy's write flags.
+_STRING_READS = {
+    C._OP_STRING_STRLEN: (0, ()), C._OP_STRING_SUBSTR: (1, ("start",)),
+    C._OP_STRING_SUBSTR_RANGE: (1, ("start", "end")), C._OP_STRING_CHAR_AT: (2, ("index",)),
+    C._OP_STRING_FIND: (3, ("needle", "occurrence")), C._OP_STRING_CONTAINS: (4, ("needle",)),
+    C._OP_STRING_STARTS_WITH: (5, ("prefix",)), C._OP_STRING_ENDS_WITH: (6, ("suffix",)),
+    C._OP_STRING_TO_INTEGER: (7, ()), C._OP_STRING_TO_DOUBLE: (8, ()), C._OP_STRING_BYTE_LENGTH: (9, ()),
+    C._OP_STRING_IS_NUMERIC: (10, ("numeric_type",)), C._OP_STRING_IS_UPPER: (11, ()),
+    C._OP_STRING_IS_LOWER: (12, ()), C._OP_STRING_TO_BLOB: (13, ()), C._OP_STRING_SPLIT: (14, ()),
+    C._OP_STRING_SPLIT_SEPARATOR: (14, ("separator",)), C._OP_STRING_B64_DECODE: (15, ()),
+    C._OP_STRING_REGEX_COMPARE: (16, ("pattern", "regex_flags")),
+}
+_STRING_MODIFIES = {
+    C._OP_STRING_INSERT: (50, ("index", "value")), C._OP_STRING_OVERWRITE: (51, ("index", "value")),
+    C._OP_STRING_CONCAT: (52, ("value_list",)), C._OP_STRING_SNIP: (53, ("start", "end")),
+    C._OP_STRING_REPLACE: (54, (("needle", "replacement"),)),
+    C._OP_STRING_REPLACE_ALL: (55, (("needle", "replacement"),)),
+    C._OP_STRING_UPPER: (56, ()), C._OP_STRING_LOWER: (57, ()), C._OP_STRING_CASE_FOLD: (58, ()),
+    C._OP_STRING_NORMALIZE_NFC: (59, ()), C._OP_STRING_TRIM_START: (60, ()), C._OP_STRING_TRIM_END: (61, ()),
+    C._OP_STRING_TRIM: (62, ()), C._OP_STRING_PAD_START: (63, ("target_length", "pad_string")),
+    C._OP_STRING_PAD_END: (64, ("target_length", "pad_string")), C._OP_STRING_REPEAT: (65, ("count",)),
+    C._OP_STRING_REGEX_REPLACE: (66, (("pattern", "replacement"), "regex_flags")),
+    C._OP_STRING_APPEND: (67, ("value",)), C._OP_STRING_PREPEND: (68, ("value",)),
+}
+_STRING_CODES = set(_STRING_READS) | set(_STRING_MODIFIES) | {C._OP_STRING_TO_STRING}
+_STRING_INT_KEYS = {"start", "end", "index", "occurrence", "count", "target_length", "numeric_type", "regex_flags"}
+
+
+_C_INT_MIN, _C_INT_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def _string_argument(a: _Args, key: str):
+    """One argument, with the official client's checks and messages."""
+    d = a.d
+    if key == "target_length":  # an unsigned 64-bit length
+        value = d.get(key)
+        if isinstance(value, bool):
+            return int(value)
+        if not isinstance(value, int):
+            raise param_error("%s must be an integer" % key)
+        if not 0 <= value < (1 << 64):
+            raise param_error("%s too large" % key)
+        return _Count(value)
+    if key in ("numeric_type", "regex_flags"):  # C ints
+        value = a.int(key)
+        if not _C_INT_MIN <= value <= _C_INT_MAX:
+            raise param_error("%s too large for C int." % key)
+        return value
+    if key == "count":  # packed as an unsigned 64-bit count
+        return _Count(a.int(key))
+    if key in _STRING_INT_KEYS:
+        return a.int(key)
+    value = d.get(key)
+    if key == "value_list":
+        if not isinstance(value, list):
+            raise param_error("Value must be a list")
+        return value
+    if value is None:
+        raise param_error('Operation must contain a "%s" entry' % key)
+    if not isinstance(value, str):
+        raise param_error("String value required")
+    return value
+
+
+def _string_flags(policy) -> int:
+    if policy is None:
+        return 0
+    flags = getattr(policy, "write_flags", None)
+    if not isinstance(flags, int):
+        raise param_error("Unable to get write flags from string policy")
+    return int(flags)
+
+
+def _string_op(code, d: dict):
+    """(op type, bin, payload) of a string operation, as the official client packs it: the
+    command and its arguments, inside [0xff, ctx, [...]] when the ctx list is not empty."""
+    name = _bin_of(d, code)
+    if code == C._OP_STRING_TO_STRING:
+        return OpType.TO_STRING, name, b""
+    a = _Args(d)
+    reading = code in _STRING_READS
+    command, keys = _STRING_READS[code] if reading else _STRING_MODIFIES[code]
+    if code == C._OP_STRING_SNIP and d.get("end") is None:
+        keys, reading = ("start",), True  # to the end: the official client sends the start only
+        inner = [command, a.int("start")]
+    else:
+        inner = [command]
+        for key in keys:
+            if isinstance(key, tuple):
+                inner.append([_string_argument(a, k) for k in key])
+            else:
+                inner.append(_string_argument(a, key))
+        if not reading:
+            inner.append(_string_flags(d.get("policy")))
+    ctx = d.get("ctx")
+    if not ctx:
+        return (OpType.STRING_READ if code in _STRING_READS else OpType.STRING_MODIFY), name, _pack_items(inner)
+    p = Packer()
+    p.array_header(3)
+    p.uint(_CTX_EVAL)
+    p.raw(_pack_items(ctx_items(ctx)))
+    p.raw(_pack_items(inner))
+    return (OpType.STRING_READ if code in _STRING_READS else OpType.STRING_MODIFY), name, p.bytes()
+
+
 # -- entry points ---------------------------------------------------------------------------------
 
-_WRITE_TYPES = {OpType.CDT_MODIFY, OpType.BIT_MODIFY, OpType.HLL_MODIFY, OpType.EXP_MODIFY}
-_RESPOND_ALL = _MAP_CODES | _BIT_CODES | _HLL_CODES | {C.OP_EXPR_READ, C.OP_EXPR_WRITE}
+_WRITE_TYPES = {OpType.CDT_MODIFY, OpType.BIT_MODIFY, OpType.HLL_MODIFY, OpType.EXP_MODIFY, OpType.STRING_MODIFY}
+_RESPOND_ALL = _MAP_CODES | _BIT_CODES | _HLL_CODES | _STRING_CODES | {C.OP_EXPR_READ, C.OP_EXPR_WRITE}
 
 
 def _code_of(operation: dict) -> int:
@@ -664,6 +773,10 @@ def encode_operation(operation: dict, encoder):
         op_type, name, payload = _hll_op(code, operation)
     elif code in (C.OP_EXPR_READ, C.OP_EXPR_WRITE):
         op_type, name, payload = _expression_op(code, operation)
+    elif code in _STRING_CODES:
+        op_type, name, payload = _string_op(code, operation)
+        particle = ParticleType.NULL if op_type == OpType.TO_STRING else ParticleType.STRING
+        return Op(op_type, particle, name, payload), op_type in _WRITE_TYPES
     else:
         op_type, name, payload = _generic(code, operation)
     return Op(op_type, ParticleType.BLOB, name, payload), op_type in _WRITE_TYPES

@@ -110,6 +110,10 @@ class OpType(IntEnum):
     DELETE = 14
     HLL_READ = 15
     HLL_MODIFY = 16
+    # server 8.2+: string operations and the value-to-string conversion
+    STRING_READ = 17
+    STRING_MODIFY = 18
+    TO_STRING = 19
 
 
 #: Op codes the server treats as reads (everything else writes).

@@ -29,8 +29,19 @@ def has_engine(op_code: int) -> bool:
     return op_code in _ENGINES
 
 
+#: The op types a real 8.1.2 node knows; it answers any other (the string ops of 8.2 included) with 4.
+NODE_OP_TYPES = frozenset(range(OpType.READ, OpType.HLL_MODIFY + 1)) - {6}
+
+
+def check_known(op: Op) -> None:
+    """PARAMETER for an op type the node does not know, as a real 8.1.2 node answers."""
+    if op.op not in NODE_OP_TYPES:
+        raise AerospikeWireError(ResultCode.PARAMETER, "unknown op type %d" % op.op)
+
+
 def apply(op: Op, bins: dict[str, tuple[int, bytes]]) -> Op | None:
     _load()
+    check_known(op)
     engine = _ENGINES.get(op.op)
     if engine is None:
         raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "op %d is not implemented by spikelite yet" % op.op)

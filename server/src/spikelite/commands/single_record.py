@@ -138,6 +138,7 @@ class SingleRecordCommands:
                     continue
                 if op.op in _SUPPORTED_OPS or op.op in binops.MODIFY_OPS:
                     raise AerospikeWireError(ResultCode.PARAMETER, "write op in a read request")
+                binops.check_known(op)
                 raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE,
                                          "op %d is not implemented by spikelite yet" % op.op)
             if not op.name:
