@@ -7,7 +7,7 @@ from . import exception, predicates
 from ._constants import *  # noqa: F401,F403  (every module-level constant of the official client)
 from ._types import CDTInfinite, CDTWildcard, GeoJSON, KeyOrderedDict, null, geodata, geojson
 from ._logging import set_log_handler, set_log_level
-from ._keys import calc_digest, get_partition_id
+from ._keys import calc_digest, check_key as _check_key, get_partition_id
 from ._serializers import set_deserializer, set_serializer, unset_serializers
 from ._client import Client, client
 from ._query import Query, Scan
@@ -17,12 +17,12 @@ from ._arguments import SIGNATURES as _SIGNATURES, bind_constructor as _bind_con
 from ._arguments import bind_functions as _bind_functions, bind_methods as _bind_methods
 
 # Every official callable binds its arguments like the C extension (see _arguments.py).
-_bind_methods(Client, "Client")
+_bind_methods(Client, "Client", {"key": _check_key})
 _bind_methods(Query, "Query")
 _bind_methods(Scan, "Scan")
 _bind_functions(globals())
 _bind_constructor(Client, _SIGNATURES["aerospike"]["client"])
-del _SIGNATURES  # not a module constant (the official module has no such name)
+del _SIGNATURES, _check_key  # not a module constant (the official module has no such name)
 
 from ._version import VERSION as __version__  # noqa: E402
 #: True in purespike (the official C extension has no such attribute).

@@ -249,8 +249,10 @@ class Admin:
         user, credential = _user(username), _password(password)
         cluster = self.client._require()
         authenticator = getattr(cluster, "authenticator", None)
+        if authenticator is None:  # the C client has no password of its own to send as the old one
+            raise param_error("Current hashed password is invalid")
         # Like the C client: the old password sent is always the one this client logged in with.
-        old = authenticator.credential if authenticator is not None else hash_password("")
+        old = authenticator.credential
         (yield from self._admin_command(AdminCommand.CHANGE_PASSWORD, [
             (AdminField.USER, user), (AdminField.OLD_PASSWORD, old), (AdminField.PASSWORD, credential)],
             policy))

@@ -185,13 +185,25 @@ def _positional(fn, skip_self: bool):
     return arrange
 
 
-def bound_method(fn, rule, owner: str, method: str):
-    """`fn` (a method) taking its arguments by the official method's `rule`."""
+def bound_method(fn, rule, owner: str, method: str, connected: str | None = None, checks=()):
+    """`fn` (a method) taking its arguments by the official method's `rule`; then, as the
+    official method: refusing to run on a closed client (ClusterError 11 with the words
+    `connected`, when given) and running `checks` ((argument name, check) pairs, see CHECKS)
+    in their order, before `fn` sees its arguments."""
     bind, arrange = _binder(rule, owner, method), _positional(fn, True)
+    names = rule[2] if rule[0] in ("kw", "param") else ()
+    ordered = [(names.index(name), check) for name, check in checks]
 
     @functools.wraps(fn)
     def method_with_official_arguments(self, *args, **kwargs):
-        return fn(self, *arrange(bind(args, kwargs)))
+        values = bind(args, kwargs)
+        if connected is not None and getattr(self, "_client", self)._cluster is None:  # Query/Scan ask their client
+            from .exception import exception_for
+            raise exception_for(11, connected)
+        for index, check in ordered:
+            if values[index] is not MISSING:
+                check(values[index])
+        return fn(self, *arrange(values))
 
     return method_with_official_arguments
 
@@ -218,29 +230,18 @@ def bind_constructor(cls, rule) -> None:
     cls.__init__ = bound_method(cls.__init__, rule, cls.__name__, "__init__")
 
 
-def _connected_first(fn, message: str):
-    """`fn` (a Client method) refusing to run on a closed client before looking at its
-    arguments, as the official methods do (ClusterError 11 with `message`)."""
-
-    @functools.wraps(fn)
-    def method_needing_a_connection(self, *args, **kwargs):
-        if getattr(self, "_client", self)._cluster is None:  # a Query/Scan asks its client
-            from .exception import exception_for
-            raise exception_for(11, message)
-        return fn(self, *args, **kwargs)
-
-    return method_needing_a_connection
-
-
-def bind_methods(cls, owner: str) -> None:
-    """Wrap the methods of `cls` listed for `owner` in SIGNATURES (those it defines or inherits)."""
+def bind_methods(cls, owner: str, named_checks=None) -> None:
+    """Wrap the methods of `cls` listed for `owner` in SIGNATURES (those it defines or inherits),
+    with their connection check and their CHECKS; `named_checks` gives the checks CHECKS names by
+    a string (those that need a layer above this one, such as "key")."""
+    named_checks = named_checks or {}
     for method, rule in SIGNATURES[owner].items():
         fn = getattr(cls, method, None)
         if fn is not None:
-            message = CONNECTED_FIRST.get(owner, {}).get(method)
-            if message is not None:
-                fn = _connected_first(fn, message)
-            setattr(cls, method, bound_method(fn, rule, owner, method))
+            checks = [(name, named_checks[check] if isinstance(check, str) else check)
+                      for name, check in CHECKS.get(owner, {}).get(method, ())]
+            setattr(cls, method, bound_method(fn, rule, owner, method, CONNECTED_FIRST.get(owner, {}).get(method),
+                                              checks))
 
 
 #: Client methods whose official versions check the connection before their arguments
@@ -265,6 +266,162 @@ CONNECTED_FIRST = {
     "Client": _CLIENT_CONNECTED_FIRST,
     "Query": dict(_STREAM_CONNECTED_FIRST, apply=_NO_CONNECTION),
     "Scan": dict(_STREAM_CONNECTED_FIRST, apply=_NO_CONNECTION + "."),
+}
+
+
+class Is:
+    """An argument check: the value must be an instance of `types` (or None, when `none_ok`),
+    else the official error: ParamError (code -2), ClientError (-1) or, with code None, TypeError."""
+
+    __slots__ = ("types", "message", "code", "none_ok")
+
+    def __init__(self, types, message: str, code: int | None = -2, none_ok: bool = False):
+        self.types, self.message, self.code, self.none_ok = types, message, code, none_ok
+
+    def __call__(self, value) -> None:
+        if isinstance(value, self.types) or (self.none_ok and value is None):
+            return
+        if self.code is None:
+            raise TypeError(self.message)
+        from .exception import exception_for
+        raise exception_for(self.code, self.message)
+
+    def __repr__(self) -> str:
+        return "Is(%r, %r)" % (self.types, self.message)
+
+
+class Allowed:
+    """An argument check: the value must be one of `values` (compared with ==), else the error."""
+
+    __slots__ = ("values", "message", "code")
+
+    def __init__(self, values, message: str, code: int = -2):
+        self.values, self.message, self.code = tuple(values), message, code
+
+    def __call__(self, value) -> None:
+        if isinstance(value, int) and value in self.values:
+            return
+        from .exception import exception_for
+        raise exception_for(self.code, self.message)
+
+
+POLICY = Is(dict, "policy must be a dict", none_ok=True)
+_STR, _LIST = str, list
+_NS = Is(_STR, "Namespace should be a string")
+_INDEX_SET = Is(_STR, "Set should be string, unicode or None", none_ok=True)
+_INDEX_BIN = Is((_STR, bytearray), "Bin should be a string")
+_INDEX_NAME = Is(_STR, "Index name should be string or unicode")
+_INDEX_DATATYPE = Is(int, "index_datatype must be an integer.")
+_USER = Is(_STR, "Username should be a string")
+_PASSWORD = Is(_STR, "Password should be a string")
+_ROLE = Is(_STR, "Role name should be a string")
+_ROLE_DOT = Is(_STR, "Role name should be a string.")
+_ROLES = Is(_LIST, "Roles should be a list")
+_ROLES_CLIENT = Is(_LIST, "not a list", -1)
+_PRIVILEGES = Is(_LIST, "Privileges should be a list")
+_META = Is(dict, "Metadata should be of type dictionary", none_ok=True)
+_KEYS = Is(_LIST, "keys should be a list of aerospike key tuples")
+_APPLY_ARGS = Is(_LIST, "Arguments should be a list")
+_APPLY_SET = Is(_STR, "Set name should be string", none_ok=True)
+_APPLY_MODULE = Is(_STR, "Module name should be string")
+_APPLY_FUNCTION = Is(_STR, "Function name should be string")
+_SINGLE_BIN_OP = (("key", "key"), ("policy", POLICY), ("meta", _META),
+                  ("bin", Is((_STR, bytearray), "Bin name should be of type string")))
+_INDEX_CREATE = (("policy", POLICY), ("ns", _NS), ("set", _INDEX_SET), ("bin", _INDEX_BIN), ("name", _INDEX_NAME))
+_INDEX_TYPED_CREATE = (("index_datatype", _INDEX_DATATYPE),) + _INDEX_CREATE
+
+#: The official methods' argument checks that come before the others, in the official order
+#: (learnt by calling the official client with several bad arguments at once). Each is
+#: (argument name, check): an `Is`/`Allowed` check, or a name given to bind_methods ("key":
+#: the key converts). An argument not given is not checked; a method's own code checks the
+#: rest (the values inside lists, ranges, ...) after these.
+CHECKS = {
+    "Client": {
+        "admin_create_user": (("roles", _ROLES), ("user", _USER), ("password", _PASSWORD), ("policy", POLICY)),
+        "admin_create_pki_user": (("roles", _ROLES), ("user", _USER), ("policy", POLICY)),
+        "admin_drop_user": (("policy", POLICY), ("user", _USER)),
+        "admin_set_password": (("policy", POLICY), ("user", _USER), ("password", _PASSWORD)),
+        "admin_change_password": (("policy", POLICY), ("user", _USER), ("password", _PASSWORD)),
+        "admin_grant_roles": (("roles", _ROLES_CLIENT), ("user", _USER), ("policy", POLICY)),
+        "admin_revoke_roles": (("roles", _ROLES_CLIENT), ("user", _USER), ("policy", POLICY)),
+        "admin_query_user_info": (("policy", POLICY), ("user", _USER)),
+        "admin_query_users_info": (("policy", POLICY),),
+        "admin_create_role": (("role", _ROLE), ("privileges", _PRIVILEGES), ("policy", POLICY),
+                              ("whitelist", Is(_LIST, "Whitelist must be a list of IP strings."))),
+        "admin_set_whitelist": (("role", _ROLE_DOT),
+                                ("whitelist", Is(_LIST, "Whitelist must be a list of IP strings, or None.",
+                                                 none_ok=True)),
+                                ("policy", POLICY)),
+        "admin_set_quotas": (("role", _ROLE_DOT), ("read_quota", Is(int, "py_read_quota must be an integer.")),
+                             ("write_quota", Is(int, "py_write_quota must be an integer.")), ("policy", POLICY)),
+        "admin_drop_role": (("policy", POLICY), ("role", _ROLE)),
+        "admin_grant_privileges": (("privileges", _PRIVILEGES), ("policy", POLICY), ("role", _ROLE)),
+        "admin_revoke_privileges": (("privileges", _PRIVILEGES), ("policy", POLICY), ("role", _ROLE)),
+        "admin_query_role": (("policy", POLICY), ("role", _ROLE)),
+        "admin_query_roles": (("policy", POLICY),),
+        "admin_get_role": (("policy", POLICY), ("role", _ROLE)),
+        "admin_get_roles": (("policy", POLICY),),
+        "apply": (("args", Is(_LIST, "expected UDF method arguments in a 'list'", None)), ("key", "key"),
+                  ("policy", POLICY),
+                  ("module", Is(_STR, "udf module argument must be a string or unicode string", -1)),
+                  ("function", Is(_STR, "function name must be a string or unicode string", -1))),
+        "batch_apply": (("keys", _KEYS), ("module", Is(_STR, "module must be a string")),
+                        ("function", Is(_STR, "function must be a string")),
+                        ("args", Is(_LIST, "args must be a list of arguments for the UDF")),
+                        ("policy_batch", POLICY), ("policy_batch_apply", POLICY)),
+        "batch_operate": (("ops", Is(_LIST, "ops should be a list of op dictionaries")), ("keys", _KEYS),
+                          ("ttl", Is(int, "ttl should be an integer", none_ok=True)),
+                          ("policy_batch", POLICY), ("policy_batch_write", POLICY)),
+        "batch_read": (("keys", _KEYS), ("policy", POLICY),
+                       ("bins", Is(_LIST, "Bins argument should be a list.", none_ok=True))),
+        "batch_remove": (("keys", _KEYS), ("policy_batch", POLICY), ("policy_batch_remove", POLICY)),
+        "batch_write": (("policy_batch", POLICY),),
+        "get_cdtctx_base64": (("ctx", Is(_LIST, "parameter is not list type")),),
+        "get_expression_base64": (("expression", Is(_LIST, "expression must be a non empty list of 4 element "
+                                                    "tuples, generated by a compiled aerospike expression")),),
+        "get_key_partition_id": (("ns", Is(_STR, "Namespace should be a string.")),
+                                 ("set", Is(_STR, "Set should be a string or unicode.")),),
+        "info_all": (("policy", POLICY), ("command", Is(_STR, "Request must be a string"))),
+        "info_random_node": (("policy", POLICY), ("command", Is(_STR, "Request should be a string."))),
+        "info_single_node": (("policy", POLICY), ("host", Is(_STR, "Host must be a string."))),
+        "operate": (("key", "key"), ("list", Is(_LIST, "Operations should be of type list")), ("policy", POLICY),
+                    ("meta", _META)),
+        "operate_ordered": (("key", "key"), ("list", Is(_LIST, "Operations should be of type list")),
+                            ("policy", POLICY), ("meta", _META)),
+        "append": _SINGLE_BIN_OP,
+        "prepend": _SINGLE_BIN_OP,
+        "increment": _SINGLE_BIN_OP,
+        "touch": (("key", "key"), ("policy", POLICY), ("meta", _META)),
+        "remove_bin": (("list", Is(_LIST, "Bins should be a list")), ("key", "key"),
+                       ("policy", Is(dict, "Incorrect policy -> policy must be a dict", -1, none_ok=True)),
+                       ("meta", _META)),
+        "query_apply": (("args", _APPLY_ARGS), ("set", _APPLY_SET), ("policy", POLICY), ("module", _APPLY_MODULE),
+                        ("function", _APPLY_FUNCTION)),
+        "scan_apply": (("args", _APPLY_ARGS), ("set", _APPLY_SET), ("policy", POLICY), ("module", _APPLY_MODULE),
+                       ("function", _APPLY_FUNCTION)),
+        "job_info": (("policy", POLICY),),
+        "index_integer_create": _INDEX_CREATE,
+        "index_string_create": _INDEX_CREATE,
+        "index_blob_create": _INDEX_CREATE,
+        "index_geo2dsphere_create": _INDEX_CREATE,
+        "index_single_value_create": _INDEX_TYPED_CREATE,
+        "index_list_create": _INDEX_TYPED_CREATE,
+        "index_map_keys_create": _INDEX_TYPED_CREATE,
+        "index_map_values_create": _INDEX_TYPED_CREATE,
+        "index_cdt_create": (("index_type", Is(int, "index_type must be an integer.")),) + _INDEX_TYPED_CREATE,
+        "index_expr_create": (("policy", POLICY), ("ns", _NS), ("set", _INDEX_SET), ("name", _INDEX_NAME)),
+        "index_remove": (("policy", POLICY), ("ns", _NS), ("name", _INDEX_NAME)),
+        "truncate": (("namespace", Is(_STR, "Namespace must be unicode or string type")),
+                     ("set", Is(_STR, "Set must be None, or unicode or string type", none_ok=True)),
+                     ("nanos", Is(int, "Nanoseconds must be a long type")),
+                     ("policy", Is(dict, "Incorrect Policy -> policy must be a dict", -1, none_ok=True))),
+        "udf_put": (("udf_type", Allowed((0,), "Invalid UDF language", -1)),
+                    ("filename", Is(_STR, "Filename should be a string")), ("policy", POLICY)),
+        "udf_remove": (("filename", Is(_STR, "Filename should be a string")),),
+        "udf_get": (("module", Is(_STR, "Module name should be a string or unicode string.", -1)),
+                    ("policy", POLICY)),
+        "udf_list": (("policy", POLICY),),
+    },
 }
 
 

@@ -699,7 +699,12 @@ class Client(UdfMethods, TransactionMethods):
     # -- partitions and nodes ---------------------------------------------------------------------
 
     def get_key_partition_id(self, ns, set, key) -> int:  # noqa: A002
-        return parse_key((ns, set, key)).partition_id()
+        """The partition id of a key; its namespace and set checked first (see _arguments.CHECKS),
+        then its user key (a str, int or bytearray), then the connection, as the official client."""
+        if not isinstance(key, (str, int, bytearray)):
+            raise param_error("Key is invalid.")
+        self._require()
+        return parse_key({"ns": ns, "set": set, "key": key}).partition_id()
 
     def get_nodes(self) -> list:
         cluster = self._require()
@@ -758,11 +763,11 @@ class Client(UdfMethods, TransactionMethods):
     @command
     def info_single_node(self, command, host, policy=None) -> str:
         cluster = self._require()
-        if not isinstance(command, str):
-            raise param_error("Request must be a string")
         node = cluster.nodes.get(host) if isinstance(host, str) else None
         if node is None:
             raise param_error("Could not get node with name %s." % (host,))
+        if not isinstance(command, str):
+            raise param_error("Request must be a string")
         return (yield from self._info_node(node, command, self._info_timeout(policy), empty_ok=False))
 
     @command

@@ -84,10 +84,16 @@ def parse_key(key) -> Key:
     return parsed
 
 
-def parse_key_fully(key) -> Key:
+def check_key(key) -> None:
+    """Refuse a key `parse_key` would refuse, with its error, without hashing it (an argument
+    check run before the others; see _arguments.CHECKS)."""
+    parse_key_fully(key, False)
+
+
+def parse_key_fully(key, hashed: bool = True) -> Key:
     """Validate a key tuple `(ns, set, key)` or `(ns, set, None, digest)`, or the same as a dict
     `{"ns", "set", "key", "digest"}` (only "ns" required, other entries ignored), as the official
-    client does."""
+    client does. `hashed` False: the key's digest is left empty (only the checks are wanted)."""
     if isinstance(key, dict):
         if "ns" not in key:
             raise param_error("namespace is required")
@@ -116,7 +122,7 @@ def parse_key_fully(key) -> Key:
             # The official client sends a Python bytes key as a string key.
             user_key = user_key.decode("utf-8", "surrogateescape")
         _check_lengths(namespace, set_name)
-        return Key(namespace, set_name, user_key, _digest(set_name, user_key))
+        return Key(namespace, set_name, user_key, _digest(set_name, user_key) if hashed else b"")
     digest = key[3] if len(key) == 4 else None
     if digest is None:
         raise param_error("either key or digest is required")

@@ -146,6 +146,8 @@ class UdfMethods:
     def udf_remove(self, module, policy=None):
         if not isinstance(module, str):
             raise param_error("Filename should be a string")
+        if not isinstance(policy, dict):
+            policy = None  # the official udf_remove() ignores a policy it cannot read
         yield from self._udf_info("udf-remove:filename=%s;" % module, policy, module=module)
         return 0
 
