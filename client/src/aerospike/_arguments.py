@@ -330,6 +330,12 @@ _SINGLE_BIN_OP = (("key", "key"), ("policy", POLICY), ("meta", _META),
 _INDEX_CREATE = (("policy", POLICY), ("ns", _NS), ("set", _INDEX_SET), ("bin", _INDEX_BIN), ("name", _INDEX_NAME))
 _INDEX_TYPED_CREATE = (("index_datatype", _INDEX_DATATYPE),) + _INDEX_CREATE
 
+_STREAM_APPLY = (("module", Is(_STR, "udf module argument must be a string or unicode string", -1)),
+                 ("function", Is(_STR, "udf function argument must be a string or unicode string", -1)),
+                 ("arguments", Is(_LIST, "udf function arguments must be enclosed in a list", -1)))
+_QUERY_OPTIONS = Is(dict, "query options must be a dictionary", none_ok=True)
+_NODENAME = Is(_STR, "nodename must be a string")
+
 #: The official methods' argument checks that come before the others, in the official order
 #: (learnt by calling the official client with several bad arguments at once). Each is
 #: (argument name, check): an `Is`/`Allowed` check, or a name given to bind_methods ("key":
@@ -421,6 +427,18 @@ CHECKS = {
         "udf_get": (("module", Is(_STR, "Module name should be a string or unicode string.", -1)),
                     ("policy", POLICY)),
         "udf_list": (("policy", POLICY),),
+    },
+    "Query": {
+        "apply": _STREAM_APPLY,
+        "execute_background": (("policy", POLICY),),
+        "foreach": (("policy", POLICY), ("options", _QUERY_OPTIONS)),
+        "results": (("policy", POLICY), ("options", _QUERY_OPTIONS)),
+    },
+    "Scan": {
+        "apply": _STREAM_APPLY,  # its policy is not read
+        "execute_background": (("policy", POLICY),),
+        "foreach": (("policy", POLICY), ("nodename", _NODENAME)),  # its options are not read
+        "results": (("policy", POLICY), ("nodename", _NODENAME)),
     },
 }
 

@@ -27,10 +27,15 @@ def start_background(stream, policy):
     if not cluster.has_namespace(stream._namespace):
         raise exception.exception_for(20, "Invalid namespace: %s" % stream._namespace)
     udf = getattr(stream, "_udf", None)
-    if udf is None:
-        ops_msg, _ = sr.operate_request(sr.OpsOnlyKey(stream._namespace), stream._ops, {},
-                                        dict(policy, ttl=stream.ttl), client._encoder)
-    else:  # a background UDF: no ops, the UDF fields
+    ops = getattr(stream, "_ops", None) or []
+    if udf is None and ops:
+        key, write_policy = sr.OpsOnlyKey(stream._namespace), dict(policy, ttl=stream.ttl)
+        for operation in ops:
+            if not sr.operate_request(key, [operation], {}, write_policy, client._encoder)[1]:
+                raise param_error("Background %s operations must be write-only. Use %s for read-only operations."
+                                  % ((stream._policy_kind,) * 2))
+        ops_msg, _ = sr.operate_request(key, ops, {}, write_policy, client._encoder)
+    else:  # a background UDF (or, as the official client allows, nothing): no ops
         ops_msg = Message(record_ttl=sr._ttl({}, dict(policy, ttl=stream.ttl)))
     trid = int.from_bytes(os.urandom(8), "big") & 0x7FFFFFFFFFFFFFFF
     fields = [(FieldType.NAMESPACE, stream._namespace.encode())]

@@ -445,6 +445,8 @@ class Client(UdfMethods, TransactionMethods):
         parsed = check_keys(keys)
         if not isinstance(ops, builtins.list) or not ops:
             raise param_error("ops should be a list of op dictionaries")
+        if not all(isinstance(operation, dict) for operation in ops):
+            raise param_error("op should be an aerospike operation dictionary")
         policy = merge(self._policies["batch_parent_write"], policy_batch)
         row_policy = merge(self._policies["batch_write"], policy_batch_write)
         meta = {} if ttl is None else {"ttl": ttl}
@@ -531,7 +533,7 @@ class Client(UdfMethods, TransactionMethods):
 
     def query(self, namespace, set=None):  # noqa: A002 - official parameter name
         from ._query import Query
-        return Query(self, namespace, set)  # a closed client refuses only when it runs
+        return Query._create(self, namespace, set)  # a closed client refuses only when it runs
 
     @command
     def job_info(self, job_id, module, policy=None) -> dict:
@@ -541,7 +543,7 @@ class Client(UdfMethods, TransactionMethods):
 
     def scan(self, namespace, set=None):  # noqa: A002
         from ._query import Scan
-        return Scan(self, namespace, set)  # a closed client refuses only when it runs
+        return Scan._create(self, namespace, set)  # a closed client refuses only when it runs
 
     # -- secondary indexes ------------------------------------------------------------------------
 

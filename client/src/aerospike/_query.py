@@ -53,7 +53,18 @@ class _RecordStream:
     _policy_kind = "query"
     ttl = unsigned_member("ttl", 32, "The TTL a background write gives the records (0: the namespace default).")
 
-    def __init__(self, client, namespace, set_name=None):
+    def __init__(self, *args, **kwargs):
+        # The official types have no constructor: Client.query()/scan() make them (see _create).
+        raise TypeError("cannot create 'aerospike.%s' instances" % type(self).__name__)
+
+    @classmethod
+    def _create(cls, client, namespace, set_name=None):
+        """A Query/Scan of `client` (what Client.query()/scan() return)."""
+        stream = cls.__new__(cls)
+        stream._start(client, namespace, set_name)
+        return stream
+
+    def _start(self, client, namespace, set_name) -> None:
         if not isinstance(namespace, str):
             raise param_error("Namespace should be a string")
         if set_name is not None and not isinstance(set_name, str):
@@ -102,18 +113,28 @@ class _RecordStream:
         return with_partition
 
     def add_ops(self, ops):
-        """Write operations that `execute_background` applies to every selected record."""
+        """Write operations that `execute_background` applies to every selected record; each is
+        converted at once (as by the official client), so a bad one is refused here."""
         if not isinstance(ops, list):
-            raise param_error("ops must be a list")
+            raise client_error("Ops must be list.")
+        for operation in ops:
+            if not isinstance(operation, dict):
+                raise param_error("Failed to convert ops.")
+            try:
+                sr.operate_request(sr.OpsOnlyKey(self._namespace), [operation], {}, {}, self._client._encoder)
+            except exception.AerospikeError as exc:
+                raise param_error("Failed to convert ops. -> %s" % exc.msg) from None
         self._ops = list(ops)
         return self
 
     @command
     def execute_background(self, policy=None) -> int:
-        """Start a background job applying the added ops on every node; returns the job id."""
+        """Start a background job applying the added ops (or UDF) on every node; returns the job
+        id. A Scan may have neither (an empty job, as the official one); a Query must have one
+        of them, an empty list of ops counting."""
         from ._background import start_background
-        if not getattr(self, "_ops", None) and getattr(self, "_udf", None) is None:
-            raise param_error("no operations added: call add_ops() first")
+        if self._policy_kind == "query" and getattr(self, "_ops", None) is None and getattr(self, "_udf", None) is None:
+            raise param_error("Background function or ops is required")
         return (yield from start_background(self, policy))
 
     _execute_background = execute_background.command  # for Client.query_apply / scan_apply
@@ -125,8 +146,11 @@ class _RecordStream:
     def apply(self, module, function, arguments=None):
         """The UDF `execute_background` runs on every record (a record UDF), or, for results() and
         foreach(), the stream UDF that aggregates them."""
-        from ._udf import check_stream_udf
-        self._udf = check_stream_udf(module, function, arguments)
+        try:  # the types of module, function and arguments are checked first (_arguments.CHECKS)
+            self._client._encoder.pack(arguments or [])
+        except exception.AerospikeError:
+            raise client_error("udf function argument type must be supported by Aerospike") from None
+        self._udf = (module, function, list(arguments or []))
         return self
 
     # -- running ----------------------------------------------------------------------------------
@@ -330,39 +354,43 @@ class Query(_RecordStream):
 
     def where(self, predicate, ctx=None):
         """The secondary-index filter; with `ctx` (a cdt_ctx list) it queries the index built on
-        that context of the predicate's bin."""
-        self._check_no_predicate()
+        that context of the predicate's bin. A bin name that is neither str nor bytearray adds no
+        filter (as the official 19.x client, which then runs the query unfiltered)."""
+        parts = _predicate_parts(predicate)
         extra = None
         if ctx is not None:
             extra = (FieldType.INDEX_CONTEXT, _ctx_field(ctx))
-        self._predicate = (index_range(predicate), extra)
-        return self
+        if parts[2] is None:
+            raise param_error("Failed to add predicate")
+        return self._set_predicate(index_range(parts), extra)
 
     def where_with_expr(self, expr, predicate, /):
         """The filter on the expression index built with `expr` (a compiled expression, or its
         base64 text); the predicate's bin name is not sent."""
         from ._expressions import expression_bytes
-        self._check_no_predicate()
+        parts = _predicate_parts(predicate)
         if isinstance(expr, str):
             data = _b64decode(expr)
         elif isinstance(expr, list) and expr:
             data = expression_bytes(expr)
         else:
             raise param_error("Failed to add predicate")
-        self._predicate = (index_range(predicate, with_bin=False), (FieldType.INDEX_EXPRESSION, data))
-        return self
+        return self._set_predicate(index_range(parts, with_bin=False), (FieldType.INDEX_EXPRESSION, data))
 
     def where_with_index_name(self, index_name, predicate, /):
         """The filter on the index named `index_name`; the predicate's bin name is not sent."""
         if not isinstance(index_name, str):
             raise TypeError("where_with_index_name() argument 1 must be str, not %s" % _type_name(index_name))
-        self._check_no_predicate()
-        self._predicate = (index_range(predicate, with_bin=False), (FieldType.INDEX_NAME, index_name.encode()))
-        return self
+        parts = _predicate_parts(predicate)
+        return self._set_predicate(index_range(parts, with_bin=False), (FieldType.INDEX_NAME, index_name.encode()))
 
-    def _check_no_predicate(self) -> None:
+    def _set_predicate(self, index_range_field, extra):
+        if index_range_field is None:
+            return self  # the official 19.x client adds no filter then, and says nothing
         if self._predicate is not None:  # the official client takes one filter per query
             raise param_error("Failed to add predicate")
+        self._predicate = (index_range_field, extra)
+        return self
 
     @command
     def results(self, policy=None, options=None) -> list:
@@ -371,9 +399,7 @@ class Query(_RecordStream):
 
     @command
     def foreach(self, callback, policy=None, options=None) -> None:
-        if not callable(callback):
-            raise param_error("Callback must be a callable")
-        callback = self._partition_callback(callback, policy)
+        callback = self._partition_callback(_guarded(callback, "Callback function contains an error"), policy)
         try:
             yield from self._run(policy, options, callback)
         except _Stop:
@@ -402,13 +428,24 @@ class Scan(_RecordStream):
 
     @command
     def foreach(self, callback, policy=None, options=None, nodename=None) -> None:
-        if not callable(callback):
-            raise param_error("Callback must be a callable")
-        callback = self._partition_callback(callback, policy)
+        callback = self._partition_callback(_guarded(callback, "Callback function raised an exception"), policy)
         try:
-            yield from self._run(policy, options, callback, nodename)
+            yield from self._run(policy, None, callback, nodename)  # the official Scan.foreach() reads no options
         except _Stop:
             pass
+
+
+def _guarded(callback, message: str):
+    """`callback` called for each record as the official foreach() calls it: checked only then,
+    and any exception it raises (or calling what is not callable) becomes ClientError `message`."""
+
+    def deliver(*args):
+        try:
+            return callback(*args)
+        except Exception:
+            raise client_error(message) from None
+
+    return deliver
 
 
 # -- secondary-index filters --------------------------------------------------------------------------
@@ -418,18 +455,26 @@ _DT_STRING, _DT_GEO, _DT_BLOB, _DT_NUMERIC = 0, 2, 3, 4
 _INT64 = struct.Struct(">q")
 
 
-def _range_value(datatype: int, value) -> tuple[int, bytes]:
-    if datatype == _DT_NUMERIC and isinstance(value, int):  # a bool is the integer 0 or 1
-        if not -(1 << 63) <= value < (1 << 63):
-            raise param_error("predicate is invalid.")
-        return ParticleType.INTEGER, _INT64.pack(int(value))
-    if datatype == _DT_STRING and isinstance(value, str):
-        return ParticleType.STRING, value.encode()
-    if datatype == _DT_BLOB and isinstance(value, (bytes, bytearray)):
-        return ParticleType.BLOB, bytes(value)
-    if datatype == _DT_GEO and isinstance(value, str):
-        return ParticleType.GEOJSON, value.encode()
-    raise param_error("predicate is invalid.")
+def _int64(value) -> int:
+    """A predicate's integer as the official client reads it: anything else, or an int out of
+    the int64 range, is 0."""
+    if isinstance(value, int) and -(1 << 63) <= value < (1 << 63):
+        return int(value)
+    return 0
+
+
+def _range_value(datatype: int, value) -> tuple[int, bytes] | None:
+    """(particle type, bytes) of a filter value; None for a value of another type than the
+    index's (the official 19.x client then adds no filter)."""
+    if datatype == _DT_NUMERIC:
+        return ParticleType.INTEGER, _INT64.pack(_int64(value))
+    if datatype in (_DT_STRING, _DT_GEO):
+        if not isinstance(value, str):
+            return None
+        return (ParticleType.STRING if datatype == _DT_STRING else ParticleType.GEOJSON), value.encode()
+    if not isinstance(value, (bytes, bytearray)):
+        return None
+    return ParticleType.BLOB, bytes(value)
 
 
 def _type_name(value) -> str:
@@ -456,23 +501,46 @@ def _ctx_field(ctx) -> bytes:
         raise param_error("Failed to add predicate") from None
 
 
-def index_range(predicate, with_bin: bool = True) -> tuple[int, bytes]:
-    """(collection index type, INDEX_RANGE field data) of a predicate from aerospike.predicates;
+def _predicate_parts(predicate) -> tuple:
+    """(kind, datatype, bin, value1, value2, index type) of a predicate tuple of
+    aerospike.predicates, refused as by the official client: a tuple of 3 to 6 items whose kind,
+    datatype (and index type, when given) are ints; the missing items are None (index type 0)."""
+    if not isinstance(predicate, tuple) or not 2 < len(predicate) <= 6:
+        raise param_error("predicate is invalid.")
+    kind, datatype = predicate[0], predicate[1]
+    if not isinstance(kind, int) or not isinstance(datatype, int):
+        raise param_error("predicate is invalid.")
+    index_type = predicate[5] if len(predicate) == 6 else 0
+    if not isinstance(index_type, int):
+        raise param_error("predicate is invalid.")
+    padded = tuple(predicate[2:5]) + (None,) * (5 - len(predicate))
+    return (kind, datatype) + padded + (index_type,)
+
+
+def index_range(parts: tuple, with_bin: bool = True) -> tuple[int, bytes] | None:
+    """(collection index type, INDEX_RANGE field data) of a predicate's parts (_predicate_parts),
+    or None where the official client adds no filter (a bin name or value of another type);
     without `with_bin` (index chosen by name or expression) the bin name is left empty."""
-    if not isinstance(predicate, tuple) or len(predicate) < 4:
-        raise param_error("predicate is invalid.")
-    kind, datatype, bin_name = predicate[0], predicate[1], predicate[2]
-    if not with_bin and (bin_name is None or isinstance(bin_name, str)):
-        bin_name = ""
-    if not isinstance(bin_name, str) or kind not in (_PREDICATE_EQUAL, _PREDICATE_RANGE):
-        raise param_error("predicate is invalid.")
-    index_type = predicate[5] if len(predicate) > 5 and predicate[5] else 0
-    begin_type, begin = _range_value(datatype, predicate[3])
+    kind, datatype, bin_name, value1, value2, index_type = parts
+    if with_bin and not isinstance(bin_name, (str, bytearray)):
+        return None  # no filter (see Query._set_predicate)
+    known = datatype in (_DT_STRING, _DT_GEO, _DT_BLOB, _DT_NUMERIC)
+    begin_value = _range_value(datatype, value1) if known else None
+    if known and begin_value is None:
+        return None
+    if not known or (datatype == _DT_BLOB and kind != _PREDICATE_EQUAL):
+        raise param_error("Failed to add predicate")
+    begin_type, begin = begin_value
     if kind == _PREDICATE_RANGE and datatype == _DT_NUMERIC:
-        _, end = _range_value(datatype, predicate[4])
+        end = _INT64.pack(_int64(value2))
     else:
         end = begin
-    name = bin_name.encode()
+    if not with_bin:
+        name = b""
+    elif isinstance(bin_name, bytearray):
+        name = bytes(bin_name)
+    else:
+        name = bin_name.encode()
     data = b"".join([bytes((1, len(name))), name, bytes((begin_type,)), _U32.pack(len(begin)), begin,
                      _U32.pack(len(end)), end])
-    return index_type, data
+    return index_type & 0xFF, data

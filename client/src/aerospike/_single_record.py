@@ -214,8 +214,10 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
     touch_ttl = None
     respond_all = False
     for operation in operations:
-        if not isinstance(operation, dict) or "op" not in operation:
-            raise param_error("Operation should be a dict with an op")
+        if not isinstance(operation, dict):
+            continue  # the official operate() skips what is not a dict
+        if "op" not in operation:
+            raise param_error('Operation must contain an "op" entry')
         code = operation["op"]
         # Map, bit, HLL and expression ops make the official client ask for every op's result.
         respond_all = respond_all or respond_all_ops(operation)
@@ -263,6 +265,8 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
         ptype, data = encoder.particle(value)
         ops.append(Op(wire_op, ptype, name, data))
         writes = True
+    if not ops:
+        raise param_error("No operations defined")
     if reads:
         msg.info1 |= Info1.READ
         _read_flags(msg, policy)
