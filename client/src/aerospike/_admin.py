@@ -284,7 +284,7 @@ class Admin:
 
     def admin_create_role(self, role, privileges, policy=None, whitelist=None, read_quota=0, write_quota=0):
         name = _role(role)
-        privs = _privileges(privileges)
+        privs = [] if privileges is None else _privileges(privileges)  # None: not given (checked first when given)
         fields = [(AdminField.ROLE, name)]
         if privs:
             fields.append((AdminField.PRIVILEGES, pack_privileges(privs)))

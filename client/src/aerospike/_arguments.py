@@ -149,6 +149,10 @@ def _binder(rule, owner: str, method: str):
     if kind == "none":
         qualname = "%s.%s" % (owner, method)
         return lambda args, kwargs: parse_none(qualname, args, kwargs)
+    if kind == "loose":  # the first `rule[1]` positional arguments; anything else is ignored
+        most, names = rule[1], rule[2]
+        return lambda args, kwargs: [args[i] if i < len(args) else kwargs.get(names[i], MISSING)
+                                     for i in range(most)]
     if kind == "ignore":  # the official function looks at none of its arguments
         return lambda args, kwargs: []
     if kind == "varargs":  # any number of positional arguments; keywords are ignored
@@ -424,7 +428,8 @@ CHECKS = {
         "udf_put": (("udf_type", Allowed((0,), "Invalid UDF language", -1)),
                     ("filename", Is(_STR, "Filename should be a string")), ("policy", POLICY)),
         "udf_remove": (("filename", Is(_STR, "Filename should be a string")),),
-        "udf_get": (("module", Is(_STR, "Module name should be a string or unicode string.", -1)),
+        "udf_get": (("language", Allowed((0,), "Invalid language", -1)),
+                    ("module", Is(_STR, "Module name should be a string or unicode string.", -1)),
                     ("policy", POLICY)),
         "udf_list": (("policy", POLICY),),
     },
@@ -526,6 +531,7 @@ SIGNATURES = {
         "udf_get": _kw("O|lO:udf_get", "module", "language", "policy"),
         "query": ("param", "O|O:query", ("namespace", "set"), "query() expects atleast 1 parameter"),
         "scan": ("param", "s|O:scan", ("namespace", "set"), "Parameters are incorrect"),
+        "connect": ("loose", 2, ("username", "password")),
         "close": ("ignore",),
         "enable_metrics": _kw("|O:enable_metrics", "policy"),
         "disable_metrics": ("none",),

@@ -867,7 +867,7 @@ class Client(UdfMethods, TransactionMethods):
         return (yield from self._admin().admin_query_users_info(policy))
 
     @command
-    def admin_create_role(self, role, privileges, policy=None, whitelist=None, read_quota=0, write_quota=0):
+    def admin_create_role(self, role, privileges=None, policy=None, whitelist=None, read_quota=0, write_quota=0):
         return (yield from self._admin().admin_create_role(role, privileges, policy, whitelist, read_quota, write_quota))
 
     @command
