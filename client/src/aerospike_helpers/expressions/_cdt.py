@@ -35,7 +35,10 @@ def remove(expr, ctx, inverted: bool, args: tuple, bin_expr, none_code: int) -> 
 def get(expr, ctx, return_type: int, inverted: bool, args: tuple, bin_expr) -> None:
     """A get-by expression returning ``return_type`` (optionally inverted)."""
     expr._children = args + (bin_expr,)
-    expr._fixed = {_Keys.RETURN_TYPE_KEY: return_type | _INVERTED if inverted else return_type}
+    expr._fixed = {_Keys.RETURN_TYPE_KEY: return_type}
+    if inverted:
+        # In place, as the official helpers: a wrong-typed return_type fails with |='s TypeError.
+        expr._fixed[_Keys.RETURN_TYPE_KEY] |= _INVERTED
     with_ctx(expr._fixed, ctx)
 
 
