@@ -530,7 +530,7 @@ SIGNATURES = {
         "udf_list": _kw("|O:udf_list", "policy"),
         "udf_get": _kw("O|lO:udf_get", "module", "language", "policy"),
         "query": ("param", "O|O:query", ("namespace", "set"), "query() expects atleast 1 parameter"),
-        "scan": ("param", "s|O:scan", ("namespace", "set"), "Parameters are incorrect"),
+        "scan": ("param", "O|O:scan", ("namespace", "set"), "Parameters are incorrect"),
         "connect": ("loose", 2, ("username", "password")),
         "close": ("ignore",),
         "enable_metrics": _kw("|O:enable_metrics", "policy"),

@@ -543,6 +543,8 @@ class Client(UdfMethods, TransactionMethods):
 
     def scan(self, namespace, set=None):  # noqa: A002
         from ._query import Scan
+        if not isinstance(namespace, str):
+            raise param_error("Parameters are incorrect")
         return Scan._create(self, namespace, set)  # a closed client refuses only when it runs
 
     # -- secondary indexes ------------------------------------------------------------------------

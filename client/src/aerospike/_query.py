@@ -70,7 +70,7 @@ class _RecordStream:
         if set_name is not None and not isinstance(set_name, str):
             raise param_error("Set should be string, unicode or None")
         self._client = client
-        self._namespace = namespace
+        self._namespace = namespace.partition("\x00")[0]  # read as a C string, as by the official client
         self._set = set_name
         self._bins: list[str] | None = None
         self._paginate = False

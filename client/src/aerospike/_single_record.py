@@ -143,7 +143,7 @@ def check_bin_name(name, strict: bool = True) -> str:
     the server decides, as with the official client)."""
     if not isinstance(name, str):
         raise param_error("Bin name should be of type string")
-    if strict and len(name.encode()) > MAX_BIN_NAME:
+    if strict and len(name.encode("utf-8", "surrogateescape")) > MAX_BIN_NAME:
         raise bin_name_error("A bin name should not exceed 15 characters limit")
     return name
 

@@ -139,7 +139,7 @@ class Op:
             other.op, other.particle_type, other.name, other.value)
 
     def encoded_size(self) -> int:
-        return OP_HEADER_SIZE + len(self.name.encode()) + len(self.value)
+        return OP_HEADER_SIZE + len(self.name.encode("utf-8", "surrogateescape")) + len(self.value)
 
 
 class Message:
@@ -261,7 +261,8 @@ def encode_ops(ops: list[Op]) -> bytes:
     """The wire bytes of a list of ops (as they follow the fields of an AS_MSG or a batch row)."""
     parts = []
     for op in ops:
-        name = op.name.encode()
+        # A bin name given as bytes that are not UTF-8 rides as a str with surrogates: its own bytes.
+        name = op.name.encode("utf-8", "surrogateescape")
         parts.append(_OP_HEADER.pack(4 + len(name) + len(op.value), op.op, op.particle_type, 0, len(name)))
         parts.append(name)
         parts.append(op.value)
