@@ -243,6 +243,8 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
             ops.append(Op(wire_op))
             writes = True
             continue
+        if "bin" not in operation:
+            raise param_error("Bin is not given")
         if isinstance(name, bytearray):  # bin names may be given as bytearray
             name = name.decode("utf-8", "surrogateescape")
         if name is None or not isinstance(name, str):
@@ -253,7 +255,7 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
             reads = True
             continue
         if "val" not in operation:
-            raise param_error("Value should be given for this operation")
+            raise param_error("Value should be given")
         value = operation["val"]
         # With strict_types False the value goes to the server as it is, which decides.
         if (encoder.strict_types and code == OPERATOR_INCR

@@ -1,0 +1,257 @@
+"""What the official 19.x client does with unusual arguments, beyond the order of its checks
+(see test_argument_check_order.py): Query/Scan methods, context and expression helpers,
+connect(), scan() and bin names. Every case was checked against the official client."""
+
+import aerospike
+import pytest
+from aerospike import exception as ex
+from aerospike_helpers import cdt_ctx
+from aerospike_helpers.expressions import base as exp_base
+from aerospike_helpers.expressions import list as exp_list
+from aerospike_helpers.expressions import map as exp_map
+from aerospike_helpers.operations import operations as op
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@pytest.fixture
+def one_record(client, ns, set_name):
+    client.put((ns, set_name, 1), {"a": 1})
+    return set_name
+
+
+# -- add_ops, execute_background -----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["query", "scan"])
+@pytest.mark.parametrize("ops,cls,message", [
+    (None, ex.ClientError, "Ops must be list."),
+    ("ops", ex.ClientError, "Ops must be list."),
+    ([1], ex.ParamError, "Failed to convert ops."),
+    ([{}], ex.ParamError, 'Failed to convert ops. -> Operation must contain an "op" entry'),
+    ([{"op": None}], ex.ParamError, "Failed to convert ops. -> Operation must be an integer"),
+    ([{"op": aerospike.OPERATOR_WRITE}], ex.ParamError, "Failed to convert ops. -> Bin is not given"),
+    ([op.write(5, 1)], ex.ParamError, "Failed to convert ops. -> Bin name should be of type string"),
+])
+def test_add_ops_converts_the_operations_at_once(client, ns, kind, ops, cls, message):
+    with pytest.raises(cls) as info:
+        getattr(client, kind)(ns, "s").add_ops(ops)
+    assert info.value.msg == message
+
+
+def test_query_background_needs_ops_or_a_udf(client, ns, set_name):
+    with pytest.raises(ex.ParamError) as info:
+        client.query(ns, set_name).execute_background()
+    assert info.value.msg == "Background function or ops is required"
+    assert isinstance(client.query(ns, set_name).add_ops([]).execute_background(), int)
+
+
+def test_scan_background_runs_without_ops(client, ns, set_name):
+    assert isinstance(client.scan(ns, set_name).execute_background(), int)
+
+
+@pytest.mark.parametrize("kind", ["query", "scan"])
+def test_background_ops_must_write(client, ns, set_name, kind):
+    with pytest.raises(ex.ParamError) as info:
+        getattr(client, kind)(ns, set_name).add_ops([op.read("a")]).execute_background()
+    assert info.value.msg == ("Background %s operations must be write-only. Use %s for read-only operations."
+                              % (kind, kind))
+
+
+@pytest.mark.parametrize("kind", ["query", "scan"])
+def test_background_policy_is_checked_first(client, ns, set_name, kind):
+    with pytest.raises(ex.ParamError) as info:
+        getattr(client, kind)(ns, set_name).execute_background(5)
+    assert info.value.msg == "policy must be a dict"
+
+
+# -- foreach callbacks -------------------------------------------------------------------------------
+
+CALLBACK_WORDS = {"query": "Callback function contains an error", "scan": "Callback function raised an exception"}
+
+
+@pytest.mark.parametrize("kind", ["query", "scan"])
+@pytest.mark.parametrize("callback", [5, None, lambda record: 1 / 0])
+def test_foreach_callback_is_checked_when_a_record_arrives(client, ns, set_name, kind, callback):
+    assert getattr(client, kind)(ns, set_name).foreach(callback) is None  # no record: never called
+    client.put((ns, set_name, 1), {"a": 1})
+    with pytest.raises(ex.ClientError) as info:
+        getattr(client, kind)(ns, set_name).foreach(callback)
+    assert info.value.msg == CALLBACK_WORDS[kind]
+
+
+@pytest.mark.parametrize("nodename", [None, 5, b"node"])
+def test_scan_nodename_must_be_a_string_when_given(client, ns, nodename):
+    for call in (lambda s: s.results(None, nodename), lambda s: s.foreach(print, None, None, nodename)):
+        with pytest.raises(ex.ParamError) as info:
+            call(client.scan(ns, "s"))
+        assert info.value.msg == "nodename must be a string"
+
+
+def test_scan_foreach_reads_no_options(client, ns, one_record):
+    seen = []
+    assert client.scan(ns, one_record).foreach(seen.append, None, "not options") is None
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("kind", ["query", "scan"])
+def test_stream_apply_arguments(client, ns, kind):
+    with pytest.raises(ex.ClientError) as info:
+        getattr(client, kind)(ns, "s").apply("m", "f", [object()])
+    assert info.value.msg == "udf function argument type must be supported by Aerospike"
+
+
+# -- where ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("predicate", [
+    (0, 4, 5, 1), (0, 4, 5.5, 1), (0, 0, "a", 5), (0, 2, "a", 5), (0, 3, "a", "x")])
+def test_where_adds_no_filter_for_a_bin_or_value_of_another_type(client, ns, one_record, predicate):
+    query = client.query(ns, one_record)
+    assert query.where(predicate) is query
+    assert [bins for _, _, bins in query.results()] == [{"a": 1}]
+
+
+@pytest.mark.parametrize("predicate,message", [
+    ("pred", "predicate is invalid."), ((0, 4), "predicate is invalid."), ((0.5, 4, "a", 1), "predicate is invalid."),
+    ((0, 4, "a", 1, 2, "x"), "predicate is invalid."), ((0, 4, "a", 1, 2, 0, 0), "predicate is invalid."),
+    ((0, 4, None, 1), "Failed to add predicate"), ((0, 9, "a", 1), "Failed to add predicate"),
+    ((1, 3, "a", b"x"), "Failed to add predicate")])
+def test_where_refuses(client, ns, predicate, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.query(ns, "s").where(predicate)
+    assert info.value.msg == message
+
+
+def test_where_with_expr_reads_the_predicate_first(client, ns):
+    with pytest.raises(ex.ParamError) as info:
+        client.query(ns, "s").where_with_expr(2, "not a predicate")
+    assert info.value.msg == "predicate is invalid."
+
+
+# -- contexts, expressions, partition ids -------------------------------------------------------------
+
+@pytest.mark.parametrize("helper", ["cdt_ctx_list_index", "cdt_ctx_list_rank", "cdt_ctx_map_index",
+                                    "cdt_ctx_map_rank"])
+@pytest.mark.parametrize("value", [None, "x", 1.5, 2**64])
+def test_ctx_positions_must_be_int64(client, helper, value):
+    with pytest.raises(ex.ParamError) as info:
+        client.get_cdtctx_base64([getattr(cdt_ctx, helper)(value)])
+    assert info.value.msg == "Failed to convert ctx, value to long"
+
+
+def test_ctx_bool_position_is_an_integer(client):
+    assert client.get_cdtctx_base64([cdt_ctx.cdt_ctx_list_index(True)]) == \
+        client.get_cdtctx_base64([cdt_ctx.cdt_ctx_list_index(1)])
+
+
+@pytest.mark.parametrize("ctx,message", [
+    (bytearray(b"x"), "parameter is not list type"), ([1], "Failed to convert ctx, id"),
+    ([cdt_ctx.cdt_ctx_map_key(2**64)], "Failed to convert ctx, value to as_val -> integer value exceeds sys.maxsize")])
+def test_get_cdtctx_base64_refuses(client, ctx, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.get_cdtctx_base64(ctx)
+    assert info.value.msg == message
+
+
+WORDS = "Expressions must be a non empty list of 4 element tuples, generated by a compiled aerospike expression"
+
+
+@pytest.mark.parametrize("value,message", [
+    (bytearray(b"x"), "expression must be a non empty list of 4 element tuples, generated by a compiled aerospike "
+                      "expression"),
+    ([], WORDS + ". For Query.where_with_expr(), it can also be a base64 string."), ([1], WORDS)])
+def test_get_expression_base64_refuses(client, value, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.get_expression_base64(value)
+    assert info.value.msg == message
+
+
+@settings(max_examples=30, deadline=None)
+@given(return_type=st.one_of(st.none(), st.text(max_size=3), st.binary(max_size=3), st.floats(allow_nan=False),
+                             st.dictionaries(st.text(max_size=2), st.integers(), max_size=2)))
+def test_inverted_get_by_expressions_fail_as_the_official_helpers(return_type):
+    for build in (lambda: exp_list.ListGetByIndexRange(None, return_type, 0, 1, "l", inverted=True),
+                  lambda: exp_map.MapGetByKeyRange(None, return_type, "a", "b", exp_base.MapBin("m"), inverted=True)):
+        with pytest.raises(TypeError) as info:
+            build()
+        if isinstance(return_type, dict):
+            assert str(info.value) == "'int' object is not iterable"
+        else:
+            assert str(info.value) == "unsupported operand type(s) for |=: '%s' and 'int'" % type(return_type).__name__
+
+
+@pytest.mark.parametrize("args,message", [
+    ((None, "s", 1), "Namespace should be a string."), (("test", None, 1), "Set should be a string or unicode."),
+    (("test", "s", None), "Key is invalid."), (("test", "s", 1.5), "Key is invalid."),
+    (("test", "s", b"k"), "Key is invalid.")])
+def test_get_key_partition_id_refuses(client, args, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.get_key_partition_id(*args)
+    assert info.value.msg == message
+
+
+# -- connect, scan, operate, bin names, udf_remove -------------------------------------------------------
+
+@pytest.mark.parametrize("args,kwargs", [((1, 2, 3), {}), ((), {"no_such_arg": 1}), ((None,), {"x": None})])
+def test_connect_ignores_arguments_it_does_not_read(client, args, kwargs):
+    assert client.connect(*args, **kwargs) is client
+
+
+@pytest.mark.parametrize("namespace,set_arg,message", [
+    (5, None, "Parameters are incorrect"), (5, 5, "Parameters are incorrect"),
+    ("a\x00b", 5, "Set should be string, unicode or None")])
+def test_scan_namespace_checks(client, namespace, set_arg, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.scan(namespace, set_arg)
+    assert info.value.msg == message
+
+
+def test_scan_namespace_is_read_up_to_a_nul(client):
+    with pytest.raises(ex.NamespaceNotFound) as info:
+        client.scan("nosuchns\x00test").results()
+    assert info.value.msg == "Invalid namespace: nosuchns"
+
+
+def test_operate_skips_entries_that_are_not_dicts(client, key):
+    key = key(1)
+    client.put(key, {"a": 1})
+    assert client.operate(key, [1, op.read("a"), "x"])[2] == {"a": 1}
+    with pytest.raises(ex.ParamError) as info:
+        client.operate(key, [1])
+    assert info.value.msg == "No operations defined"
+    with pytest.raises(ex.ParamError) as info:
+        client.operate(key, [{"bin": "a"}])
+    assert info.value.msg == 'Operation must contain an "op" entry'
+
+
+def test_batch_operate_ops_must_be_dicts(client, key):
+    with pytest.raises(ex.ParamError) as info:
+        client.batch_operate([key(1)], [1, op.read("a")])
+    assert info.value.msg == "op should be an aerospike operation dictionary"
+
+
+def test_increment_checks_the_operand_of_a_non_utf8_bytearray_bin(client, key):
+    with pytest.raises(ex.ParamError) as info:
+        client.increment(key(1), bytearray(b"\xff"), "x")
+    assert info.value.msg == "Unsupported operand type(s) for +: only 'int' allowed"
+
+
+def test_info_single_node_looks_up_the_host_before_the_command(client):
+    with pytest.raises(ex.ParamError) as info:
+        client.info_single_node(5, "no-such-node")
+    assert info.value.msg == "Could not get node with name no-such-node."
+
+
+def test_udf_remove_ignores_a_policy_that_is_not_a_dict(client, tmp_path):
+    path = tmp_path / "argument_details.lua"
+    path.write_text("function f(rec)\n  return 1\nend\n")
+    client.udf_put(str(path))
+    assert client.udf_remove("argument_details.lua", "not a policy") == 0
+
+
+def test_admin_create_role_privileges_are_optional_but_not_none(client):
+    with pytest.raises(ex.ParamError) as info:
+        client.admin_create_role("r", None)
+    assert info.value.msg == "Privileges should be a list"
+    with pytest.raises(ex.ParamError) as info:
+        client.admin_create_role(5)
+    assert info.value.msg == "Role name should be a string"
