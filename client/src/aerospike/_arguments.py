@@ -196,15 +196,21 @@ def bound_method(fn, rule, owner: str, method: str, connected: str | None = None
     in their order, before `fn` sees its arguments."""
     bind, arrange = _binder(rule, owner, method), _positional(fn, True)
     names = rule[2] if rule[0] in ("kw", "param") else ()
-    ordered = [(names.index(name), check) for name, check in checks]
+    checks = list(checks)
+    split = checks.index(CONNECTION) if CONNECTION in checks else 0  # the checks made before the connection's
+    before = [(names.index(name), check) for name, check in checks[:split]]
+    after = [(names.index(name), check) for name, check in checks[split:] if (name, check) != CONNECTION]
 
     @functools.wraps(fn)
     def method_with_official_arguments(self, *args, **kwargs):
         values = bind(args, kwargs)
+        for index, check in before:
+            if values[index] is not MISSING:
+                check(values[index])
         if connected is not None and getattr(self, "_client", self)._cluster is None:  # Query/Scan ask their client
             from .exception import exception_for
             raise exception_for(11, connected)
-        for index, check in ordered:
+        for index, check in after:
             if values[index] is not MISSING:
                 check(values[index])
         return fn(self, *arrange(values))
@@ -242,7 +248,7 @@ def bind_methods(cls, owner: str, named_checks=None) -> None:
     for method, rule in SIGNATURES[owner].items():
         fn = getattr(cls, method, None)
         if fn is not None:
-            checks = [(name, named_checks[check] if isinstance(check, str) else check)
+            checks = [(name, named_checks[check] if isinstance(check, str) else check) if name else (name, check)
                       for name, check in CHECKS.get(owner, {}).get(method, ())]
             setattr(cls, method, bound_method(fn, rule, owner, method, CONNECTED_FIRST.get(owner, {}).get(method),
                                               checks))
@@ -309,19 +315,53 @@ class Allowed:
         raise exception_for(self.code, self.message)
 
 
+class CInt:
+    """An argument check: an int that fits a C int, as the official client converts `name`
+    ("<name> must be an integer.", "<name> too large for C long.", "... C int.")."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, value) -> None:
+        from .exception import exception_for
+        if not isinstance(value, int):
+            raise exception_for(-2, "%s must be an integer." % self.name)
+        if not _LONG_MIN <= value <= _LONG_MAX:
+            raise exception_for(-2, "%s too large for C long." % self.name)
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise exception_for(-2, "%s too large for C int." % self.name)
+
+
+class StrItems:
+    """An argument check: every item of a list is a str (the official client converts each to a
+    C string: ClientError "Unable to convert unicode object to C string")."""
+
+    __slots__ = ()
+
+    def __call__(self, value) -> None:
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            from .exception import exception_for
+            raise exception_for(-1, "Unable to convert unicode object to C string")
+
+
+#: In a method's CHECKS: where the official method checks the connection (first, when absent).
+CONNECTION = ("", None)
 POLICY = Is(dict, "policy must be a dict", none_ok=True)
 _STR, _LIST = str, list
 _NS = Is(_STR, "Namespace should be a string")
 _INDEX_SET = Is(_STR, "Set should be string, unicode or None", none_ok=True)
 _INDEX_BIN = Is((_STR, bytearray), "Bin should be a string")
 _INDEX_NAME = Is(_STR, "Index name should be string or unicode")
-_INDEX_DATATYPE = Is(int, "index_datatype must be an integer.")
+_INDEX_DATATYPE = CInt("index_datatype")
 _USER = Is(_STR, "Username should be a string")
 _PASSWORD = Is(_STR, "Password should be a string")
 _ROLE = Is(_STR, "Role name should be a string")
 _ROLE_DOT = Is(_STR, "Role name should be a string.")
 _ROLES = Is(_LIST, "Roles should be a list")
 _ROLES_CLIENT = Is(_LIST, "not a list", -1)
+_ROLE_NAMES = ("roles", StrItems())
 _PRIVILEGES = Is(_LIST, "Privileges should be a list")
 _META = Is(dict, "Metadata should be of type dictionary", none_ok=True)
 _KEYS = Is(_LIST, "keys should be a list of aerospike key tuples")
@@ -332,7 +372,7 @@ _APPLY_FUNCTION = Is(_STR, "Function name should be string")
 _SINGLE_BIN_OP = (("key", "key"), ("policy", POLICY), ("meta", _META),
                   ("bin", Is((_STR, bytearray), "Bin name should be of type string")))
 _INDEX_CREATE = (("policy", POLICY), ("ns", _NS), ("set", _INDEX_SET), ("bin", _INDEX_BIN), ("name", _INDEX_NAME))
-_INDEX_TYPED_CREATE = (("index_datatype", _INDEX_DATATYPE),) + _INDEX_CREATE
+_INDEX_TYPED_CREATE = (("index_datatype", _INDEX_DATATYPE), CONNECTION) + _INDEX_CREATE
 
 _STREAM_APPLY = (("module", Is(_STR, "udf module argument must be a string or unicode string", -1)),
                  ("function", Is(_STR, "udf function argument must be a string or unicode string", -1)),
@@ -347,13 +387,14 @@ _NODENAME = Is(_STR, "nodename must be a string")
 #: rest (the values inside lists, ranges, ...) after these.
 CHECKS = {
     "Client": {
-        "admin_create_user": (("roles", _ROLES), ("user", _USER), ("password", _PASSWORD), ("policy", POLICY)),
-        "admin_create_pki_user": (("roles", _ROLES), ("user", _USER), ("policy", POLICY)),
+        "admin_create_user": (("roles", _ROLES), _ROLE_NAMES, ("user", _USER), ("password", _PASSWORD),
+                              ("policy", POLICY)),
+        "admin_create_pki_user": (("roles", _ROLES), _ROLE_NAMES, ("user", _USER), ("policy", POLICY)),
         "admin_drop_user": (("policy", POLICY), ("user", _USER)),
         "admin_set_password": (("policy", POLICY), ("user", _USER), ("password", _PASSWORD)),
         "admin_change_password": (("policy", POLICY), ("user", _USER), ("password", _PASSWORD)),
-        "admin_grant_roles": (("roles", _ROLES_CLIENT), ("user", _USER), ("policy", POLICY)),
-        "admin_revoke_roles": (("roles", _ROLES_CLIENT), ("user", _USER), ("policy", POLICY)),
+        "admin_grant_roles": (("roles", _ROLES_CLIENT), _ROLE_NAMES, ("user", _USER), ("policy", POLICY)),
+        "admin_revoke_roles": (("roles", _ROLES_CLIENT), _ROLE_NAMES, ("user", _USER), ("policy", POLICY)),
         "admin_query_user_info": (("policy", POLICY), ("user", _USER)),
         "admin_query_users_info": (("policy", POLICY),),
         "admin_create_role": (("role", _ROLE), ("privileges", _PRIVILEGES), ("policy", POLICY),
@@ -382,10 +423,10 @@ CHECKS = {
         "batch_operate": (("ops", Is(_LIST, "ops should be a list of op dictionaries")), ("keys", _KEYS),
                           ("ttl", Is(int, "ttl should be an integer", none_ok=True)),
                           ("policy_batch", POLICY), ("policy_batch_write", POLICY)),
-        "batch_read": (("keys", _KEYS), ("policy", POLICY),
+        "batch_read": (("keys", _KEYS), ("keys", "batch keys"), ("policy", POLICY),
                        ("bins", Is(_LIST, "Bins argument should be a list.", none_ok=True))),
         "batch_remove": (("keys", _KEYS), ("policy_batch", POLICY), ("policy_batch_remove", POLICY)),
-        "batch_write": (("policy_batch", POLICY),),
+        "batch_write": (("policy_batch", "batch policy"),),
         "get_cdtctx_base64": (("ctx", Is(_LIST, "parameter is not list type")),),
         "get_expression_base64": (("expression", Is(_LIST, "expression must be a non empty list of 4 element "
                                                     "tuples, generated by a compiled aerospike expression")),),
@@ -418,7 +459,7 @@ CHECKS = {
         "index_list_create": _INDEX_TYPED_CREATE,
         "index_map_keys_create": _INDEX_TYPED_CREATE,
         "index_map_values_create": _INDEX_TYPED_CREATE,
-        "index_cdt_create": (("index_type", Is(int, "index_type must be an integer.")),) + _INDEX_TYPED_CREATE,
+        "index_cdt_create": (("index_type", CInt("index_type")),) + _INDEX_TYPED_CREATE,
         "index_expr_create": (("policy", POLICY), ("ns", _NS), ("set", _INDEX_SET), ("name", _INDEX_NAME)),
         "index_remove": (("policy", POLICY), ("ns", _NS), ("name", _INDEX_NAME)),
         "truncate": (("namespace", Is(_STR, "Namespace must be unicode or string type")),

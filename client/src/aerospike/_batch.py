@@ -291,6 +291,8 @@ def check_keys(keys) -> list[Key]:
         raise param_error("keys should be a list of aerospike key tuples")
     parsed = []
     for i, key in enumerate(keys):
+        if not isinstance(key, tuple):  # no dict-form keys in a batch, as in the official client
+            raise param_error("key should be an aerospike key tuple")
         try:
             parsed.append(parse_key(key))
         except exception.ParamError as exc:

@@ -715,6 +715,8 @@ class Client(UdfMethods, TransactionMethods):
         return [node.host for node in cluster.nodes.values()]
 
     def get_node_names(self) -> list:
+        if self._cluster is None:
+            raise exception.exception_for(11, "No connection to aerospike cluster.")
         cluster = self._require()
         return [{"address": node.host[0], "port": node.host[1], "node_name": node.name}
                 for node in cluster.nodes.values()]

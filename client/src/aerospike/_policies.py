@@ -87,6 +87,11 @@ def merge(defaults: dict, policy) -> dict:
     merged = dict(defaults)
     for name, value in policy.items():
         if name in _BOOL_KEYS:
+            if not isinstance(value, int):  # read as a C int by the official client: any int, bool too
+                if name in defaults:
+                    raise param_error("%s is invalid" % name)
+                merged[name] = value
+                continue
             merged[name] = bool(value)
         elif name in ("expressions", "filter_expression"):
             merged[name] = value
@@ -100,3 +105,9 @@ def merge(defaults: dict, policy) -> dict:
     if overrides:
         merged.update(overrides)
     return merged
+
+
+def check_batch_policy(policy) -> None:
+    """Refuse a batch parent policy as merging it would (checked first by batch_write, as the
+    official client converts it before anything else)."""
+    merge(DEFAULT_POLICIES["batch_parent_write"], policy)
