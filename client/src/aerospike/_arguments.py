@@ -564,6 +564,7 @@ SIGNATURES = {
         "index_map_values_create": _kw("OOOOO|OO:index_map_values_create", "ns", "set", "bin", "index_datatype",
                                        "name", "policy", "ctx"),
         "index_remove": _kw("OO|O:index_remove", "ns", "name", "policy"),
+        "index_set_create": _kw("OOO|O:index_set_create", "ns", "set", "name", "policy"),
         "select": _kw("OO|O:select", "key", "bins", "policy"),
         "truncate": _kw("OOO|O:truncate", "namespace", "set", "nanos", "policy"),
         "udf_put": _kw("O|lO:udf_put", "filename", "udf_type", "policy"),

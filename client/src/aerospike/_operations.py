@@ -128,7 +128,7 @@ def _inverted(d: dict, return_type: int) -> int:
 
 def _bin_of(d: dict, code) -> str:
     """The bin of a list / map-relative / bit / HLL op (the C extension's get_bin)."""
-    if "bin" not in d:
+    if d.get("bin") is None:  # a None bin counts as none given, as in the official client
         raise param_error('Operation must contain a "bin" entry')
     name = d["bin"]
     if not isinstance(name, str):
