@@ -6,6 +6,7 @@ import aerospike
 import pytest
 from aerospike import exception as ex
 from aerospike_helpers import cdt_ctx
+from aerospike_helpers.batch import records as br
 from aerospike_helpers.expressions import base as exp_base
 from aerospike_helpers.expressions import list as exp_list
 from aerospike_helpers.expressions import map as exp_map
@@ -255,3 +256,12 @@ def test_admin_create_role_privileges_are_optional_but_not_none(client):
     with pytest.raises(ex.ParamError) as info:
         client.admin_create_role(5)
     assert info.value.msg == "Role name should be a string"
+
+
+@pytest.mark.parametrize("record", [
+    lambda: br.Write(None, b"not ops"), lambda: br.Write({"ns": "test", "key": 1}, [op.read("a")]),
+    lambda: br.Read(None, None), lambda: br.Remove(None), lambda: br.Apply(None, "m", "f", [])])
+def test_batch_write_checks_each_record_key_before_its_ops(client, record):
+    with pytest.raises(ex.ParamError) as info:
+        client.batch_write(br.BatchRecords([record()]))
+    assert info.value.msg == "py_key is NULL or not a tuple, key must be a aerospike key tuple"

@@ -916,6 +916,8 @@ def _check_batch_record(record, base, read_class) -> None:
     refused with the official client's words."""
     if not isinstance(record, base):
         raise param_error("batch_record must be a BatchRecord class instance")
+    if not isinstance(getattr(record, "key", None), tuple):  # checked before the ops, as by the official client
+        raise param_error("py_key is NULL or not a tuple, key must be a aerospike key tuple")
     if not hasattr(record, "ops"):
         if type(record).__name__ in ("Read", "Write"):
             raise param_error("py_ops_list is NULL or not a list, ops must be a list of aerospike operation dicts")
