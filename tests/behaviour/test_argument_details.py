@@ -46,8 +46,11 @@ def test_query_background_needs_ops_or_a_udf(client, ns, set_name):
     assert isinstance(client.query(ns, set_name).add_ops([]).execute_background(), int)
 
 
-def test_scan_background_runs_without_ops(client, ns, set_name):
-    assert isinstance(client.scan(ns, set_name).execute_background(), int)
+def test_scan_background_without_ops_is_sent_as_a_plain_scan(client, ns, set_name):
+    # The official client sends a read scan without partitions, which a node does not serve.
+    with pytest.raises(ex.UnsupportedFeature) as info:
+        client.scan(ns, set_name).execute_background()
+    assert info.value.code == 16 and info.value.msg.endswith(" AEROSPIKE_ERR_UNSUPPORTED_FEATURE")
 
 
 @pytest.mark.parametrize("kind", ["query", "scan"])

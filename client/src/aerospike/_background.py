@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import struct
 
-from spikewire import FieldType, Info2, Info3, Message, ResultCode, parse_message
+from spikewire import FieldType, Info1, Info2, Info3, Message, ResultCode, parse_message
 
 from . import exception
 from . import _single_record as sr
-from ._errors import param_error
+from ._errors import error_name, param_error
 from ._executor import info_command, stream_command
 from ._policies import merge
 
@@ -49,8 +49,12 @@ def start_background(stream, policy):
         from ._udf import background_udf_fields
         fields.extend(background_udf_fields(udf, client._encoder))
     fields.extend(sr.filter_fields(policy))  # the policy's `expressions`: only matching records change
-    info2 = Info2.WRITE | (Info2.DURABLE_DELETE if policy.get("durable_delete") else 0)
-    msg = Message(info2=info2, record_ttl=ops_msg.record_ttl, transaction_ttl=policy.get("total_timeout", 0) or 0,
+    info1, info2 = 0, Info2.WRITE | (Info2.DURABLE_DELETE if policy.get("durable_delete") else 0)
+    if udf is None and not ops and stream._policy_kind == "scan":
+        # Neither ops nor a UDF: the official client sends a plain read scan (no partitions),
+        # which a node refuses with UNSUPPORTED_FEATURE.
+        info1, info2 = Info1.READ, 0
+    msg = Message(info1=info1, info2=info2, record_ttl=ops_msg.record_ttl, transaction_ttl=policy.get("total_timeout", 0) or 0,
                   fields=fields, ops=ops_msg.ops)
     request = msg.to_proto()
     for node in list(cluster.nodes.values()):
@@ -66,7 +70,7 @@ def start_background(stream, policy):
 
         yield from stream_command(node, request, policy, consume, stream._namespace)
         if errors:
-            raise exception.exception_for(errors[0], "%s:%d background query failed" % node.host)
+            raise exception.exception_for(errors[0], "%s:%d %s" % (*node.host, error_name(errors[0])))
     return trid
 
 
