@@ -156,10 +156,10 @@ class Client(_SyncClient):
     # -- scans and queries --------------------------------------------------------------------------
 
     def query(self, namespace, set=None):  # noqa: A002 - official parameter name
-        return Query(self, namespace, set)
+        return Query._create(self, namespace, set)
 
     def scan(self, namespace, set=None):  # noqa: A002
-        return Scan(self, namespace, set)
+        return Scan._create(self, namespace, set)
 
     # -- purespike extra -----------------------------------------------------------------------------
 
