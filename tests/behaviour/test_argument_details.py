@@ -268,3 +268,25 @@ def test_batch_write_checks_each_record_key_before_its_ops(client, record):
     with pytest.raises(ex.ParamError) as info:
         client.batch_write(br.BatchRecords([record()]))
     assert info.value.msg == "py_key is NULL or not a tuple, key must be a aerospike key tuple"
+
+
+# -- admin policies and privileges ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda c, p: c.admin_get_role(5, p), lambda c, p: c.admin_drop_user(5, p), lambda c, p: c.admin_query_roles(p)])
+@pytest.mark.parametrize("policy,cls,message", [
+    ({"timeout": {}}, ex.ParamError, "timeout is invalid"), ({"timeout": 1.5}, ex.ParamError, "timeout is invalid"),
+    ({"timeout": 2**64}, ex.ClientError, "Unable to fetch long value from policy field")])
+def test_admin_policy_is_converted_first(client, call, policy, cls, message):
+    with pytest.raises(cls) as info:
+        call(client, policy)
+    assert info.value.msg == message
+
+
+def test_admin_privileges_contents_after_the_policy_and_before_the_role(client):
+    with pytest.raises(ex.ParamError) as info:
+        client.admin_grant_privileges(5, [None, {}], 5)
+    assert info.value.msg == "policy must be a dict"
+    with pytest.raises(ex.ParamError) as info:
+        client.admin_grant_privileges(5, [None, {"ns": "test"}])
+    assert info.value.msg == "Code is a compulsory parameter in privileges dictionary"

@@ -22,7 +22,6 @@ from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._io import Exchange
 from ._errors import client_error, error_name, param_error
-from ._policies import merge
 
 _QUERY_END = 50
 #: Longest role name the C client sends (its buffers hold 64 bytes with the NUL).
@@ -74,13 +73,40 @@ def _roles(roles, create: bool = False) -> bytes:
     return pack_roles(names)
 
 
+def _admin_policy_timeout(timeout) -> int:
+    """An admin policy's timeout as the official client reads it: any int (a C uint32: a negative
+    one wraps), else "timeout is invalid"."""
+    if not isinstance(timeout, int):
+        raise param_error("timeout is invalid")
+    if not -(1 << 63) <= timeout < (1 << 63):
+        raise client_error("Unable to fetch long value from policy field")
+    return int(timeout) & 0xFFFFFFFF
+
+
+def check_admin_policy(policy) -> None:
+    """An admin call's policy, converted first by the official admin methods (see
+    _arguments.CHECKS): a dict (or None) whose timeout, when given, is an int."""
+    if policy is None:
+        return
+    if not isinstance(policy, dict):
+        raise param_error("policy must be a dict")
+    if "timeout" in policy:
+        _admin_policy_timeout(policy["timeout"])
+
+
+def check_privileges(privileges) -> None:
+    """The privileges of an admin call converted as the official client does, first."""
+    _privileges(privileges)
+
+
 def _privileges(privileges) -> list[tuple[int, str, str]]:
     if not isinstance(privileges, list):
         raise param_error("Privileges should be a list")
     result = []
     for privilege in privileges:
         if not isinstance(privilege, dict):
-            raise param_error("Privileges should be a list of dictionaries")
+            continue  # the official client passes over what is not a dict
+
         if "code" not in privilege:
             raise param_error("Code is a compulsory parameter in privileges dictionary")
         code = privilege["code"]
@@ -162,13 +188,10 @@ class Admin:
     # -- transport --------------------------------------------------------------------------------
 
     def _admin_timeout(self, policy) -> float:
-        if policy is not None and not isinstance(policy, dict):
-            raise param_error("policy must be a dict")
-        policy = merge(self.client._policies["admin"], policy)
-        timeout = policy.get("timeout", 1000)
-        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 0:
-            raise param_error("timeout is invalid")
-        return timeout / 1000.0
+        check_admin_policy(policy)
+        if policy and "timeout" in policy:
+            return _admin_policy_timeout(policy["timeout"]) / 1000.0
+        return _admin_policy_timeout(self.client._policies["admin"].get("timeout", 1000)) / 1000.0
 
     def _admin_exchange(self, command: int, fields: list, policy, query: bool = False) -> list[AdminMessage]:
         """Send one admin request; the reply records (query: every record before QUERY_END)."""
