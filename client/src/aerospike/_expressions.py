@@ -94,9 +94,8 @@ def _check_ctx_value(value) -> None:
     """A context value the client cannot serialize fails as the official conversion to as_val does."""
     try:
         Packer().value(value)
-    except exception.ClientError:
-        raise param_error("Failed to convert ctx, value to as_val -> Unable to serialize unknown Python "
-                          "native type.") from None
+    except exception.AerospikeError as exc:  # in the conversion's own words (too large an int, no serializer)
+        raise param_error("Failed to convert ctx, value to as_val -> %s" % exc.msg) from None
 
 
 def ctx_items(ctx_list) -> list:
