@@ -15,6 +15,8 @@ from pathlib import Path
 import aerospike
 import pytest
 from aerospike import exception as ex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import spikelite
 
@@ -332,3 +334,92 @@ def test_the_requests_of_a_transaction(set_name):
                              (TXN_ID, txn_id)]
     assert _info(close)[1] == 0x01 | 0x02 | 0x10  # WRITE|DELETE|DURABLE_DELETE
     assert _fields(close)[2][1] == bytes(monitor_digest)
+
+
+# -- generated interleavings against a model -------------------------------------------------------
+
+N_KEYS, N_TXNS = 3, 3
+_steps = st.lists(st.one_of(
+    st.tuples(st.just("txn_put"), st.integers(0, N_TXNS - 1), st.integers(0, N_KEYS - 1), st.integers(0, 99)),
+    st.tuples(st.just("txn_get"), st.integers(0, N_TXNS - 1), st.integers(0, N_KEYS - 1), st.just(0)),
+    st.tuples(st.just("put"), st.just(0), st.integers(0, N_KEYS - 1), st.integers(0, 99)),
+    st.tuples(st.just("get"), st.just(0), st.integers(0, N_KEYS - 1), st.just(0)),
+    st.tuples(st.just("commit"), st.integers(0, N_TXNS - 1), st.just(0), st.just(0)),
+    st.tuples(st.just("abort"), st.integers(0, N_TXNS - 1), st.just(0), st.just(0)),
+), min_size=1, max_size=14)
+_interleavings = iter(range(1 << 30))  # a fresh set per example
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(steps=_steps)
+def test_interleaved_transactions_and_writers_follow_the_model(sc_client, steps):
+    """Transactions and plain writers on a few records, in any order: every answer and every value
+    is the model's (locks held until commit or abort, own writes seen inside, committed values
+    outside, a commit whose reads changed fails and rolls back)."""
+    c = sc_client
+    keys = [(NS, "model%d" % next(_interleavings), "k%d" % i) for i in range(N_KEYS)]
+    committed = {k: 0 for k in range(N_KEYS)}
+    changes = {k: 0 for k in range(N_KEYS)}  # bumped by every committed change of a key
+    for k in range(N_KEYS):
+        c.put(keys[k], {"v": 0})
+    txns: dict[int, aerospike.Transaction] = {}
+    writes: dict[int, dict[int, int]] = {}
+    reads: dict[int, dict[int, int]] = {}  # txn → key → its change count when read
+    locks: dict[int, int] = {}  # key → txn
+
+    def txn_of(i):
+        if i not in txns:
+            txns[i], writes[i], reads[i] = aerospike.Transaction(), {}, {}
+        return txns[i]
+
+    def finish(i):
+        for k in [k for k, owner in locks.items() if owner == i]:
+            del locks[k]
+        del txns[i], writes[i], reads[i]
+
+    for action, i, k, v in steps:
+        if action == "put":
+            if k in locks:
+                with pytest.raises(ex.AerospikeError) as info:
+                    c.put(keys[k], {"v": v})
+                assert info.value.code == MRT_BLOCKED
+            else:
+                c.put(keys[k], {"v": v})
+                committed[k] = v
+                changes[k] += 1
+        elif action == "get":
+            assert c.get(keys[k])[2] == {"v": committed[k]}
+        elif action == "txn_put":
+            txn = txn_of(i)
+            if locks.get(k, i) != i:
+                with pytest.raises(ex.AerospikeError) as info:
+                    c.put(keys[k], {"v": v}, policy={"txn": txn})
+                assert info.value.code == MRT_BLOCKED
+            else:
+                c.put(keys[k], {"v": v}, policy={"txn": txn})
+                locks[k] = i
+                writes[i][k] = v
+                reads[i].pop(k, None)
+        elif action == "txn_get":
+            txn = txn_of(i)
+            expected = writes[i].get(k, committed[k])
+            assert c.get(keys[k], policy={"txn": txn})[2] == {"v": expected}
+            if k not in writes[i]:
+                reads[i][k] = changes[k]
+        elif action == "commit" and i in txns:
+            stale = [k for k, seen in reads[i].items() if changes[k] != seen or locks.get(k, i) != i]
+            if stale:
+                with pytest.raises(ex.TransactionFailed):
+                    c.commit(txns[i])
+            else:
+                assert c.commit(txns[i]) == aerospike.COMMIT_OK
+                for k, value in writes[i].items():
+                    committed[k] = value
+                    changes[k] += 1
+            finish(i)
+        elif action == "abort" and i in txns:
+            assert c.abort(txns[i]) == aerospike.ABORT_OK
+            finish(i)
+    for i in list(txns):
+        c.abort(txns[i])
+    assert [c.get(key)[2] for key in keys] == [{"v": committed[k]} for k in range(N_KEYS)]
