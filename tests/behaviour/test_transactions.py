@@ -180,6 +180,41 @@ def test_a_transaction_past_its_deadline_is_rolled_back(sc_client, keys, eventua
     assert txn.state == aerospike.TXN_STATE_ABORTED
 
 
+def test_more_than_4096_writes_are_refused(sc_client, set_name):
+    from aerospike_helpers.operations import operations as op
+    c = sc_client
+    keys = [(NS, set_name, i) for i in range(4097)]
+    txn = aerospike.Transaction()
+    # the monitor refuses the keys: the batch's result, no records, nothing written
+    batch = c.batch_operate(keys, [op.write("v", 1)], policy_batch={"txn": txn})
+    assert batch.result == 123 and batch.batch_records == []
+    with pytest.raises(ex.RecordNotFound):
+        c.get(keys[0])
+    assert txn.state == aerospike.TXN_STATE_OPEN
+    assert c.abort(txn) == aerospike.ABORT_OK
+
+
+def test_a_batch_a_transaction_cannot_take_answers_with_its_result(sc_client, keys):
+    from aerospike_helpers.batch import records as br
+    from aerospike_helpers.operations import operations as op
+    c = sc_client
+    txn = aerospike.Transaction()
+    assert c.commit(txn) == aerospike.COMMIT_OK
+    for call in (lambda: c.batch_read(keys, policy={"txn": txn}),
+                 lambda: c.batch_operate(keys, [op.write("v", 1)], policy_batch={"txn": txn}),
+                 lambda: c.batch_remove(keys, policy_batch={"txn": txn})):
+        batch = call()
+        assert batch.result == -2 and batch.batch_records == []
+    records = br.BatchRecords([br.Write(k, [op.write("v", 1)]) for k in keys])
+    assert c.batch_write(records, policy_batch={"txn": txn}) is records
+    assert records.result == -2
+    assert [(r.result, r.record) for r in records.batch_records] == [
+        (0, ((k[0], k[1], k[2], None), {"ttl": 0, "gen": 0}, {})) for k in keys]
+    with pytest.raises(ex.ParamError) as info:
+        c.batch_read(keys, policy={"txn": "not one"})
+    assert info.value.msg == "txn is not of type aerospike.Transaction"
+
+
 # -- kill -9 of a persistent namespace ------------------------------------------------------------
 
 DURABLE_CONF = """

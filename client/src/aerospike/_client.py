@@ -402,7 +402,16 @@ class Client(UdfMethods, TransactionMethods):
         self._require()
         txn = policy_transaction(policy)
         if txn is not None:
-            yield from self._batch_in_txn(txn, rows, policy)
+            try:
+                yield from self._batch_in_txn(txn, rows, policy)
+            except exception.AerospikeError as exc:
+                # As the official client: a transaction that cannot take the batch (finished,
+                # another namespace, the monitor refused) is the call's result, with no records.
+                batch = BatchRecords([])
+                batch.result = exc.code
+                batch._failure = exc
+                batch._not_sent = rows
+                return batch
         executor = BatchExecutor(self._cluster, self._decoder)
         results = (yield from executor.run(rows, policy)) if rows else {}
         if txn is not None:
@@ -499,6 +508,11 @@ class Client(UdfMethods, TransactionMethods):
                 raise param_error("batch_records must hold Read, Write, Apply or Remove records")
         result = yield from self._batch(batch_records.batch_records, rows, policy)
         batch_records.result = result.result
+        for row in getattr(result, "_not_sent", ()):
+            # the official client still fills each record, empty and keyed without a digest
+            record = batch_records.batch_records[row.index]
+            record.result = 0
+            record.record = ((row.key.namespace, row.key.set_name, row.key.user_key, None), {"ttl": 0, "gen": 0}, {})
         return batch_records
 
     # Older batch calls (removed from the official client in 19.x, still used by applications).

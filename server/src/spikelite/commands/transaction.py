@@ -35,6 +35,8 @@ import os
 import signal
 import struct
 
+import msgpack
+
 from ..store.provisional import MONITOR_SET, Provisional
 from ..store.record import Record
 from ..wire import (CITRUSLEAF_EPOCH, AerospikeWireError, FieldType, Info2, Message, OpType, ParticleType,
@@ -47,6 +49,8 @@ _TTL_DONT_UPDATE = 0xFFFFFFFE
 _SPECIAL_TTLS = frozenset({0, 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD})
 #: A transaction lasts at most this long, whatever the client asks (mrt-duration's maximum).
 MAX_DURATION = 120
+#: Records one transaction may write (more: MRT_TOO_MANY_WRITES, 123).
+MAX_WRITES = 4096
 _U64 = struct.Struct("<Q")
 _U32 = struct.Struct("<I")
 _VERSION_MASK = (1 << 56) - 1
@@ -83,6 +87,22 @@ def _int_bin(record: Record, name: str) -> int | None:
     if value[0] == ParticleType.INTEGER and len(value[1]) == 8:
         return struct.unpack(">q", value[1])[0]
     return int.from_bytes(value[1], "big")  # a bool (1 byte) or another number
+
+
+def _written_keys(monitor: Record) -> int:
+    """How many record digests a monitor's ``keyds`` list holds."""
+    value = monitor.bins.get("keyds")
+    if value is None or value[0] != ParticleType.LIST:
+        return 0
+    unpacker = msgpack.Unpacker()
+    unpacker.feed(value[1])
+    try:
+        count = unpacker.read_array_header()
+        if count and isinstance(unpacker.unpack(), msgpack.ExtType):
+            count -= 1  # an ordered list's flags element
+        return count
+    except (ValueError, msgpack.exceptions.UnpackException):
+        return 0
 
 
 def _marked_forward(monitor: Record) -> bool:
@@ -240,6 +260,12 @@ class Transactions:
         reply = run(ns)
         if reply.result_code == ResultCode.OK:
             written = ns.records.get(digest)
+            if written is not None and _written_keys(written) > MAX_WRITES:
+                if monitor is None:  # the write that would pass the limit does not happen
+                    ns.delete(digest)
+                else:
+                    ns.put(digest, monitor)
+                return _error(ResultCode.MRT_TOO_MANY_WRITES)
             if written is not None:
                 reply.fields.append((FieldType.MRT_DEADLINE, _U32.pack(written.void_time)))
         return reply
