@@ -11,7 +11,8 @@ dict, or the compiled expression. tests/behaviour/test_string_builders.py replay
 client under test and compares. For every operation case the file also keeps ``wire``: the hex of
 the AS_MSG request the official client sent for ``operate(("test", "wire", "k"), [op])`` (through a
 recording proxy in front of a spikelite child), which the client under test must send byte for
-byte. ``--check`` exits 1 if the file differs from what the installed official client gives.
+byte; every expression case keeps the ``get_expression_base64`` of the compiled expression.
+``--check`` exits 1 if the file differs from what the installed official client gives.
 """
 
 from __future__ import annotations
@@ -132,6 +133,14 @@ def wire_requests(client, proxy, target, args_list: list) -> list:
     return sent
 
 
+def expression_wire(client, target, args: list):
+    """``get_expression_base64`` of the compiled expression, or None when the client refuses it."""
+    try:
+        return client.get_expression_base64(target(*[realize(a) for a in args]).compile())
+    except Exception:  # noqa: BLE001 - a refusal is recorded as None
+        return None
+
+
 def generate() -> dict:
     rng = random.Random(20261204)
     cases = []
@@ -161,6 +170,9 @@ def _record_wire(cases: list) -> None:
         try:
             for case in ops:
                 case["wire"] = wire_requests(client, proxy, targets[("operations", case["name"])], [case["args"]])[0]
+            for case in cases:
+                if case["kind"] == "expressions":
+                    case["wire"] = expression_wire(client, targets[("expressions", case["name"])], case["args"])
         finally:
             client.close()
 

@@ -112,3 +112,31 @@ def test_an_8_1_node_refuses_string_operations(client, ns, set_name, name):
     if name in ("strlen", "to_string", "find"):
         with pytest.raises(exception.RecordNotFound):
             client.operate((ns, set_name, "missing"), [build()])
+
+
+def test_string_expressions_are_packed_byte_for_byte_as_the_official_client_packs_them(client):
+    """Every recorded expression case: the same ``get_expression_base64`` as the official client's
+    (None: both refuse it)."""
+    mismatches = []
+    for case in DATA["cases"]:
+        if case["kind"] != "expressions":
+            continue
+        got = gen.expression_wire(client, TARGETS[("expressions", case["name"])], case["args"])
+        if got != case["wire"]:
+            mismatches.append((case["name"], case["args"], got, case["wire"]))
+    assert mismatches == []
+    assert sum(1 for c in DATA["cases"] if c["kind"] == "expressions" and c["wire"]) > 200
+
+
+def test_an_8_1_node_refuses_string_expressions(client, ns, set_name):
+    from aerospike import exception
+    from aerospike_helpers.expressions import base as exp
+    from aerospike_helpers.expressions import string as string_exp
+    from aerospike_helpers.operations import expression_operations
+
+    key = (ns, set_name, "k")
+    client.put(key, {"s": "text"})
+    with pytest.raises(exception.InvalidRequest):
+        client.get(key, policy={"expressions": exp.Eq(string_exp.StrLen("s"), 4).compile()})
+    with pytest.raises(exception.InvalidRequest):
+        client.operate(key, [expression_operations.expression_read("n", string_exp.StrLen("s").compile())])

@@ -233,7 +233,7 @@ _T_NIL, _T_BOOL, _T_INT, _T_STR, _T_LIST, _T_MAP, _T_BLOB, _T_FLOAT, _T_GEO, _T_
 _T_AUTO, _T_ERROR = -1, -2
 
 # CALL system types
-_SYS_CDT, _SYS_BITS, _SYS_HLL = 0, 1, 2
+_SYS_CDT, _SYS_BITS, _SYS_HLL, _SYS_STRING = 0, 1, 2, 3
 _MODIFY_LOCAL = 0x40
 
 # compiled CDT op → (wire code, kind)
@@ -284,6 +284,65 @@ _LIST_RETURN = {1: "pos", 2: "pos", 3: "pos", 4: "pos", 5: "count", 7: "value", 
 _MAP_RETURN = {1: "pos", 2: "pos", 3: "pos", 4: "pos", 5: "count", 6: "value", 7: "value", 8: "map", 16: "map",
                17: "map", 13: "exists"}
 _INVERTED = 0x10000
+
+
+# compiled string op (server 8.2) -> (wire command, result type, modifies, fixed keys in wire order);
+# a tuple of keys is a pair of strings sent as a quoted list, "val" of Concat a quoted list too.
+_STRING_OPS = {
+    1200: (0, _T_INT, False, ()), 1201: (1, _T_STR, False, ("start",)), 1202: (1, _T_STR, False, ("start", "end")),
+    1203: (2, _T_STR, False, ("index",)), 1204: (3, _T_INT, False, ("needle", "occurrence")),
+    1205: (4, _T_BOOL, False, ("needle",)), 1206: (5, _T_BOOL, False, ("prefix",)),
+    1207: (6, _T_BOOL, False, ("suffix",)), 1208: (7, _T_INT, False, ()), 1209: (8, _T_FLOAT, False, ()),
+    1210: (9, _T_INT, False, ()), 1211: (10, _T_BOOL, False, ("numeric_type",)), 1212: (11, _T_BOOL, False, ()),
+    1213: (12, _T_BOOL, False, ()), 1214: (13, _T_BLOB, False, ()), 1215: (14, _T_LIST, False, ()),
+    1216: (14, _T_LIST, False, ("separator",)), 1217: (15, _T_BLOB, False, ()),
+    1218: (16, _T_BOOL, False, ("pattern", "regex_flags")),
+    1219: (50, _T_STR, True, ("index", "val")), 1220: (51, _T_STR, True, ("index", "val")),
+    1221: (52, _T_STR, True, ("val",)), 1222: (53, _T_STR, True, ("start", "end")), 1223: (53, _T_STR, True, ("start",)),
+    1224: (54, _T_STR, True, (("needle", "replacement"),)), 1225: (55, _T_STR, True, (("needle", "replacement"),)),
+    1226: (56, _T_STR, True, ()), 1227: (57, _T_STR, True, ()), 1228: (58, _T_STR, True, ()),
+    1229: (59, _T_STR, True, ()), 1230: (60, _T_STR, True, ()), 1231: (61, _T_STR, True, ()),
+    1232: (62, _T_STR, True, ()), 1233: (63, _T_STR, True, ("target_length", "pad_string")),
+    1234: (64, _T_STR, True, ("target_length", "pad_string")), 1235: (65, _T_STR, True, ("count",)),
+    1236: (66, _T_STR, True, (("pattern", "replacement"), "regex_flags")),
+    1237: (67, _T_STR, True, ("val",)), 1238: (68, _T_STR, True, ("val",)),
+}
+_STRING_TO_STRING = 1239
+_QUOTE = 126
+
+
+def _string_text(fixed: dict, key: str) -> Raw:
+    value = fixed.get(key)
+    if not isinstance(value, str):
+        raise param_error("String value required")
+    return value_item(value)
+
+
+def _string_args(op: int, fixed: dict, keys: tuple) -> list:
+    args: list = []
+    for key in keys:
+        if isinstance(key, tuple):
+            args.append([_QUOTE, [_string_text(fixed, k) for k in key]])
+        elif key == "val" and op == 1221:  # Concat: the list of strings, quoted
+            values = fixed.get(key)
+            if not isinstance(values, list):
+                raise param_error("Value must be a list")
+            args.append([_QUOTE, [value_item(v) for v in values]])
+        elif key in ("val", "needle", "prefix", "suffix", "separator", "pattern", "pad_string"):
+            args.append(_string_text(fixed, key))
+        else:
+            args.append(_entry_int(fixed, key))
+    return args
+
+
+def _string_flags(fixed: dict) -> int:
+    policy = fixed.get("str_policy")
+    if policy is None:
+        return 0
+    flags = getattr(policy, "write_flags", None)
+    if not isinstance(flags, int):
+        raise param_error("Unable to get write flags from string policy")
+    return int(flags)
 
 
 def _result_type(table: dict, value_type: int, return_type: Any, multi: bool) -> int:
@@ -372,6 +431,10 @@ class _Emitter:
             return [self.bit_hll_call(node, _BIT_OPS[op], _SYS_BITS)]
         if op in _HLL_OPS:
             return [self.bit_hll_call(node, _HLL_OPS[op], _SYS_HLL)]
+        if op in _STRING_OPS:
+            return [self.string_call(node)]
+        if op == _STRING_TO_STRING:
+            return [[99] + self.operands(node.children)]
         if op in (_LIST_CRMOD, _LIST_MOD, _MAP_CRMOD, _MAP_CR, _MAP_MOD, _BIT_FLAGS):
             return self.policy_items(node)
         if op == _END:
@@ -459,6 +522,17 @@ class _Emitter:
         *args, bin_node = node.children
         payload = [code] + self.operands(args)
         return [127, rtype, system | (_MODIFY_LOCAL if modify else 0), payload] + self.emit(bin_node)
+
+    def string_call(self, node: _Node) -> list:
+        """A string call (server 8.2): [CALL, result type, STRING (| modify), [command, args...
+        (, write flags)], the string operand]."""
+        command, rtype, modify, keys = _STRING_OPS[node.op]
+        if not node.children:
+            raise _compile_failed()
+        payload = [command] + _string_args(node.op, node.fixed, keys)
+        if modify and node.op != 1223:  # (a Snip to the end goes without the flags, as official)
+            payload.append(_string_flags(node.fixed))
+        return [127, rtype, _SYS_STRING | (_MODIFY_LOCAL if modify else 0), payload] + self.emit(node.children[-1])
 
     def path_call(self, node: _Node) -> list:
         fixed = node.fixed
