@@ -458,3 +458,33 @@ def test_interleaved_transactions_and_writers_follow_the_model(sc_client, steps)
     for i in list(txns):
         c.abort(txns[i])
     assert [c.get(key)[2] for key in keys] == [{"v": committed[k]} for k in range(N_KEYS)]
+
+
+def test_a_commit_whose_mark_is_in_doubt_can_only_be_committed_again(set_name):
+    """The mark-roll-forward write's reply is lost: the commit fails in doubt, the transaction
+    may not be aborted any more, and committing it again finishes it."""
+    from faultproxy import FaultProxy
+    quick = {"total_timeout": 400, "socket_timeout": 400, "max_retries": 0}
+    with spikelite.spawn(config=str(CONF)) as child, FaultProxy(child.hosts[0]) as proxy:
+        c = aerospike.client({"hosts": [proxy.address], "policies": {"txn_roll": quick}}).connect()
+        try:
+            keys = [(NS, set_name, i) for i in range(2)]
+            txn = aerospike.Transaction()
+            for key in keys:
+                c.put(key, {"v": 1}, policy={"txn": txn})
+            proxy.swallow = True  # the mark reaches the node; its reply never comes back
+            with pytest.raises(ex.AerospikeError) as info:
+                c.commit(txn)
+            proxy.swallow = False
+            assert info.value.in_doubt is True
+            assert info.value.msg.startswith("Txn aborted:\nMark roll forward abandoned: ")
+            assert txn.state == aerospike.TXN_STATE_COMMIT_FAILED and txn.in_doubt is True
+            with pytest.raises(ex.TransactionFailed) as info:
+                c.abort(txn)
+            assert info.value.msg == ("Abort not allowed because a commit already failed on this transaction "
+                                      "with an in-doubt outcome")
+            assert c.commit(txn) == aerospike.COMMIT_OK
+            assert txn.state == aerospike.TXN_STATE_COMMITTED and txn.in_doubt is False
+            assert [c.get(k)[2] for k in keys] == [{"v": 1}] * 2
+        finally:
+            c.close()
