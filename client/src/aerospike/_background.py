@@ -43,6 +43,9 @@ def start_background(stream, policy):
         fields.append((FieldType.SET, stream._set.encode()))
     fields.append((FieldType.SOCKET_TIMEOUT, _U32.pack(policy.get("socket_timeout", 0) or 0)))
     fields.append((FieldType.TRID, _U64.pack(trid)))
+    rps = getattr(stream, "records_per_second", 0) or policy.get("records_per_second", 0) or 0
+    if rps:  # the node throttles the job to it
+        fields.append((FieldType.RECS_PER_SEC, _U32.pack(rps)))
     if stream._predicate is not None:
         fields.extend(stream._predicate_fields())
     if udf is not None:

@@ -47,6 +47,7 @@ class NamespaceConfig:
     stop_writes_pct: int = 90  # of memory-size (before Aerospike 7)
     cold_start_empty: bool = False
     default_read_touch_ttl_pct: int = 0  # a read within this % of the TTL's end refreshes it (0: off)
+    background_query_max_rps: int = 10_000  # records per second a background job writes at most
     #: `strong-consistency true` (an Enterprise feature): the namespace serves transactions
     strong_consistency: bool = False
     #: `mrt-duration` / `transaction-duration`: seconds a transaction lives when the client sets none
@@ -192,7 +193,7 @@ _IGNORED_NAMESPACE = {"high-water-memory-pct", "high-water-disk-pct", "stop-writ
                       "write-commit-level-override", "read-consistency-level-override",
                       "transaction-pending-limit", "enable-xdr",
                       "evict-hist-buckets", "migrate-order", "disable-write-dup-res",
-                      "background-query-max-rps", "single-query-threads", "indexes-memory-budget"}
+                      "single-query-threads", "indexes-memory-budget"}
 _IGNORED_CONTEXTS = {"logging", "heartbeat", "fabric", "info", "xdr", "mod-lua",
                      "tls", "geo2dsphere-within", "index-type", "sindex-type"}
 
@@ -228,6 +229,13 @@ def _pct(text: str) -> int:
     value = integer(text)
     if not 0 < value <= 100:
         raise ValueError("must be a percentage from 1 to 100")
+    return value
+
+
+def _rps(text: str) -> int:
+    value = integer(text)
+    if not 1 <= value <= 1_000_000:
+        raise ValueError("must be from 1 to 1000000")
     return value
 
 
@@ -296,6 +304,7 @@ def _namespace(ctx: _Context, source: str) -> NamespaceConfig:
                 "memory-size": ("memory_size", size),
                 "stop-writes-pct": ("stop_writes_pct", _pct),
                 "default-read-touch-ttl-pct": ("default_read_touch_ttl_pct", _pct_or_zero),
+                "background-query-max-rps": ("background_query_max_rps", _rps),
                 "strong-consistency": ("strong_consistency", boolean),
                 "mrt-duration": ("mrt_duration", seconds),
                 "transaction-duration": ("mrt_duration", seconds)}

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 
+from .commands import background
 from .commands.dispatch import DataCommands
 from .commands.info import SUMMARY, InfoCommands
 from .config import ServerConfig
@@ -127,6 +128,7 @@ class Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.last_activity = time.monotonic()
         self.auth = AuthState()  # who is logged in on this socket (security on)
+        self.client = ""  # "address+port" of the peer
         self._stream = None  # the scan/query being answered (a generator of steps)
         self._pump_handle: asyncio.Handle | None = None
         self._writing_paused = False
@@ -135,6 +137,8 @@ class Connection(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]
         peer = transport.get_extra_info("peername")
         self.auth.address = peer[0] if isinstance(peer, tuple) and peer else None
+        # how a node names a job's client in query-show (from=address+port)
+        self.client = "%s+%s" % (peer[0], peer[1]) if isinstance(peer, tuple) and len(peer) > 1 else ""
         stats = self.server.node.stats
         if stats.client_connections >= self.server.config.proto_fd_max:
             transport.close()
@@ -188,6 +192,7 @@ class Connection(asyncio.Protocol):
                 body = bytes(buffer[pos + PROTO_HEADER_SIZE:end])
                 pos = end
                 try:
+                    background.CLIENT.set(self.client)
                     reply = self.handler.handle(proto_type, body, self.auth, stream=True)
                 except AerospikeWireError as exc:  # e.g. a broken compressed message
                     self.server.node.stats.malformed += 1

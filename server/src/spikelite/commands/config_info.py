@@ -53,7 +53,7 @@ _HEARTBEAT_FABRIC = [
 #: A node's namespace context up to its storage engine, in its order; None: spikelite's value.
 _NAMESPACE = [
     ("active-rack", "0"), ("allow-ttl-without-nsup", None), ("apply-ttl-reductions", "true"),
-    ("auto-revive", "false"), ("background-query-max-rps", "10000"),
+    ("auto-revive", "false"), ("background-query-max-rps", None),
     ("conflict-resolution-policy", "generation"), ("conflict-resolve-writes", "false"),
     ("default-read-touch-ttl-pct", None), ("default-ttl", None), ("disable-cold-start-eviction", "false"),
     ("disable-mrt-writes", "false"), ("disable-write-dup-res", "false"), ("disallow-expunge", "false"),
@@ -173,6 +173,7 @@ class ConfigCommands:
         cfg = ns.config
         out = _fill(_NAMESPACE, {
             "allow-ttl-without-nsup": cfg.allow_ttl_without_nsup,
+            "background-query-max-rps": cfg.background_query_max_rps,
             "default-read-touch-ttl-pct": cfg.default_read_touch_ttl_pct, "default-ttl": cfg.default_ttl,
             "max-record-size": cfg.max_record_size, "nsup-period": cfg.nsup_period,
             "replication-factor": cfg.replication_factor})
