@@ -315,3 +315,16 @@ def test_metrics_methods_bind_like_c_functions(client):
         client.get_stats(1)
     with pytest.raises(TypeError, match="'interval' is an invalid keyword argument for enable_metrics"):
         client.enable_metrics(interval=1)
+
+
+def test_enable_metrics_without_a_policy_takes_the_configs(spikelite_server, tmp_path):
+    c = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)],
+                          "policies": {"metrics": MetricsPolicy(report_dir=str(tmp_path), latency_columns=3)}})
+    try:
+        c.enable_metrics()
+        c.disable_metrics()
+    finally:
+        c.close()
+    files = list(tmp_path.glob("metrics-*.log"))
+    assert len(files) == 1
+    assert "latency(3,1)" in files[0].read_text().splitlines()[0]

@@ -170,6 +170,9 @@ class Client(UdfMethods, TransactionMethods):
     def enable_metrics(self, policy=None) -> None:
         """Report metrics by `policy` (an aerospike_helpers.metrics.MetricsPolicy; None: the
         defaults): a metrics file, or the policy's listeners."""
+        if policy is None:  # the config's policies["metrics"], as the official client takes it
+            configured = self._config.get("policies")
+            policy = configured.get("metrics") if isinstance(configured, dict) else None
         settings = _metrics.Settings() if policy is None else _metrics.parse_policy(policy)
         cluster = self._require()
         if self._dynamic is not None:
