@@ -109,3 +109,15 @@ def test_a_namespace_without_strong_consistency_refuses_transactions(client, key
     assert txn.state == aerospike.TXN_STATE_OPEN
     assert client.get(key(1))[2] == {"a": 1}
     assert client.commit(txn) == aerospike.COMMIT_OK
+
+
+def test_an_unknown_namespace_is_refused_before_the_transaction_looks_at_it(client, key):
+    txn = aerospike.Transaction()
+    with pytest.raises(ex.NamespaceNotFound) as info:
+        client.get(("no_such_ns", "s", 1), policy={"txn": txn})
+    assert info.value.msg == "Invalid namespace: no_such_ns"
+    # the transaction took no namespace from it: another one is still its first
+    with pytest.raises(ex.AerospikeError) as info:
+        client.get(key(1), policy={"txn": txn})
+    assert info.value.code in (2, 25)  # not found (no record) or refused (no strong consistency)
+    assert not isinstance(info.value, ex.ParamError)

@@ -99,6 +99,10 @@ class TransactionMethods:
 
     def _run_in_txn(self, cluster, txn: Transaction, key: Key, msg: Message, policy: dict, is_write: bool):
         """(A command generator.) A single-record command of a transaction."""
+        if key.namespace not in cluster.partition_map.namespaces:
+            # the official client finds no partition before it looks at the transaction
+            from spikewire import ResultCode
+            raise exception.exception_for(ResultCode.NAMESPACE_NOT_FOUND, "Invalid namespace: %s" % key.namespace)
         yield from self._txn_prepare(txn, [key], [key] if is_write else [], policy)
         add_fields(msg, txn, key.digest, is_write)
         try:
