@@ -8,6 +8,7 @@ from ..store.sindex import ITYPE_SET, IndexDefinition, parse_context, parse_expr
 from ..wire import AerospikeWireError, ResultCode
 from ..wire.info import command_params, error_value
 from .ctx_display import display_context
+from .exp_display import display_expression
 
 _KTYPES = ("numeric", "string", "blob", "geo2dsphere")
 _ITYPES = ("default", "list", "mapkeys", "mapvalues")
@@ -253,13 +254,16 @@ def _definitions(ns) -> list[IndexDefinition]:
 
 
 def _describe(ns, index, b64: bool) -> str:
-    """One sindex-list entry. Without b64=true a node shows the context as text; its expression
-    text (as_exp_display) is not reproduced: spikelite shows the base64 form."""
+    """One sindex-list entry. Without b64=true a node shows the context and the expression as
+    text (an expression exp_display does not cover stays in base64)."""
     d = index.definition
     context = d.context if b64 or not d.context else display_context(d.context)
+    expression = d.expression
+    if expression and not b64:
+        expression = display_expression(expression) or expression
     return ("ns=%s:indexname=%s:set=%s:bin=%s:type=%s:indextype=%s:context=%s:exp=%s:state=RW"
             % (ns.name, d.name, d.set_name or "null", d.bin_name or "null", d.ktype, d.itype,
-               context or "null", d.expression or "null"))
+               context or "null", expression or "null"))
 
 
 def _stat_of(ns, name: str) -> str:

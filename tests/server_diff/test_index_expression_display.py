@@ -1,0 +1,71 @@
+"""How `sindex-list` shows an expression index (without `b64=true`: a node's display text, e.g.
+`add(bin_int("a"), 5)`), against the real node: bins of every type, literals, comparisons, logic,
+arithmetic, integer bit operations, min/max, cond, bin_type, digest_modulo and regex; and with
+`b64=true` the base64 the index was created with."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from spikelite.wire import pack_value
+
+from .harness import RUN
+
+I, F, S = [81, 2, "a"], [81, 7, "f"], [81, 3, "s"]
+
+
+def _cond(expression):
+    return [123, expression, 1, 2]
+
+
+#: name -> (key type, expression)
+CASES = {
+    "cmp": ("numeric", _cond([17, [1, I, 1], [16, [3, I, -5], [6, I, 12345678901]]])),
+    "ne_lt_ge": ("numeric", _cond([16, [2, I, 1], [5, I, 2], [4, I, 0]])),
+    "not_excl": ("numeric", _cond([19, [18, [1, I, 1]], [2, I, 2]])),
+    "arith": ("numeric", [21, [22, [20, I, 1], 3], [23, I, 2]]),
+    "mod_abs": ("numeric", [26, [27, I], 3]),
+    "floats": ("numeric", [30, [24, [25, F, 2.0], 1.5]]),
+    "floor_ceil": ("numeric", [20, [30, [28, F]], [30, [29, [31, I]]]]),
+    "bits": ("numeric", [32, [33, I, 1], [34, [35, I], [36, [37, [38, I, 1], 2], 3]]]),
+    "scans": ("numeric", [20, [39, I], [40, I, True], [41, I, False]]),
+    "min_max": ("numeric", [50, [51, I, 1], 2, 3]),
+    "strings": ("string", [123, [1, S, "ab"], S, "xyz"]),
+    "blob": ("blob", [123, True, [81, 6, "b"], b"\x01\x02"]),
+    "bins": ("numeric", _cond([16, [1, [81, 5, "m"], [81, 5, "m"]], [1, [81, 4, "l"], [81, 4, "l"]],
+                               [1, [81, 1, "t"], True], [1, [81, 0, "n"], None]])),
+    "geo": ("geo2dsphere", [123, True, [81, 8, "g"], [81, 8, "g"]]),
+    "meta": ("numeric", [20, [64, 3], [82, "a"]]),
+    "regex": ("numeric", _cond([7, 2, "a.*", S])),
+}
+
+
+@pytest.fixture(scope="module")
+def expression_indexes(pair):
+    names = {}
+    for case, (ktype, expression) in CASES.items():
+        name = "xd%s%s" % (RUN, case)
+        exp64 = base64.b64encode(pack_value(expression)).decode()
+        command = "sindex-create:namespace=test;set=xd%s;indexname=%s;type=%s;exp=%s" % (RUN, name, ktype, exp64)
+        real, lite = pair.real.info(command)[command], pair.lite.info(command)[command]
+        assert real == lite == "ok", (case, real, lite)
+        names[case] = name
+    yield names
+    for conn in (pair.real, pair.lite):
+        for name in names.values():
+            conn.info("sindex-delete:namespace=test;indexname=%s" % name)
+
+
+def _entries(conn, b64: bool) -> dict:
+    command = "sindex-list:namespace=test" + (";b64=true" if b64 else "")
+    return {entry.split(":indexname=")[1].split(":")[0]: entry.split(":exp=")[1].rsplit(":state=", 1)[0]
+            for entry in conn.info(command)[command].split(";") if ":indexname=xd%s" % RUN in entry}
+
+
+@pytest.mark.parametrize("b64", [False, True], ids=["text", "base64"])
+def test_expression_indexes_are_listed_as_the_node_lists_them(pair, expression_indexes, b64):
+    real, lite = _entries(pair.real, b64), _entries(pair.lite, b64)
+    assert set(real) == set(expression_indexes.values())
+    assert real == lite
