@@ -11,10 +11,24 @@ to unsigned int"), anything outside the C long / unsigned long range is an Overf
 from __future__ import annotations
 
 import operator
+import os
+import sys
 import warnings
 
 _U64 = (1 << 64) - 1
 _LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _outside_stacklevel() -> int:
+    """The warnings stacklevel of the first caller outside this package (the application's line,
+    where CPython's own struct-member warning points)."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _PACKAGE_DIR:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def unsigned_member_value(value, bits: int) -> int:
@@ -27,13 +41,13 @@ def unsigned_member_value(value, bits: int) -> int:
         # CPython's fallback for what does not convert to unsigned long directly: a signed C long.
         if not _LONG_MIN <= number <= _LONG_MAX:
             raise OverflowError("Python int too large to convert to C long")
-        warnings.warn("Writing negative value into unsigned field", RuntimeWarning, stacklevel=3)
+        warnings.warn("Writing negative value into unsigned field", RuntimeWarning, stacklevel=_outside_stacklevel())
         wide = number & _U64
     if bits == 64:
         return wide
     mask = (1 << bits) - 1
     if wide > mask:
-        warnings.warn("Truncation of value to unsigned int", RuntimeWarning, stacklevel=3)
+        warnings.warn("Truncation of value to unsigned int", RuntimeWarning, stacklevel=_outside_stacklevel())
     return wide & mask
 
 
