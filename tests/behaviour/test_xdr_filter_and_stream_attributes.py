@@ -85,6 +85,8 @@ def test_the_attributes_store_like_unsigned_c_members(client, ns, value):
             setattr(obj, name, value)
         assert getattr(obj, name) == _stored(value, bits)
         texts = [str(w.message) for w in caught if w.category is RuntimeWarning]
+        # the warning points at the line that assigned (CPython's struct members do)
+        assert all(w.filename == __file__ for w in caught if w.category is RuntimeWarning)
         assert ("Writing negative value into unsigned field" in texts) == (value < 0)
         assert ("Truncation of value to unsigned int" in texts) == (bits == 32 and value % (1 << 64) >= 1 << 32)
 
