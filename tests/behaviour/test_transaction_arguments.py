@@ -18,8 +18,16 @@ def test_a_transaction_has_a_random_id_and_read_only_state():
     assert isinstance(first.id, int) and 0 < first.id < 1 << 64 and first.id != second.id
     assert (first.state, first.in_doubt, first.timeout) == (aerospike.TXN_STATE_OPEN, False, 0)
     for name in ("id", "in_doubt", "state"):
-        with pytest.raises(AttributeError):
+        with pytest.raises(AttributeError) as info:
             setattr(first, name, 1)
+        assert str(info.value) == "attribute '%s' of 'aerospike.Transaction' objects is not writable" % name
+        with pytest.raises(AttributeError) as info:
+            delattr(first, name)
+        assert str(info.value) == "attribute '%s' of 'aerospike.Transaction' objects is not writable" % name
+    for get_or_set in (lambda: first.other, lambda: setattr(first, "other", 1), lambda: setattr(first, "_x", 1)):
+        with pytest.raises(AttributeError) as info:
+            get_or_set()
+        assert str(info.value).startswith("'aerospike.Transaction' object has no attribute '")
     first.timeout = 30
     first.timeout = True
     assert first.timeout == 1

@@ -25,6 +25,7 @@ ABORT_OK, ABORT_ALREADY_ABORTED, ABORT_ROLL_BACK_ABANDONED, ABORT_CLOSE_ABANDONE
 MONITOR_SET = "<ERO~MRT"
 _U64 = struct.Struct("<Q")
 _U32 = struct.Struct("<I")
+_READ_ONLY = frozenset({"id", "in_doubt", "state"})
 _FORBIDDEN = {
     STATE_VERIFIED: "it is currently being committed.",
     STATE_COMMITTED: "it has been committed.",
@@ -92,6 +93,24 @@ class Transaction:
         self._reads: dict[bytes, tuple[str | None, int]] = {}  # digest → (set, version read)
         self._writes: dict[bytes, str | None] = {}  # digest → set
 
+    # Attribute errors in the C type's words ('aerospike.Transaction' is its type name).
+    def __getattr__(self, name):
+        raise AttributeError("'aerospike.Transaction' object has no attribute '%s'" % name)
+
+    def __setattr__(self, name, value):
+        if name in _READ_ONLY:
+            raise AttributeError("attribute '%s' of 'aerospike.Transaction' objects is not writable" % name)
+        if name != "timeout" and name not in Transaction.__slots__:
+            raise AttributeError("'aerospike.Transaction' object has no attribute '%s'" % name)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        if name in _READ_ONLY:
+            raise AttributeError("attribute '%s' of 'aerospike.Transaction' objects is not writable" % name)
+        if name == "timeout":
+            raise TypeError("cannot delete attribute 'timeout'")
+        raise AttributeError("'aerospike.Transaction' object has no attribute '%s'" % name)
+
     def __reduce_ex__(self, protocol):
         raise TypeError("cannot pickle 'aerospike.Transaction' object")
 
@@ -115,9 +134,6 @@ class Transaction:
     def timeout(self, value) -> None:
         self._timeout = _uint32(value)
 
-    @timeout.deleter
-    def timeout(self) -> None:
-        raise TypeError("cannot delete attribute 'timeout'")
 
     # -- what the command path asks of a transaction ---------------------------------------------
 
