@@ -114,6 +114,17 @@ def test_batch_commands_in_a_transaction(sc_client, keys):
     assert [c.get(k)[2] for k in keys] == [{"v": 6}] * 3
 
 
+def test_a_record_udf_in_a_transaction_writes_provisionally(sc_client, keys):
+    c = sc_client
+    c.udf_put(str(Path(__file__).resolve().parent.parent / "udf" / "records.lua"))
+    c.put(keys[0], {"a": 1})
+    txn = aerospike.Transaction()
+    assert c.apply(keys[0], "records", "set_bin", ["a", 5], policy={"txn": txn}) == 0
+    assert c.get(keys[0])[2] == {"a": 1} and c.get(keys[0], policy={"txn": txn})[2] == {"a": 5}
+    assert c.commit(txn) == aerospike.COMMIT_OK
+    assert c.get(keys[0])[2] == {"a": 5}
+
+
 def test_a_locked_record_blocks_other_writers_and_transactions(sc_client, keys):
     c = sc_client
     c.put(keys[0], {"v": 1})
