@@ -1,9 +1,11 @@
-"""BVAL (field 15) of string and blob index-query records, against the real node: a node sends
-the 64-bit wyhash of the indexed value; values of every length class of the hash (empty, 1-3,
-4-16, 17-48, over 48 bytes) are generated."""
+"""BVAL (field 15) of string, blob and geo index-query records, against the real node: a node
+sends the 64-bit wyhash of a string or blob (values of every length class of the hash are
+generated: empty, 1-3, 4-16, 17-48, over 48 bytes) and the S2 leaf cell id of a geo point
+(random points anywhere on the sphere, found by a circle around them)."""
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import time
@@ -14,11 +16,11 @@ from hypothesis import strategies as st
 
 from spikelite.wire import FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
 
-from .harness import RUN, fresh_key, key_fields
+from .harness import EXAMPLES, RUN, fresh_key, key_fields
 
 SET = "diffbval%s" % RUN
 ALL_PIDS = b"".join(bytes((p & 0xFF, p >> 8)) for p in range(4096))
-INDEXES = [("s", "string"), ("b", "blob")]
+INDEXES = [("s", "string"), ("b", "blob"), ("g", "geo2dsphere")]
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +72,18 @@ def test_string_and_blob_records_carry_the_nodes_bval(pair, indexed, value):
         real, lite = _query(pair.real, bin_name, ptype, queried), _query(pair.lite, bin_name, ptype, queried)
         assert real == lite
         assert real and all(bval is not None for _, bval in real)
+
+
+@settings(max_examples=max(30, EXAMPLES // 20), deadline=None, suppress_health_check=list(HealthCheck))
+@given(lng=st.floats(-179.9, 179.9), lat=st.floats(-89.9, 89.9))
+def test_geo_point_records_carry_the_nodes_cell_id(pair, indexed, lng, lat):
+    key = fresh_key("g")
+    point = json.dumps({"type": "Point", "coordinates": [lng, lat]}).encode()
+    for conn in (pair.real, pair.lite):
+        msg = Message(info2=Info2.WRITE, fields=key_fields(SET, key),
+                      ops=[Op(OpType.WRITE, ParticleType.GEOJSON, "g", b"\x00\x00\x00" + point)])
+        assert conn.request(msg).result_code == 0
+    region = json.dumps({"type": "AeroCircle", "coordinates": [[lng, lat], 10]}).encode()
+    real, lite = (_query(conn, "g", ParticleType.GEOJSON, region) for conn in (pair.real, pair.lite))
+    assert real == lite
+    assert real and all(bval is not None for _, bval in real)

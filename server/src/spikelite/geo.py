@@ -125,11 +125,22 @@ def _face_uv_to_xyz(face: int, u: float, v: float):
     return (v, u, -1.0)
 
 
-def leaf_cell_center(p):
-    """The centre of the level-30 cell holding unit vector p (S2CellId(p).ToPoint())."""
+def _leaf_ij(p) -> tuple[int, int, int]:
     face, u, v = _face_uv(p)
     i = min(_MAX_IJ - 1, max(0, math.floor(_MAX_IJ * _uv_to_st(u))))
     j = min(_MAX_IJ - 1, max(0, math.floor(_MAX_IJ * _uv_to_st(v))))
+    return face, i, j
+
+
+def leaf_cell_id(lng: float, lat: float) -> int:
+    """The S2 id of the level-30 cell holding a position (a node's BVAL of a geo point)."""
+    from .s2cell import from_face_ij
+    return from_face_ij(*_leaf_ij(lat_lng_to_xyz(lat, lng)))
+
+
+def leaf_cell_center(p):
+    """The centre of the level-30 cell holding unit vector p (S2CellId(p).ToPoint())."""
+    face, i, j = _leaf_ij(p)
     cu = _st_to_uv((2 * i + 1) / (2 * _MAX_IJ))
     cv = _st_to_uv((2 * j + 1) / (2 * _MAX_IJ))
     return _normalize(_face_uv_to_xyz(face, cu, cv))

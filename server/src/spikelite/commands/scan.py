@@ -387,8 +387,8 @@ def _geo_query(begin: bytes, end: bytes):
 
 def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals: dict | None = None) -> list:
     """(digest, record) of the index matches; fills `bvals` {digest: index value}, a node's BVAL:
-    the value of a numeric index, the wyhash of the queried string or blob (a geo index's cell id
-    is not reproduced: no BVAL)."""
+    the value of a numeric index, the wyhash of the queried string or blob, the S2 leaf cell id of
+    a matched geo point (a matched region's covering cell is not reproduced: no BVAL)."""
     from ..store.sindex import (ITYPE_BY_CODE, KTYPE_BLOB, KTYPE_BY_PARTICLE, KTYPE_GEO, KTYPE_NUMERIC,
                                 KTYPE_STRING)
     bin_name, ptype, begin, end = parse_index_range(data)
@@ -437,6 +437,9 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals
     result = []
     numeric = bvals is not None and index.definition.ktype == KTYPE_NUMERIC
     hashed = None
+    geo_bvals = bvals is not None and index.definition.ktype == KTYPE_GEO
+    if geo_bvals:
+        from ..geo import Point, leaf_cell_id
     if bvals is not None and index.definition.ktype in (KTYPE_STRING, KTYPE_BLOB):
         from ..store.wyhash import index_bval
         hashed = index_bval(bytes(begin))  # an equality query: every match has this value
@@ -451,6 +454,9 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals
                 bvals[digest] = value
             elif hashed is not None:
                 bvals[digest] = hashed
+            elif geo_bvals and isinstance(value, Point):
+                cell = leaf_cell_id(value.lng, value.lat)
+                bvals[digest] = cell - (1 << 64) if cell >= 1 << 63 else cell
     return result
 
 
