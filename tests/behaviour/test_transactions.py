@@ -30,9 +30,11 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("SPIKELITE_HOST_PORT", "").s
 
 
 @pytest.fixture(scope="module")
-def sc_client():
+def sc_client(tmp_path_factory):
+    # its own lua.user_path: udf_put copies the module there (the official client: cwd by default)
+    lua_dir = str(tmp_path_factory.mktemp("txn_lua"))
     with spikelite.spawn(config=str(CONF)) as child:
-        c = aerospike.client({"hosts": child.hosts}).connect()
+        c = aerospike.client({"hosts": child.hosts, "lua": {"user_path": lua_dir}}).connect()
         try:
             yield c
         finally:
