@@ -74,3 +74,27 @@ def test_single_record_requests_match_the_node(pair, initial, ops, info3, create
                % (ops, initial, info3, create, record_ttl, generation))
     get = Message(info1=Info1.READ | Info1.GET_ALL, fields=key_fields(SET, key))
     pair.check(get, "record after ops %r after %r" % (ops, initial))
+
+
+#: Op types a real 8.1.2 node does not know: 6, the string ops of server 8.2 (17 string read, 18 string
+#: modify, 19 to string) and beyond.
+unknown_op_type = st.sampled_from([6, 17, 18, 19, 20, 31, 100, 255])
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(op_type=unknown_op_type, exists=st.booleans(), write=st.booleans(),
+       payload=st.sampled_from([b"", b"\x91\x00", b"\x92\x38\x00", b"\x93\xcc\xff\x92\x10\x01\x91\x00"]),
+       with_read=st.booleans())
+def test_unknown_op_types_are_answered_as_the_node_does(pair, op_type, exists, write, payload, with_read):
+    """A record that exists or not, the unknown op alone or after a bin read, in a read or a write
+    request: the node's answer (2 for a read of a missing record, else 4) and the record unchanged."""
+    key = fresh_key()
+    if exists:
+        pair.check(request(key, [Op(OpType.WRITE, ParticleType.STRING, "s", b"text")], 0, False, 0), "setup")
+    ops = ([Op(OpType.READ, 0, "s", b"")] if with_read else []) + [Op(op_type, ParticleType.STRING, "s", payload)]
+    msg = Message(info1=0 if write else Info1.READ, info2=Info2.WRITE if write else 0,
+                  fields=key_fields(SET, key), ops=ops)
+    pair.check(msg, "op type %d (%s record, %s request)" % (op_type, "existing" if exists else "missing",
+                                                            "write" if write else "read"))
+    get = Message(info1=Info1.READ | Info1.GET_ALL, fields=key_fields(SET, key))
+    pair.check(get, "record after op type %d" % op_type)

@@ -138,7 +138,9 @@ class SingleRecordCommands:
                     continue
                 if op.op in _SUPPORTED_OPS or op.op in binops.MODIFY_OPS:
                     raise AerospikeWireError(ResultCode.PARAMETER, "write op in a read request")
-                binops.check_known(op)
+                if op.op not in binops.NODE_OP_TYPES:  # a node refuses it, with the record's generation
+                    return Message(result_code=ResultCode.PARAMETER, generation=record.generation,
+                                   record_ttl=record.void_time)
                 raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE,
                                          "op %d is not implemented by spikelite yet" % op.op)
             if not op.name:
