@@ -1,12 +1,13 @@
 """How `sindex-list` shows an expression index (without `b64=true`: a node's display text, e.g.
 `add(bin_int("a"), 5)`), against the real node: bins of every type, literals, comparisons, logic,
-arithmetic, integer bit operations, min/max, cond, bin_type, digest_modulo and regex; and with
-`b64=true` the base64 the index was created with."""
+arithmetic, integer bit operations, min/max, cond, let/var (nested and side by side), bin_type,
+digest_modulo and regex; and with `b64=true` the base64 the index was created with."""
 
 from __future__ import annotations
 
 import base64
 
+import msgpack
 import pytest
 
 from spikelite.wire import pack_value
@@ -40,14 +41,23 @@ CASES = {
     "meta": ("numeric", [20, [64, 3], [82, "a"]]),
     "regex": ("numeric", _cond([7, 2, "a.*", S])),
 }
+LET, VAR = 125, 124
+#: Expressions packed as the official client packs them (names as plain msgpack strings).
+RAW_CASES = {
+    "let": ("numeric", [LET, "x", I, "y", [20, [VAR, "x"], 1], [22, [VAR, "y"], 2]]),
+    "let_nested": ("numeric", [LET, "x", I, [LET, "y", [20, [VAR, "x"], 1], [22, [VAR, "y"], [VAR, "x"]]]]),
+    "let_siblings": ("numeric", [20, [LET, "p", I, [VAR, "p"]], [LET, "q", 3, [VAR, "q"]]]),
+}
 
 
 @pytest.fixture(scope="module")
 def expression_indexes(pair):
     names = {}
-    for case, (ktype, expression) in CASES.items():
+    packed = {case: (ktype, pack_value(expression)) for case, (ktype, expression) in CASES.items()}
+    packed.update({case: (ktype, msgpack.packb(expression)) for case, (ktype, expression) in RAW_CASES.items()})
+    for case, (ktype, raw) in packed.items():
         name = "xd%s%s" % (RUN, case)
-        exp64 = base64.b64encode(pack_value(expression)).decode()
+        exp64 = base64.b64encode(raw).decode()
         command = "sindex-create:namespace=test;set=xd%s;indexname=%s;type=%s;exp=%s" % (RUN, name, ktype, exp64)
         real, lite = pair.real.info(command)[command], pair.lite.info(command)[command]
         assert real == lite == "ok", (case, real, lite)
