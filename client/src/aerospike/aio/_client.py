@@ -2,7 +2,7 @@
 
 Each coroutine method runs the very command generator its sync twin runs (argument checks,
 request building, reply parsing, retries: `aerospike/_io.py`); only the transport differs
-(`_transport.py`: asyncio streams). The classes derive from the sync ones, so every method that
+(`_transport.py`: asyncio connections). The classes derive from the sync ones, so every method that
 moves no bytes (get_policies, get_nodes, query(), ...) is the sync one.
 """
 

@@ -1,9 +1,9 @@
-"""How `aerospike.aio` moves bytes: per-node pools of asyncio streams.
+"""How `aerospike.aio` moves bytes: per-node pools of asyncio connections (protocols).
 
 The commands are the sync client's (generators, see `aerospike/_io.py`); this module only does
 their `Exchange` and `Sleep` operations on the event loop:
 
-- each node has a pool of at most `max_conns_per_node` open streams; a command that finds none
+- each node has a pool of at most `max_conns_per_node` open connections; a command that finds none
   idle and the pool full waits for one (until its deadline, then a timeout, as any other wait);
 - a connection goes back to the pool only after its exchange finished cleanly: an error, a
   timeout or a cancellation closes it, so no half-read socket is ever reused;
@@ -23,33 +23,93 @@ from .. import exception
 from .._cluster.connection import ConnectionFailed, TlsContext, _check_peer
 from .._io import Sleep
 
-if hasattr(asyncio, "timeout"):
-    _timeout_at = asyncio.timeout_at
-else:  # Python 3.10
-    _timeout_at = None
+_HEADER_SIZE = PROTO_HEADER_SIZE
+#: Replies buffered ahead of the reader before the socket stops being read (a slow consumer of a
+#: big stream), and the count at which reading resumes.
+_PAUSE_AT, _RESUME_AT = 64, 8
 
 
-class AsyncConnection:
-    __slots__ = ("reader", "writer", "last_used", "connect_seconds")
+class AsyncConnection(asyncio.Protocol):
+    """One connection to a node: an asyncio protocol that cuts the byte stream into whole proto
+    messages as they arrive, and hands them to the one command using the connection."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-        self.reader = reader
-        self.writer = writer
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
         self.last_used = time.monotonic()
         self.connect_seconds: float | None = None
+        self._buffer = bytearray()
+        self._messages: collections.deque[tuple[bytes, bytes]] = collections.deque()
+        self._waiter: asyncio.Future | None = None
+        self._lost: BaseException | None = None
+        self._paused = False
 
-    async def recv_proto(self) -> tuple[int, bytes]:
-        """(type, body) of the next message; a compressed reply is inflated."""
-        try:
-            header = await self.reader.readexactly(PROTO_HEADER_SIZE)
-            version, ptype, size = unpack_proto_header(header)
-            if version != 2 and not (version == 0 and ptype == ProtoType.ADMIN):
-                raise ConnectionFailed("invalid proto version %d from server" % version, sent=True)
-            body = await self.reader.readexactly(size)
-        except asyncio.IncompleteReadError:
-            raise ConnectionFailed("connection closed by server", sent=True) from None
-        except OSError as exc:
-            raise ConnectionFailed("receive failed: %s" % exc, sent=True) from None
+    # -- asyncio.Protocol --------------------------------------------------------------------------
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        messages = self._messages
+        while len(buffer) >= _HEADER_SIZE:
+            size = int.from_bytes(buffer[2:8], "big")
+            end = _HEADER_SIZE + size
+            if len(buffer) < end:
+                break
+            messages.append((bytes(buffer[:_HEADER_SIZE]), bytes(buffer[_HEADER_SIZE:end])))
+            del buffer[:end]
+        if messages:
+            if len(messages) >= _PAUSE_AT and not self._paused and self.transport is not None:
+                self.transport.pause_reading()
+                self._paused = True
+            self._wake(None)
+
+    def connection_lost(self, exc) -> None:
+        self._lost = ConnectionFailed("connection closed by server" if exc is None else "receive failed: %s" % exc,
+                                      sent=True)
+        self._wake(self._lost)
+
+    def _wake(self, exc) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            if exc is None:
+                waiter.set_result(None)
+            else:
+                waiter.set_exception(exc)
+
+    # -- use ---------------------------------------------------------------------------------------
+
+    def send(self, data: bytes) -> None:
+        if self._lost is not None:
+            raise self._lost
+        self.transport.write(data)
+
+    async def recv_proto(self, limit: float | None) -> tuple[int, bytes]:
+        """(type, body) of the next message, by loop time `limit` (TimeoutError after it); a
+        compressed reply is inflated."""
+        messages = self._messages
+        if not messages:
+            if self._lost is not None:
+                raise self._lost
+            loop = asyncio.get_running_loop()
+            waiter = self._waiter = loop.create_future()
+            timer = None if limit is None else loop.call_at(limit, _expire, waiter)
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+                if timer is not None:
+                    timer.cancel()
+            if not messages:
+                raise self._lost or ConnectionFailed("connection closed by server", sent=True)
+        header, body = messages.popleft()
+        if self._paused and len(messages) <= _RESUME_AT:
+            self._paused = False
+            self.transport.resume_reading()
+        version, ptype, _ = unpack_proto_header(header)
+        if version != 2 and not (version == 0 and ptype == ProtoType.ADMIN):
+            raise ConnectionFailed("invalid proto version %d from server" % version, sent=True)
         if ptype == ProtoType.COMPRESSED:
             inner = decompress(body)
             _, ptype, _ = unpack_proto_header(inner)
@@ -57,10 +117,17 @@ class AsyncConnection:
         return ptype, body
 
     def close(self) -> None:
-        try:
-            self.writer.close()
-        except (OSError, RuntimeError):  # a closed loop, a broken socket: nothing left to do
-            pass
+        transport = self.transport
+        if transport is not None:
+            try:
+                transport.close()
+            except (OSError, RuntimeError):  # a closed loop, a broken socket: nothing left to do
+                pass
+
+
+def _expire(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError())
 
 
 class NodePool:
@@ -177,10 +244,11 @@ class Transport:
             raise exception.exception_for(-1, "aerospike.aio: TLS together with user login is not supported yet")
         if tls is not None and not node.tls_name:  # the official client cannot verify a node without it
             raise ConnectionFailed("no TLS name for %s:%d (give hosts as (address, port, tls_name))" % (host, port))
+        loop = asyncio.get_running_loop()
         try:
             if tls is not None:
-                opening = asyncio.open_connection(host, port, ssl=tls, server_hostname=node.tls_name,
-                                                  limit=1 << 20)
+                opening = loop.create_connection(AsyncConnection, host, port, ssl=tls,
+                                                 server_hostname=node.tls_name)
             elif self.cluster.authenticator is not None:
                 # The login exchange is the sync client's: it runs on a blocking socket in a
                 # worker thread, then the logged-in socket joins the event loop.
@@ -189,29 +257,28 @@ class Transport:
                 sock = sync_conn.sock
                 sock.settimeout(None)
                 sock.setblocking(False)
-                opening = asyncio.open_connection(sock=sock, limit=1 << 20)
+                opening = loop.create_connection(AsyncConnection, sock=sock)
             else:
-                opening = asyncio.open_connection(host, port, limit=1 << 20)
+                opening = loop.create_connection(AsyncConnection, host, port)
             if timeout:
-                reader, writer = await asyncio.wait_for(opening, timeout)
+                transport, conn = await asyncio.wait_for(opening, timeout)
             else:
-                reader, writer = await opening
+                transport, conn = await opening
         except asyncio.TimeoutError:
             raise ConnectionFailed("connect to %s:%d timed out" % (host, port), timeout=True) from None
         except OSError as exc:  # ssl.SSLError too
             raise ConnectionFailed("connect to %s:%d failed: %s" % (host, port, exc)) from None
         if tls is not None and isinstance(tls, TlsContext):
-            refusal = _check_peer(writer.get_extra_info("ssl_object"), tls, node.tls_name)
+            refusal = _check_peer(transport.get_extra_info("ssl_object"), tls, node.tls_name)
             if refusal is not None:
-                writer.close()
+                transport.close()
                 raise ConnectionFailed("TLS with %s:%d: %s" % (host, port, refusal))
-        sock = writer.get_extra_info("socket")
+        sock = transport.get_extra_info("socket")
         if sock is not None:
             try:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             except OSError:
                 pass
-        conn = AsyncConnection(reader, writer)
         conn.connect_seconds = time.monotonic() - began
         node.stats.opened += 1
         return conn
@@ -258,35 +325,19 @@ class Transport:
 async def _exchange(conn: AsyncConnection, op, progress: list, after_receive=None):
     """Send the request, read the reply (or every reply of a stream). The socket timeout bounds
     each read, the deadline the whole exchange, as on the sync client's sockets."""
-    writer = conn.writer
-    limit = _limit(op.socket_timeout, op.deadline)
-    try:
-        writer.write(op.request)
-        if writer.transport.get_write_buffer_size():
-            await _bounded(writer.drain(), limit)
-    except OSError as exc:
-        raise ConnectionFailed("send failed: %s" % exc, sent=True) from None
+    conn.send(op.request)
     progress[0] = True
+    limit = _limit(op.socket_timeout, op.deadline)
     receive = op.receive
     if receive is None:
-        return await _bounded(conn.recv_proto(), limit)
+        return await conn.recv_proto(limit)
     while True:
-        done = receive(*await _bounded(conn.recv_proto(), limit))
+        done = receive(*await conn.recv_proto(limit))
         if after_receive is not None:
             await after_receive()  # e.g. async foreach callbacks: the socket waits meanwhile
         if done:
             return None
         limit = _limit(op.socket_timeout, op.deadline)
-
-
-async def _bounded(awaitable, limit: float | None):
-    """`awaitable`'s result, or TimeoutError at loop time `limit`."""
-    if limit is None:
-        return await awaitable
-    if _timeout_at is not None:
-        async with _timeout_at(limit):
-            return await awaitable
-    return await asyncio.wait_for(awaitable, limit - asyncio.get_running_loop().time())
 
 
 def _limit(socket_timeout: float | None, deadline: float | None) -> float | None:
