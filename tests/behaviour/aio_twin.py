@@ -87,8 +87,8 @@ class Client(_Facade):
     def __init__(self, aio_client):
         object.__setattr__(self, "_target", aio_client)
 
-    def connect(self, username=None, password=None):
-        _run(self._target.connect(username, password))
+    def connect(self, *args, **kwargs):
+        _run(self._target.connect(*args, **kwargs))
         return self
 
 
@@ -96,6 +96,10 @@ class StreamFacade(_Facade):
     def __init__(self, stream):
         object.__setattr__(self, "_target", stream)
         object.__setattr__(self, "_stream", stream)
+
+    @property  # type: ignore[misc]
+    def __class__(self):  # isinstance(facade, aerospike.Query): the aio Query is one
+        return type(self._target)
 
     def __setattr__(self, name, value):
         setattr(self._target, name, value)

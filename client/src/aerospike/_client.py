@@ -549,8 +549,12 @@ class Client(UdfMethods, TransactionMethods):
     # -- scans and queries --------------------------------------------------------------------------
 
     def query(self, namespace, set=None):  # noqa: A002 - official parameter name
-        from ._query import Query
-        return Query._create(self, namespace, set)  # a closed client refuses only when it runs
+        return self._stream_class("Query")._create(self, namespace, set)  # a closed client refuses only when it runs
+
+    def _stream_class(self, name: str):
+        """This face's Query or Scan class (aerospike.aio has its own)."""
+        from . import _query
+        return getattr(_query, name)
 
     @command
     def job_info(self, job_id, module, policy=None) -> dict:
@@ -559,10 +563,9 @@ class Client(UdfMethods, TransactionMethods):
         return (yield from job_info(self, job_id, module, policy))
 
     def scan(self, namespace, set=None):  # noqa: A002
-        from ._query import Scan
         if not isinstance(namespace, str):
             raise param_error("Parameters are incorrect")
-        return Scan._create(self, namespace, set)  # a closed client refuses only when it runs
+        return self._stream_class("Scan")._create(self, namespace, set)  # a closed client refuses only when it runs
 
     # -- secondary indexes ------------------------------------------------------------------------
 

@@ -15,9 +15,13 @@ import inspect
 import logging
 
 from .. import exception
-from .._arguments import CONNECTED_FIRST, SIGNATURES, _binder, _positional, bound_function
+from .._admin import check_admin_policy as _check_admin_policy, check_privileges as _check_privileges
+from .._arguments import CHECKS, CONNECTED_FIRST, SIGNATURES, bound_function, bound_method
+from .._batch import check_keys as _check_batch_keys
+from .._keys import check_key as _check_key
+from .._policies import check_batch_policy as _check_batch_policy
 from .._client import Client as _SyncClient
-from .._errors import param_error
+from .._errors import client_error
 from .._query import Query as _SyncQuery, Scan as _SyncScan
 from .._stream_records import Stop
 from ._transport import Transport
@@ -45,36 +49,35 @@ async def _drive(transport: Transport, gen, after_receive=None):
         return stop.value
 
 
+#: The checks CHECKS names by a string, as aerospike/__init__.py gives them to the sync classes.
+_NAMED_CHECKS = {"key": _check_key, "batch keys": _check_batch_keys, "batch policy": _check_batch_policy,
+                 "admin policy": _check_admin_policy, "admin privileges": _check_privileges}
+
+
 def _bound(owner: str, name: str, function, is_command: bool = True):
-    """`function` taking its arguments as the official method `owner.name` does (the same
-    TypeError texts) and refusing to run on a closed client as the sync method does. For a
-    command generator (`is_command`) the result is its coroutine twin, run on the async
-    transport; else `function` is a coroutine function or returns an awaitable object."""
-    rule = SIGNATURES.get(owner, {}).get(name)
-    bind = _binder(rule, owner, name) if rule is not None else None
-    arrange = _positional(function, True) if rule is not None else None
-    closed_message = CONNECTED_FIRST.get(owner, {}).get(name)
-
-    def prepare(self, args, kwargs):
-        if bind is not None:
-            args, kwargs = tuple(arrange(bind(args, kwargs))), {}
-        if closed_message is not None and getattr(self, "_client", self)._cluster is None:
-            raise exception.exception_for(11, closed_message)
-        return args, kwargs
-
+    """`function` taking its arguments as the official method `owner.name` does: the sync
+    method's binding (TypeError texts), connection check and argument checks, in the same order
+    (`_arguments.bound_method`). For a command generator (`is_command`) the result is its
+    coroutine twin, run on the async transport; else `function` is a coroutine function or
+    returns an awaitable object."""
     if is_command:
-        async def method(self, *args, **kwargs):
-            args, kwargs = prepare(self, args, kwargs)
-            return await self._drive(function(self, *args, **kwargs))
-    elif inspect.iscoroutinefunction(function):
-        async def method(self, *args, **kwargs):
-            args, kwargs = prepare(self, args, kwargs)
-            return await function(self, *args, **kwargs)
+        def launch(self, *args, **kwargs):
+            return self._drive(function(self, *args, **kwargs))
+        functools.update_wrapper(launch, function)
     else:
-        def method(self, *args, **kwargs):
-            args, kwargs = prepare(self, args, kwargs)
-            return function(self, *args, **kwargs)
+        launch = function
+    rule = SIGNATURES.get(owner, {}).get(name)
+    if rule is not None:
+        checks = [(arg, _NAMED_CHECKS[check] if isinstance(check, str) else check) if arg else (arg, check)
+                  for arg, check in CHECKS.get(owner, {}).get(name, ())]
+        launch = bound_method(launch, rule, owner, name, CONNECTED_FIRST.get(owner, {}).get(name), checks)
+    if is_command or inspect.iscoroutinefunction(function):
+        bound = launch
 
+        async def method(self, *args, **kwargs):
+            return await bound(self, *args, **kwargs)
+    else:
+        method = launch
     functools.update_wrapper(method, function)
     method.__qualname__ = "%s.%s" % (owner, name)
     return method
@@ -155,11 +158,8 @@ class Client(_SyncClient):
 
     # -- scans and queries --------------------------------------------------------------------------
 
-    def query(self, namespace, set=None):  # noqa: A002 - official parameter name
-        return Query._create(self, namespace, set)
-
-    def scan(self, namespace, set=None):  # noqa: A002
-        return Scan._create(self, namespace, set)
+    def _stream_class(self, name: str):
+        return Query if name == "Query" else Scan
 
     # -- purespike extra -----------------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ class Client(_SyncClient):
 
 
 _add_coroutines(Client, _SyncClient, "Client")
-for _name in ("connect", "close", "query", "scan"):  # the official binding of their arguments too
+for _name in ("connect", "close"):  # the official binding of their arguments too
     setattr(Client, _name, _bound("Client", _name, vars(Client)[_name], is_command=False))
 
 
@@ -221,21 +221,25 @@ class _AsyncStream:
 
     async def _foreach(self, callback, policy, options, nodename, with_partition: bool = True) -> None:
         """Run the stream calling `callback` (a function or a coroutine function) with each
-        record; returning False stops it. The socket waits while the callbacks run."""
-        if not callable(callback):
-            raise param_error("Callback must be a callable")
+        record; returning False stops it. The socket waits while the callbacks run. As the sync
+        foreach: the callback is checked only when a record arrives, and an exception it raises
+        becomes the ClientError the official foreach raises."""
         pending: collections.deque = collections.deque()
 
         def collect(*record) -> None:
             pending.append(record)
 
         deliver = self._partition_callback(collect, policy) if with_partition else collect
+        message = self._CALLBACK_ERROR
 
         async def hand_over() -> None:
             while pending:
-                outcome = callback(*pending.popleft())
-                if inspect.isawaitable(outcome):
-                    outcome = await outcome
+                try:
+                    outcome = callback(*pending.popleft())
+                    if inspect.isawaitable(outcome):
+                        outcome = await outcome
+                except Exception:
+                    raise client_error(message) from None
                 if outcome is False:
                     raise Stop()
 
@@ -248,6 +252,8 @@ class _AsyncStream:
 
 class Query(_AsyncStream, _SyncQuery):
     """aerospike.aio.Query: the sync Query's builders, with coroutines that run it."""
+
+    _CALLBACK_ERROR = "Callback function contains an error"
 
     def results(self, policy=None, options=None):
         self._filtered = False
@@ -263,6 +269,8 @@ class Query(_AsyncStream, _SyncQuery):
 class Scan(_AsyncStream, _SyncScan):
     """aerospike.aio.Scan: the sync Scan's builders, with coroutines that run it."""
 
+    _CALLBACK_ERROR = "Callback function raised an exception"
+
     def results(self, policy=None, nodename=None):
         return _Results(self, policy, None, nodename)
 
@@ -270,7 +278,7 @@ class Scan(_AsyncStream, _SyncScan):
         return await self._drive(_SYNC_SCAN_RESULTS(self, policy, nodename))
 
     async def foreach(self, callback, policy=None, options=None, nodename=None) -> None:
-        await self._foreach(callback, policy, options, nodename)
+        await self._foreach(callback, policy, None, nodename)  # the official Scan.foreach() reads no options
 
 
 for _cls, _sync, _owner in ((Query, _SyncQuery, "Query"), (Scan, _SyncScan, "Scan")):
