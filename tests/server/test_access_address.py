@@ -77,3 +77,4 @@ def test_several_access_addresses_are_all_answered():
 def test_bad_access_settings_are_refused(setting):
     with pytest.raises(ConfigError):
         _config(setting + "\n")
+

@@ -91,6 +91,20 @@ _STORAGE = [
     ("stop-writes-used-pct", None), ("tomb-raider-sleep", "1000"),
 ]
 
+#: A device namespace's storage settings after its files, in a node's order.
+_STORAGE_DEVICE = [
+    ("cache-replica-writes", "false"), ("cold-start-empty", None), ("commit-to-device", "false"),
+    ("compression", "none"), ("compression-acceleration", "0"), ("compression-level", "0"),
+    ("defrag-lwm-pct", "50"), ("defrag-queue-min", "0"), ("defrag-sleep", "1000"),
+    ("defrag-startup-minimum", "0"), ("direct-files", "false"), ("disable-odsync", "false"),
+    ("enable-benchmarks-storage", "false"), ("encryption-key-file", "null"),
+    ("encryption-old-key-file", "null"), ("evict-used-pct", "0"), ("filesize", None),
+    ("flush-max-ms", "1000"), ("flush-size", "1048576"), ("max-write-cache", "67108864"),
+    ("post-write-cache", "268435456"), ("read-page-cache", "false"), ("serialize-tomb-raider", "false"),
+    ("sindex-startup-device-scan", "false"), ("stop-writes-avail-pct", "5"),
+    ("stop-writes-used-pct", None), ("tomb-raider-sleep", "1000"),
+]
+
 #: A memory namespace's stripes (a node shows eight).
 _STRIPES = 8
 
@@ -178,10 +192,15 @@ class ConfigCommands:
             "max-record-size": cfg.max_record_size, "nsup-period": cfg.nsup_period,
             "replication-factor": cfg.replication_factor})
         out.append("storage-engine=%s" % cfg.storage)
-        if cfg.storage_file:
+        own = {"data-size": cfg.data_size, "filesize": cfg.filesize, "cold-start-empty": cfg.cold_start_empty,
+               "stop-writes-used-pct": cfg.stop_writes_used_pct}
+        if cfg.storage == "device":
             out.append("storage-engine.file[0]=%s" % cfg.storage_file)
-        elif cfg.storage == "memory":
-            out += ["storage-engine.stripe[%d]=stripe-%d" % (i, i) for i in range(_STRIPES)]
-        out += _fill(_STORAGE, {"data-size": cfg.data_size, "filesize": cfg.filesize,
-                                "stop-writes-used-pct": cfg.stop_writes_used_pct}, "storage-engine.")
+            out += _fill(_STORAGE_DEVICE, own, "storage-engine.")
+        else:
+            if cfg.storage_file:
+                out.append("storage-engine.file[0]=%s" % cfg.storage_file)
+            else:
+                out += ["storage-engine.stripe[%d]=stripe-%d" % (i, i) for i in range(_STRIPES)]
+            out += _fill(_STORAGE, own, "storage-engine.")
         return ";".join(out)
