@@ -1,7 +1,8 @@
 """How `sindex-list` shows an expression index (without `b64=true`: a node's display text, e.g.
 `add(bin_int("a"), 5)`), against the real node: bins of every type, literals, comparisons, logic,
 arithmetic, integer bit operations, min/max, cond, let/var (nested and side by side), bin_type,
-digest_modulo and regex; and with `b64=true` the base64 the index was created with."""
+digest_modulo, regex, list/map/bit/HLL read calls (with and without a context); and with
+`b64=true` the base64 the index was created with."""
 
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ RAW_CASES = {
     "let": ("numeric", [LET, "x", I, "y", [20, [VAR, "x"], 1], [22, [VAR, "y"], 2]]),
     "let_nested": ("numeric", [LET, "x", I, [LET, "y", [20, [VAR, "x"], 1], [22, [VAR, "y"], [VAR, "x"]]]]),
     "let_siblings": ("numeric", [20, [LET, "p", I, [VAR, "p"]], [LET, "q", 3, [VAR, "q"]]]),
+    "cdt_reads": ("numeric", [20, [127, 2, 0, [16], [81, 4, "l"]], [127, 2, 0, [19, 7, 1], [81, 4, "l"]],
+                              [127, 2, 0, [0xFF, [0x10, 0], [16]], [81, 4, "l"]],
+                              [127, 2, 0, [98, 7, 0], [81, 5, "m"]], [127, 2, 0, [106, 5, 0, 2], [81, 5, "m"]],
+                              [127, 2, 0, [0xFF, [0x22, "\x03k", 0x20, 1], [96]], [81, 5, "m"]]]),
+    "bits_hll": ("numeric", [20, [127, 2, 1, [51, 0, 8], [81, 6, "b"]], [127, 2, 1, [54, 0, 8, True], [81, 6, "b"]],
+                             [127, 2, 2, [50], [81, 9, "h"]]]),
 }
 
 

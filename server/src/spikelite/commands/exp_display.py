@@ -1,8 +1,10 @@
 """The text a real node shows for an index expression in `sindex-list` (without `b64=true`):
 `add(bin_int("a"), 5)`, `cond(eq(bin_str("s"), <string#2>), 1, 2)`. Covers bins, literals,
 comparisons, logic, arithmetic, integer bit operations, min/max, cond, let/var (a node names the
-variables var_<n>, n counting the variables in scope), bin_type and digest_modulo; an expression
-using anything else (CDT/bit/HLL calls, ...) is None (the caller then shows its base64 form)."""
+variables var_<n>, n counting the variables in scope), bin_type, digest_modulo, and the read calls
+of list, map, bit and HLL operations (`list_size(NULL, bin_list("l"))`, `map_get_by_key([list_index(0)],
+7, <string#1>, bin_map("m"))`); an expression using anything else (modify calls, ...) is None (the
+caller then shows its base64 form)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,21 @@ _NAMES = {1: "eq", 2: "ne", 3: "gt", 4: "ge", 5: "lt", 6: "le", 16: "and", 17: "
 _BIN_TYPES = {0: "nil", 1: "bool", 2: "int", 3: "str", 4: "list", 5: "map", 6: "blob", 7: "float",
               8: "geojson", 9: "hll"}
 _STRING, _BLOB = 3, 4
-REGEX, DIGEST_MODULO, BIN, BIN_TYPE, VAR, LET = 7, 64, 81, 82, 124, 125
+REGEX, DIGEST_MODULO, BIN, BIN_TYPE, VAR, LET, CALL = 7, 64, 81, 82, 124, 125, 127
+CDT_CONTEXT = 0xFF
+#: Read operations a call may run, by system (0 CDT, 1 bits, 2 HLL) and op code, as a node names them.
+_CALL_NAMES = {
+    0: {16: "list_size", 19: "list_get_by_index", 20: "list_get_by_value", 21: "list_get_by_rank",
+        23: "list_get_by_value_list", 24: "list_get_by_index_range", 25: "list_get_by_value_range",
+        26: "list_get_by_rank_range", 27: "list_get_by_rel_rank_range", 96: "map_size",
+        97: "map_get_by_key", 98: "map_get_by_index", 100: "map_get_by_rank", 102: "map_get_by_value",
+        103: "map_get_by_key_range", 104: "map_get_by_index_range", 105: "map_get_by_value_range",
+        106: "map_get_by_rank_range", 107: "map_get_by_key_list", 108: "map_get_by_value_list",
+        109: "map_get_by_rel_index_range", 110: "map_get_by_rel_rank_range"},
+    1: {50: "bit_get", 51: "bit_count", 52: "bit_lscan", 53: "bit_rscan", 54: "bit_get_int"},
+    2: {50: "hll_get_count", 51: "hll_get_union", 52: "hll_get_union_count", 53: "hll_get_intersect_count",
+        54: "hll_get_similarity", 55: "hll_describe", 56: "hll_may_contain"},
+}
 
 
 class _Unshown(Exception):
@@ -47,6 +63,8 @@ def _show(node, scope: list) -> str:
             return "<string#%d>" % (len(node) - 1)
         if node and node[0] == _BLOB:
             return "<blob#%d>" % (len(node) - 1)
+        if node:
+            return "<blob%d#%d>" % (node[0], len(node) - 1)
         raise _Unshown
     if not isinstance(node, list) or not node or isinstance(node[0], bool) or not isinstance(node[0], int):
         raise _Unshown
@@ -69,10 +87,30 @@ def _show(node, scope: list) -> str:
             parts.append("def(var_%d, %s)" % (len(inner), _show(value, inner)))
             inner.append(name)
         return "let(%s)" % ", ".join(parts + [_show(args[-1], inner)])
+    if code == CALL and len(args) == 4:
+        return _call(args[1], args[2], args[3], scope)
     name = _NAMES.get(code)
     if name is None:
         raise _Unshown
     return "%s(%s)" % (name, ", ".join(_show(arg, scope) for arg in args))
+
+
+def _call(system, payload, bin_expr, scope: list) -> str:
+    """A read call: name(context or NULL, the op's arguments..., the bin) for CDT operations,
+    name(arguments..., the bin) for bit and HLL ones."""
+    names = _CALL_NAMES.get(system) if isinstance(system, int) and not isinstance(system, bool) else None
+    if names is None or not isinstance(payload, list) or not payload:
+        raise _Unshown
+    context = None
+    if system == 0 and payload[0] == CDT_CONTEXT and len(payload) == 3 and isinstance(payload[2], list):
+        from .ctx_display import display_context
+        context = display_context(base64.b64encode(msgpack.packb(payload[1], use_bin_type=False)).decode())
+        payload = payload[2]
+    if not payload or payload[0] not in names or any(isinstance(a, (list, dict)) for a in payload[1:]):
+        raise _Unshown
+    parts = [context or "NULL"] if system == 0 else []
+    parts += [_show(arg, scope) for arg in payload[1:]] + [_show(bin_expr, scope)]
+    return "%s(%s)" % (names[payload[0]], ", ".join(parts))
 
 
 def display_expression(b64: str) -> str | None:
@@ -80,6 +118,6 @@ def display_expression(b64: str) -> str | None:
     try:
         tree = msgpack.unpackb(base64.b64decode(b64, validate=True), raw=True, strict_map_key=False)
         return _show(tree, [])
-    except (_Unshown, binascii.Error, ValueError, msgpack.ExtraData, msgpack.FormatError,
+    except (_Unshown, binascii.Error, ValueError, IndexError, msgpack.ExtraData, msgpack.FormatError,
             msgpack.StackError, TypeError):
         return None
