@@ -8,6 +8,7 @@ answers, and the client's argument errors, are in test_transaction_arguments.py 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -256,24 +257,39 @@ def _wait_killed(child) -> None:
         stream.close()
 
 
+@contextlib.contextmanager
+def _child_to_kill(conf: str):
+    """A spikelite child the test kills; if the test fails first, it is killed here."""
+    child = spikelite.spawn(config=conf)
+    try:
+        yield child
+    finally:
+        if child.process.poll() is None:
+            child.process.kill()
+            child.process.wait(10)
+        for stream in (child.process.stdout, child.process.stderr):
+            if not stream.closed:
+                stream.close()
+
+
 def test_a_crash_between_roll_forward_steps_never_leaves_half_a_transaction(durable_conf, monkeypatch):
     keys = [(NS, "crash", "k%d" % i) for i in range(4)]
     monkeypatch.setenv(CRASH_ENV, "1")  # the server kills itself (SIGKILL) after one roll-forward step
-    child = spikelite.spawn(config=durable_conf)
-    monkeypatch.delenv(CRASH_ENV)
-    c = aerospike.client({"hosts": child.hosts}).connect()
-    try:
-        for key in keys:
-            c.put(key, {"v": 0})
-        txn = aerospike.Transaction()
-        for key in keys:
-            c.put(key, {"v": 1}, policy={"txn": txn})
-        status = c.commit(txn)
-        assert status == aerospike.COMMIT_ROLL_FORWARD_ABANDONED
-        assert txn.state == aerospike.TXN_STATE_COMMITTED
-    finally:
-        c.close()
-    _wait_killed(child)
+    with _child_to_kill(durable_conf) as child:
+        monkeypatch.delenv(CRASH_ENV)
+        c = aerospike.client({"hosts": child.hosts}).connect()
+        try:
+            for key in keys:
+                c.put(key, {"v": 0})
+            txn = aerospike.Transaction()
+            for key in keys:
+                c.put(key, {"v": 1}, policy={"txn": txn})
+            status = c.commit(txn)
+            assert status == aerospike.COMMIT_ROLL_FORWARD_ABANDONED
+            assert txn.state == aerospike.TXN_STATE_COMMITTED
+        finally:
+            c.close()
+        _wait_killed(child)
     with spikelite.spawn(config=durable_conf) as child:
         c = aerospike.client({"hosts": child.hosts}).connect()
         try:
@@ -285,18 +301,18 @@ def test_a_crash_between_roll_forward_steps_never_leaves_half_a_transaction(dura
 
 def test_a_crash_before_commit_leaves_the_old_records(durable_conf, eventually):
     keys = [(NS, "crash", "k%d" % i) for i in range(2)]
-    child = spikelite.spawn(config=durable_conf)
-    c = aerospike.client({"hosts": child.hosts}).connect()
-    try:
-        c.put(keys[0], {"v": 0})
-        txn = aerospike.Transaction()
-        txn.timeout = 1
-        c.put(keys[0], {"v": 1}, policy={"txn": txn})
-        c.put(keys[1], {"v": 1}, policy={"txn": txn})
-    finally:
-        c.close()
-    child.process.send_signal(signal.SIGKILL)
-    _wait_killed(child)
+    with _child_to_kill(durable_conf) as child:
+        c = aerospike.client({"hosts": child.hosts}).connect()
+        try:
+            c.put(keys[0], {"v": 0})
+            txn = aerospike.Transaction()
+            txn.timeout = 1
+            c.put(keys[0], {"v": 1}, policy={"txn": txn})
+            c.put(keys[1], {"v": 1}, policy={"txn": txn})
+        finally:
+            c.close()
+        child.process.send_signal(signal.SIGKILL)
+        _wait_killed(child)
     with spikelite.spawn(config=durable_conf) as child:
         c = aerospike.client({"hosts": child.hosts}).connect()
         try:
