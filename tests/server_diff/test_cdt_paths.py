@@ -1,10 +1,10 @@
 """Path expressions (server 8.1.1+) on random nested lists and maps: the same operate request to
 the real node and to spikelite.
 
-One request writes a random nested list or map (optionally ordered), runs one select-by-path or
-modify-by-path op (random contexts: index, rank, value, key, map keys in a list, all children,
-filters and AND filters on loop variables; random select kinds, NO_FAIL) or the same path inside
-an expression op, and reads the bin back, with RESPOND_ALL_OPS: the result code, every op's result
+One request writes a random nested list or map (optionally ordered, nested containers too), runs
+one to three select-by-path or modify-by-path ops (random contexts: index, rank, value, key, map
+keys in a list, all children, filters and AND filters on loop variables; random select kinds,
+NO_FAIL; malformed payloads) or the same paths inside expression ops, and reads the bin back, with RESPOND_ALL_OPS: the result code, every op's result
 and the stored bin must match byte for byte."""
 
 from __future__ import annotations
@@ -212,29 +212,33 @@ def nested_order_op(path: tuple, container, flags: int) -> Op:
     return Op(OpType.CDT_MODIFY, ParticleType.BLOB, BIN, pack([0xff, list(path), inner]))
 
 
-def operate_request(key: str, value, order: str | None, op: tuple[int, bytes], op_bin: str = BIN,
+def operate_request(key: str, value, order: str | None, ops: list, op_bin: str = BIN,
                     nested: list | None = None) -> Message:
+    """Write `value` (as its order says), order nested containers, run the path ops (on `op_bin`;
+    expression reads into "x"), read the bin back."""
     if isinstance(value, dict):
-        ops = [Op(OpType.WRITE, ParticleType.MAP, BIN, pack_value(value))]
+        wire_ops = [Op(OpType.WRITE, ParticleType.MAP, BIN, pack_value(value))]
     elif isinstance(value, list):
-        ops = [Op(OpType.WRITE, ParticleType.LIST, BIN, pack_value(value))]
+        wire_ops = [Op(OpType.WRITE, ParticleType.LIST, BIN, pack_value(value))]
     else:
-        ops = [Op(OpType.WRITE, ParticleType.INTEGER, BIN, value.to_bytes(8, "big", signed=True))]
+        wire_ops = [Op(OpType.WRITE, ParticleType.INTEGER, BIN, value.to_bytes(8, "big", signed=True))]
     if order is not None:
-        ops.append(Op(OpType.CDT_MODIFY, ParticleType.BLOB, BIN, pack_value(ORDER[order])))
-    ops += nested or []
-    op_type, payload = op
-    if op_type == OpType.EXP_READ:
-        op_bin = "x"
-    ops.append(Op(op_type, ParticleType.BLOB, op_bin, payload))
-    ops.append(Op(OpType.READ, 0, BIN))
+        wire_ops.append(Op(OpType.CDT_MODIFY, ParticleType.BLOB, BIN, pack_value(ORDER[order])))
+    wire_ops += nested or []
+    for op_type, payload in ops:
+        wire_ops.append(Op(op_type, ParticleType.BLOB, "x" if op_type == OpType.EXP_READ else op_bin, payload))
+    wire_ops.append(Op(OpType.READ, 0, BIN))
     return Message(info1=Info1.READ, info2=Info2.WRITE | Info2.RESPOND_ALL_OPS,
-                   fields=key_fields(SET, key), ops=ops)
+                   fields=key_fields(SET, key), ops=wire_ops)
+
+
+APPLY_OPS = (OpType.CDT_MODIFY, OpType.EXP_MODIFY)
 
 
 @st.composite
 def request_parts(draw):
-    """(bin value, order, op, op bin): mostly a nested list or map and a path op on it."""
+    """(bin value, order, ops, op bin, nested order ops): mostly a nested list or map and one to
+    three path ops on it."""
     value = draw(st.one_of(roots, roots, roots, roots, roots, roots, roots, roots, roots, st.integers(0, 9)))
     if isinstance(value, dict):
         order = draw(st.sampled_from([None, None, "map_k", "map_kv", "map_k_pi", "map_kv_pi", "map_pi"]))
@@ -243,8 +247,9 @@ def request_parts(draw):
     else:
         order = None
     root_type = T_MAP if isinstance(value, dict) else T_LIST
-    op = draw(st.one_of(path_op(), path_op(), path_op(), expression_op(root_type), odd_op))
-    applies = op[0] in (OpType.CDT_MODIFY, OpType.EXP_MODIFY)
+    one_op = st.one_of(path_op(), path_op(), path_op(), expression_op(root_type), odd_op)
+    ops = draw(st.lists(one_op, min_size=1, max_size=3))
+    applies = any(op[0] in APPLY_OPS for op in ops)
     if applies and order in NO_APPLY_ORDERS:
         order = order[:-3]
     op_bin = draw(st.sampled_from([BIN] * 12 + ["n"]))
@@ -257,12 +262,12 @@ def request_parts(draw):
     if candidates and draw(st.booleans()):
         for path, container in draw(st.lists(st.sampled_from(candidates), max_size=3, unique_by=lambda c: c[0])):
             nested.append(nested_order_op(path, container, draw(st.sampled_from([1, 3]))))
-    return value, order, op, op_bin, nested
+    return value, order, ops, op_bin, nested
 
 
 @settings(max_examples=min(EXAMPLES, 300), deadline=None, suppress_health_check=list(HealthCheck))
 @given(parts=request_parts())
 def test_path_operations_match_the_node(pair, parts):
-    value, order, op, op_bin, nested = parts
-    pair.check(operate_request(fresh_key(), value, order, op, op_bin, nested),
-               "path op %r on bin %r of %r (order %s, nested orders %r)" % (op, op_bin, value, order, nested))
+    value, order, ops, op_bin, nested = parts
+    pair.check(operate_request(fresh_key(), value, order, ops, op_bin, nested),
+               "path ops %r on bin %r of %r (order %s, nested orders %r)" % (ops, op_bin, value, order, nested))
