@@ -290,3 +290,41 @@ def test_admin_privileges_contents_after_the_policy_and_before_the_role(client):
     with pytest.raises(ex.ParamError) as info:
         client.admin_grant_privileges(5, [None, {"ns": "test"}])
     assert info.value.msg == "Code is a compulsory parameter in privileges dictionary"
+
+
+# -- found by longer differential runs ----------------------------------------------------------------
+
+def test_batch_operate_refuses_empty_ops_before_the_keys(client):
+    with pytest.raises(ex.ParamError) as info:
+        client.batch_operate(5, [])
+    assert info.value.msg == "ops should be a list of op dictionaries"
+
+
+def test_scan_apply_without_args_reaches_the_node(client):
+    with pytest.raises(ex.NamespaceNotFound) as info:
+        client.scan_apply("no_such_namespace", "s", "m", "f")
+    assert info.value.msg.endswith(" AEROSPIKE_ERR_NAMESPACE_NOT_FOUND")
+
+
+def test_scan_foreach_options_keys_must_be_strings(client, ns):
+    with pytest.raises(ex.ParamError) as info:
+        client.scan(ns, "s").foreach(print, None, {1: 2}, ())
+    assert info.value.msg == "Policy key must be string"
+
+
+def test_bin_name_error_names_the_key_and_bin_as_given(client, ns, set_name):
+    key = {"ns": ns, "set": set_name, "key": 1}
+    with pytest.raises(ex.BinNameError) as info:
+        client.append(key, "x" * 20, "v")
+    assert info.value.key == key and info.value.bin == "x" * 20
+
+
+@pytest.mark.parametrize("call", [
+    lambda c, k: c.prepend(k, None, "v", None, {"total_timeout": "x"}),
+    lambda c, k: c.increment(k, None, "v", "meta", {"total_timeout": "x"}),
+    lambda c, k: c.touch(k, "x", None, {"total_timeout": "x"}),
+    lambda c, k: c.operate(k, [], "meta", {"total_timeout": "x"})])
+def test_single_record_writes_convert_their_policy_before_meta_and_bins(client, key, call):
+    with pytest.raises(ex.ParamError) as info:
+        call(client, key(1))
+    assert info.value.msg == "total_timeout is invalid"

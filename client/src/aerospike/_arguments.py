@@ -346,6 +346,31 @@ class StrItems:
             raise exception_for(-1, "Unable to convert unicode object to C string")
 
 
+class Filled(Is):
+    """An argument check: an instance of `types` that is not empty."""
+
+    __slots__ = ()
+
+    def __call__(self, value) -> None:
+        super().__call__(value)
+        if value is not None and not value:
+            super().__call__(object())  # the same error as a value of another type
+
+
+class StrKeys:
+    """An argument check: a dict's keys must all be str (anything else is not read)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, value) -> None:
+        if isinstance(value, dict) and not all(isinstance(key, str) for key in value):
+            from .exception import exception_for
+            raise exception_for(-2, self.message)
+
+
 #: In a method's CHECKS: where the official method checks the connection (first, when absent).
 CONNECTION = ("", None)
 POLICY = Is(dict, "policy must be a dict", none_ok=True)
@@ -369,7 +394,7 @@ _APPLY_ARGS = Is(_LIST, "Arguments should be a list")
 _APPLY_SET = Is(_STR, "Set name should be string", none_ok=True)
 _APPLY_MODULE = Is(_STR, "Module name should be string")
 _APPLY_FUNCTION = Is(_STR, "Function name should be string")
-_SINGLE_BIN_OP = (("key", "key"), ("policy", POLICY), ("meta", _META),
+_SINGLE_BIN_OP = (("key", "key"), ("policy", "policy:operate"), ("meta", _META),
                   ("bin", Is((_STR, bytearray), "Bin name should be of type string")))
 _INDEX_CREATE = (("policy", POLICY), ("ns", _NS), ("set", _INDEX_SET), ("bin", _INDEX_BIN), ("name", _INDEX_NAME))
 _INDEX_TYPED_CREATE = (("index_datatype", _INDEX_DATATYPE), CONNECTION) + _INDEX_CREATE
@@ -422,7 +447,7 @@ CHECKS = {
                         ("function", Is(_STR, "function must be a string")),
                         ("args", Is(_LIST, "args must be a list of arguments for the UDF")),
                         ("policy_batch", POLICY), ("policy_batch_apply", POLICY)),
-        "batch_operate": (("ops", Is(_LIST, "ops should be a list of op dictionaries")), ("keys", _KEYS),
+        "batch_operate": (("ops", Filled(_LIST, "ops should be a list of op dictionaries")), ("keys", _KEYS),
                           ("ttl", Is(int, "ttl should be an integer", none_ok=True)),
                           ("policy_batch", POLICY), ("policy_batch_write", POLICY)),
         "batch_read": (("keys", _KEYS), ("keys", "batch keys"), ("policy", POLICY),
@@ -437,14 +462,14 @@ CHECKS = {
         "info_all": (("policy", POLICY), ("command", Is(_STR, "Request must be a string"))),
         "info_random_node": (("policy", POLICY), ("command", Is(_STR, "Request should be a string."))),
         "info_single_node": (("policy", POLICY), ("host", Is(_STR, "Host must be a string."))),
-        "operate": (("key", "key"), ("list", Is(_LIST, "Operations should be of type list")), ("policy", POLICY),
-                    ("meta", _META)),
+        "operate": (("key", "key"), ("list", Is(_LIST, "Operations should be of type list")),
+                    ("policy", "policy:operate"), ("meta", _META)),
         "operate_ordered": (("key", "key"), ("list", Is(_LIST, "Operations should be of type list")),
-                            ("policy", POLICY), ("meta", _META)),
+                            ("policy", "policy:operate"), ("meta", _META)),
         "append": _SINGLE_BIN_OP,
         "prepend": _SINGLE_BIN_OP,
         "increment": _SINGLE_BIN_OP,
-        "touch": (("key", "key"), ("policy", POLICY), ("meta", _META)),
+        "touch": (("key", "key"), ("policy", "policy:operate"), ("meta", _META)),
         "remove_bin": (("list", Is(_LIST, "Bins should be a list")), ("key", "key"),
                        ("policy", Is(dict, "Incorrect policy -> policy must be a dict", -1, none_ok=True)),
                        ("meta", _META)),
@@ -485,7 +510,8 @@ CHECKS = {
     "Scan": {
         "apply": _STREAM_APPLY,  # its policy is not read
         "execute_background": (("policy", POLICY),),
-        "foreach": (("policy", POLICY), ("nodename", _NODENAME)),  # its options are not read
+        "foreach": (("policy", POLICY), ("options", StrKeys("Policy key must be string")),
+                    ("nodename", _NODENAME)),  # its options are not read, only their keys checked
         "results": (("policy", POLICY), ("nodename", _NODENAME)),
     },
 }

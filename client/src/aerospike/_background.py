@@ -24,8 +24,7 @@ def start_background(stream, policy):
     client = stream._client
     cluster = client._require()
     policy = merge(client._policies["write"], policy)
-    if not cluster.has_namespace(stream._namespace):
-        raise exception.exception_for(20, "Invalid namespace: %s" % stream._namespace)
+    # A namespace the nodes do not have is theirs to refuse (20, in the message of a node's answer).
     udf = getattr(stream, "_udf", None)
     ops = getattr(stream, "_ops", None) or []
     if udf is None and ops:

@@ -341,7 +341,10 @@ class Client(UdfMethods, TransactionMethods):
         k = parse_key(key)
         meta = sr.check_meta(meta)
         policy = merge(self._policies["operate"], policy)
-        msg, _ = sr.operate_request(k, [operation], meta, policy, self._encoder)
+        try:
+            msg, _ = sr.operate_request(k, [operation], meta, policy, self._encoder)
+        except exception.BinNameError as exc:  # it names the key and bin as given, as the official one
+            raise exception.exception_for(exc.code, exc.msg, False, key=key, bin=operation.get("bin")) from None
         reply, where = yield from self._run(k, msg, policy, True)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key, bin=operation.get("bin"))

@@ -111,3 +111,9 @@ def check_batch_policy(policy) -> None:
     """Refuse a batch parent policy as merging it would (checked first by batch_write, as the
     official client converts it before anything else)."""
     merge(DEFAULT_POLICIES["batch_parent_write"], policy)
+
+
+def check_operate_policy(policy) -> None:
+    """Refuse an operate policy as merging it would (the single-record write calls convert their
+    policy before their meta and bins, as the official client)."""
+    merge(DEFAULT_POLICIES["operate"], policy)

@@ -211,7 +211,7 @@ class UdfMethods:
             raise param_error("Predicate must be a tuple")
         query = self.query(ns, set)
         query.where(predicate)
-        query.apply(module, function, args)
+        query.apply(module, function, *(() if args is None else (args,)))  # None: none given
         return (yield from query._execute_background(policy))
 
     @command
@@ -219,7 +219,7 @@ class UdfMethods:
         """Run a record UDF on every record of a namespace/set, in the background; the job id."""
         self._require()
         scan = self.scan(ns, set)
-        scan.apply(module, function, args)
+        scan.apply(module, function, *(() if args is None else (args,)))  # None: none given
         return (yield from scan._execute_background(policy))
 
     @command
