@@ -106,7 +106,8 @@ def _call(system, payload, bin_expr, scope: list) -> str:
         from .ctx_display import display_context
         context = display_context(base64.b64encode(msgpack.packb(payload[1], use_bin_type=False)).decode())
         payload = payload[2]
-    if not payload or payload[0] not in names or any(isinstance(a, (list, dict)) for a in payload[1:]):
+    # a list argument is shown as a node shows it: read as an expression ([1, 2, 3] is eq(2, 3))
+    if not payload or payload[0] not in names or any(isinstance(a, dict) for a in payload[1:]):
         raise _Unshown
     parts = [context or "NULL"] if system == 0 else []
     parts += [_show(arg, scope) for arg in payload[1:]] + [_show(bin_expr, scope)]
