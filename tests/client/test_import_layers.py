@@ -43,7 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # The faces: the module functions, Client, Query/Scan, the asyncio API, and the public
     # helper builders (which read the module's constants through `import aerospike`).
     ("face", ("aerospike.__init__", "aerospike._client", "aerospike._query", "aerospike._metrics",
-              "aerospike._dynamic_client", "aerospike.aio",
+              "aerospike._dynamic_client", "aerospike._named_checks", "aerospike.aio",
               "aerospike_helpers")),
 ]
 

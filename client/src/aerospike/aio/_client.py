@@ -15,11 +15,8 @@ import inspect
 import logging
 
 from .. import exception
-from .._admin import check_admin_policy as _check_admin_policy, check_privileges as _check_privileges
 from .._arguments import CHECKS, CONNECTED_FIRST, SIGNATURES, bound_function, bound_method
-from .._batch import check_keys as _check_batch_keys
-from .._keys import check_key as _check_key
-from .._policies import check_batch_policy as _check_batch_policy
+from .._named_checks import NAMED_CHECKS as _NAMED_CHECKS
 from .._client import Client as _SyncClient
 from .._errors import client_error
 from .._query import Query as _SyncQuery, Scan as _SyncScan
@@ -47,11 +44,6 @@ async def _drive(transport: Transport, gen, after_receive=None):
                 op = gen.send(answer)
     except StopIteration as stop:
         return stop.value
-
-
-#: The checks CHECKS names by a string, as aerospike/__init__.py gives them to the sync classes.
-_NAMED_CHECKS = {"key": _check_key, "batch keys": _check_batch_keys, "batch policy": _check_batch_policy,
-                 "admin policy": _check_admin_policy, "admin privileges": _check_privileges}
 
 
 def _bound(owner: str, name: str, function, is_command: bool = True):
