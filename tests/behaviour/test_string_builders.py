@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import real_node
 from aerospike_helpers import string_helpers
 from aerospike_helpers.string_helpers import NumericType, RegexFlags, StringPolicy, WriteFlags
 
@@ -96,19 +97,29 @@ def test_string_operations_are_sent_byte_for_byte_as_the_official_client_sends_t
 
 
 @pytest.mark.parametrize("name", ["strlen", "upper", "to_string", "find", "regex_replace"])
-def test_an_8_1_node_refuses_string_operations(client, ns, set_name, name):
-    """A real 8.1.2 node does not know string operations (server 8.2): it answers 4, and so does
-    spikelite; a read-only request on a missing record answers 2 first."""
+def test_an_8_1_node_refuses_string_operations_and_spikelite_runs_them(client, ns, set_name, name):
+    """A real 8.1.2 node does not know string operations (server 8.2): it answers 4; a read-only
+    request on a missing record answers 2 first. spikelite executes them (docs/differences.md)."""
     from aerospike import exception
     from aerospike_helpers.operations import string_operations as so
 
     build = {"strlen": lambda: so.strlen("s"), "upper": lambda: so.upper("s"), "to_string": lambda: so.to_string("s"),
              "find": lambda: so.find("s", "x", 2), "regex_replace": lambda: so.regex_replace("s", "a", "b")}[name]
+    executed = {"strlen": ({"s": 4}, "text"), "upper": ({"s": None}, "TEXT"), "to_string": ({"s": "text"}, "text"),
+                "find": ({"s": 2}, "text"), "regex_replace": ({"s": None}, "text")}[name]
     key = (ns, set_name, "k")
-    client.put(key, {"s": "text"})
-    with pytest.raises(exception.InvalidRequest):
-        client.operate(key, [build()])
-    assert client.get(key)[2] == {"s": "text"}
+    client.put(key, {"s": "text" if name != "find" else "xaxb"})
+    if real_node():
+        with pytest.raises(exception.InvalidRequest):
+            client.operate(key, [build()])
+    else:
+        bins = client.operate(key, [build()])[2]
+        assert bins.get("s") == executed[0]["s"]
+    stored = client.get(key)[2]["s"]
+    if name == "find":
+        assert stored == "xaxb"
+    else:
+        assert stored == ("text" if real_node() else executed[1])
     if name in ("strlen", "to_string", "find"):
         with pytest.raises(exception.RecordNotFound):
             client.operate((ns, set_name, "missing"), [build()])
@@ -128,7 +139,7 @@ def test_string_expressions_are_packed_byte_for_byte_as_the_official_client_pack
     assert sum(1 for c in DATA["cases"] if c["kind"] == "expressions" and c["wire"]) > 200
 
 
-def test_an_8_1_node_refuses_string_expressions(client, ns, set_name):
+def test_an_8_1_node_refuses_string_expressions_and_spikelite_runs_them(client, ns, set_name):
     from aerospike import exception
     from aerospike_helpers.expressions import base as exp
     from aerospike_helpers.expressions import string as string_exp
@@ -136,7 +147,13 @@ def test_an_8_1_node_refuses_string_expressions(client, ns, set_name):
 
     key = (ns, set_name, "k")
     client.put(key, {"s": "text"})
-    with pytest.raises(exception.InvalidRequest):
-        client.get(key, policy={"expressions": exp.Eq(string_exp.StrLen("s"), 4).compile()})
-    with pytest.raises(exception.InvalidRequest):
-        client.operate(key, [expression_operations.expression_read("n", string_exp.StrLen("s").compile())])
+    policy = {"expressions": exp.Eq(string_exp.StrLen("s"), 4).compile()}
+    read = [expression_operations.expression_read("n", string_exp.StrLen("s").compile())]
+    if real_node():
+        with pytest.raises(exception.InvalidRequest):
+            client.get(key, policy=policy)
+        with pytest.raises(exception.InvalidRequest):
+            client.operate(key, read)
+    else:
+        assert client.get(key, policy=policy)[2] == {"s": "text"}
+        assert client.operate(key, read)[2] == {"n": 4}

@@ -2,7 +2,8 @@
 bits (blobs) and HyperLogLogs, plus expression operations later.
 
 Every engine exposes the same interface, which single-record commands call for op codes
-CDT_READ/CDT_MODIFY (3/4), BIT_READ/BIT_MODIFY (12/13) and HLL_READ/HLL_MODIFY (15/16):
+CDT_READ/CDT_MODIFY (3/4), BIT_READ/BIT_MODIFY (12/13), HLL_READ/HLL_MODIFY (15/16) and the
+string ops STRING_READ/STRING_MODIFY/TO_STRING (17/18/19):
 
     apply(op: Op, bins: dict[str, tuple[int, bytes]]) -> Op | None
 
@@ -31,11 +32,14 @@ def has_engine(op_code: int) -> bool:
 
 #: The op types a real 8.1.2 node knows; it answers any other (the string ops of 8.2 included) with 4.
 NODE_OP_TYPES = frozenset(range(OpType.READ, OpType.HLL_MODIFY + 1)) - {6}
+#: The op types spikelite executes: the node's and the string ops of server 8.2 (a deliberate
+#: difference from an 8.1.2 node, docs/differences.md).
+KNOWN_OP_TYPES = NODE_OP_TYPES | {OpType.STRING_READ, OpType.STRING_MODIFY, OpType.TO_STRING}
 
 
 def check_known(op: Op) -> None:
-    """PARAMETER for an op type the node does not know, as a real 8.1.2 node answers."""
-    if op.op not in NODE_OP_TYPES:
+    """PARAMETER for an op type spikelite does not know, as a real node answers."""
+    if op.op not in KNOWN_OP_TYPES:
         raise AerospikeWireError(ResultCode.PARAMETER, "unknown op type %d" % op.op)
 
 
@@ -48,7 +52,8 @@ def apply(op: Op, bins: dict[str, tuple[int, bytes]]) -> Op | None:
     return engine(op, bins)
 
 
-MODIFY_OPS = frozenset({OpType.CDT_MODIFY, OpType.BIT_MODIFY, OpType.HLL_MODIFY, OpType.EXP_MODIFY})
+MODIFY_OPS = frozenset({OpType.CDT_MODIFY, OpType.BIT_MODIFY, OpType.HLL_MODIFY, OpType.EXP_MODIFY,
+                        OpType.STRING_MODIFY})
 
 _loaded = False
 

@@ -10,14 +10,17 @@ from ..store.record import next_generation
 from .. import binops, expressions
 from ..binops.cdt.stored import rewrite as stored_cdt
 from ..binops.exp import bind_record
-from ..wire import (MAX_BIN_NAME, READ_OPS, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
+from ..wire import (MAX_BIN_NAME, AerospikeWireError, FieldType, Info1, Info2, Info3, Message,
                     Op, OpType, ParticleType, ResultCode)
 from ..wire.particles import BLOB_TYPES, INT64_MAX, INT64_MIN, decode_float, decode_int, encode_int
 from ..storable import validate_particle
+from ..wire import READ_OPS as _WIRE_READ_OPS
 
 TTL_NEVER_EXPIRE = 0xFFFFFFFF
 TTL_DONT_UPDATE = 0xFFFFFFFE
 _F64 = struct.Struct(">d")
+#: Op codes served as reads: the node's, and the string reads of server 8.2 (spikelite executes them).
+READ_OPS = _WIRE_READ_OPS | {OpType.STRING_READ, OpType.TO_STRING}
 #: Ops that modify a bin's existing value in place (not allowed with replace policies).
 _MODIFY_OPS = frozenset({OpType.INCR, OpType.APPEND, OpType.PREPEND})
 
@@ -31,8 +34,9 @@ def error(code: int) -> Message:
 
 
 _REPLACE_FORBIDS = frozenset({OpType.TOUCH, OpType.INCR, OpType.APPEND, OpType.PREPEND, OpType.DELETE,
-                              OpType.BIT_MODIFY, OpType.HLL_MODIFY, OpType.CDT_MODIFY})
-_RESPONSE_READS = frozenset({OpType.READ, OpType.BIT_READ, OpType.HLL_READ, OpType.CDT_READ, OpType.EXP_READ})
+                              OpType.BIT_MODIFY, OpType.HLL_MODIFY, OpType.CDT_MODIFY, OpType.STRING_MODIFY})
+_RESPONSE_READS = frozenset({OpType.READ, OpType.BIT_READ, OpType.HLL_READ, OpType.CDT_READ, OpType.EXP_READ,
+                             OpType.STRING_READ, OpType.TO_STRING})
 
 
 def _check_write_ops(msg: Message, replace: bool) -> None:

@@ -49,15 +49,16 @@ KEY, BIN, BIN_TYPE = 80, 81, 82
 RESULT_REMOVE, MAP_KEYS, MAP_VALUES = 100, 101, 102
 VAR_BUILTIN, COND, VAR, LET, QUOTE, CALL = range(122, 128)
 
-CALL_CDT, CALL_BITS, CALL_HLL = 0, 1, 2
+CALL_CDT, CALL_BITS, CALL_HLL, CALL_STRING = 0, 1, 2, 3
 CALL_MODIFY_LOCAL = 0x40
 BUILTIN_COUNT = 3
 BUILTIN_INDEX = 2
 
 _CALL_OPS = {CALL_CDT: (OpType.CDT_READ, OpType.CDT_MODIFY),
              CALL_BITS: (OpType.BIT_READ, OpType.BIT_MODIFY),
-             CALL_HLL: (OpType.HLL_READ, OpType.HLL_MODIFY)}
-_CALL_BIN_TYPES = {CALL_CDT: (T_LIST, T_MAP), CALL_BITS: (T_BLOB,), CALL_HLL: (T_HLL,)}
+             CALL_HLL: (OpType.HLL_READ, OpType.HLL_MODIFY),
+             CALL_STRING: (OpType.STRING_READ, OpType.STRING_MODIFY)}
+_CALL_BIN_TYPES = {CALL_CDT: (T_LIST, T_MAP), CALL_BITS: (T_BLOB,), CALL_HLL: (T_HLL,), CALL_STRING: (T_STR,)}
 
 _EPOCH_NS = CITRUSLEAF_EPOCH * 1_000_000_000
 
@@ -955,7 +956,35 @@ def _call_bin(value):
         return ParticleType.MAP, V.pack(value)
     if isinstance(value, list):
         return ParticleType.LIST, V.pack(value)
+    if isinstance(value, str) and not isinstance(value, V.Geo):
+        return ParticleType.STRING, value.encode("utf-8", "surrogateescape")
     return UNK
+
+
+# -- to_string (server 8.2) ---------------------------------------------------------------------
+
+TO_STRING = 99
+
+
+def _build_to_string(b: _Builder, n: int) -> Node:
+    """The text of an int, float, bool, string or blob value (unknown when a blob is not UTF-8)."""
+    _expect_count(n, 1, "to_string")
+    node = b.build()
+    if node.type not in (T_INT, T_FLOAT, T_BOOL, T_STR, T_BLOB):
+        raise _type_error("to_string", node)
+    f = node.fn
+
+    def fn(ctx):
+        from ..binops import strings
+        v = f(ctx)
+        if v is UNK or v is None or v is V.MISSING:
+            return UNK
+        try:
+            particle = V.to_particle(v)
+            return UNK if particle is None else strings.to_string(particle[0], particle[1])
+        except (AerospikeWireError, TypeError):
+            return UNK
+    return Node(fn, T_STR)
 
 
 def _build_call(b: _Builder, n: int) -> Node:
@@ -1105,7 +1134,7 @@ _BUILDERS = {
     RESULT_REMOVE: _build_result_remove,
     MAP_KEYS: _build_map_kv(False), MAP_VALUES: _build_map_kv(True),
     VAR_BUILTIN: _build_var_builtin, COND: _build_cond, VAR: _build_var, LET: _build_let,
-    QUOTE: _build_quote, CALL: _build_call,
+    QUOTE: _build_quote, CALL: _build_call, TO_STRING: _build_to_string,
 }
 
 
