@@ -34,12 +34,30 @@ def _udf_failure_without_path(what: str, real: Any, lite: Any) -> bool:
     return what.startswith("udf ") and strip(real) == strip(lite)
 
 
+_STRING_OP_CHECK = re.compile(r"(record after )?op type (17|18|19)\b")
+
+
+def _string_op_executed(what: str, real: Any, lite: Any) -> bool:
+    """An 8.2 string op (17/18/19): the 8.1.2 node refuses it (4, or 2 for a read of a missing
+    record), spikelite executes it; the record read after it may then differ too."""
+    match = _STRING_OP_CHECK.match(what)
+    if match is None:
+        return False
+    if match.group(1):
+        return True
+    return getattr(real, "result_code", None) in (2, 4)
+
+
 ALLOWED: list[Allowed] = [
     Allowed("udf-error-path",
             "a Lua error's position names the module file by its path, which is the node's "
             "configured mod-lua user-path (spikelite: /opt/aerospike/usr/udf/lua, the default, "
             "unless its config names one); the message after the path must match",
             _udf_failure_without_path),
+    Allowed("string-ops-8.2",
+            "spikelite executes the string operations of server 8.2 (op types 17/18/19) that an "
+            "8.1.2 node refuses with 4 (docs/differences.md)",
+            _string_op_executed),
 ]
 
 
