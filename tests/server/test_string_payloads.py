@@ -55,3 +55,19 @@ def test_hostile_payloads_get_a_result_code(kind, payload, bins):
         assert result.name == "b"
     if kind != OpType.STRING_MODIFY:
         assert work == bins
+
+
+def test_a_catastrophic_regex_is_stopped_with_26_and_a_risky_one_still_answers():
+    """A pattern that backtracks exponentially runs in a child process that is stopped at the
+    time limit (OP_NOT_APPLICABLE, as the node's regex limit); the same shapes on a short text
+    answer as inline."""
+    import pytest
+
+    with pytest.raises(AerospikeWireError) as info:
+        strings.read(strings.REGEX_COMPARE, ["(a+)+$", 0], "a" * 60 + "b")
+    assert info.value.code == 26
+    assert strings.read(strings.REGEX_COMPARE, ["(a+)+$", 0], "aaa") is True
+    assert strings.modify(strings.REGEX_REPLACE, [("(a|b)+", "<$1>"), strings.RE_GLOBAL], "xaabxba") == "x<b>x<a>"
+    with pytest.raises(AerospikeWireError) as info:
+        strings.modify(strings.REGEX_REPLACE, [("(a)\\1", "$2"), 0], "xaa")
+    assert info.value.code == 4

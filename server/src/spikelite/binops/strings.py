@@ -19,7 +19,9 @@ Semantics, from the 8.2 documentation (the server source we can read stops at 8.
   write flags: CREATE_ONLY (the bin must not exist, else BIN_EXISTS), UPDATE_ONLY (it must, else
   BIN_NOT_FOUND), NO_FAIL (those two refusals become no-ops); modifies answer nothing;
 - regexes are ICU's, run on Python's ``re`` (flags CASE_INSENSITIVE, MULTILINE, DOTALL,
-  UNIX_LINES, GLOBAL); a replacement refers to groups as ``$n`` and escapes with a backslash.
+  UNIX_LINES, GLOBAL); a replacement refers to groups as ``$n`` and escapes with a backslash; a
+  pattern that could backtrack badly (or any repeat on a long text) runs in a child process with
+  a time limit, past which the op answers OP_NOT_APPLICABLE (the node's regex limit).
 """
 
 from __future__ import annotations
@@ -27,9 +29,19 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import os
+import pickle
 import re
+import select
+import signal
+import time
 import unicodedata
-from typing import Any
+from typing import Any, Callable
+
+try:
+    import re._parser as _sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 from ..wire import AerospikeWireError, Op, OpType, ParticleType, ResultCode
 from . import register
@@ -227,6 +239,108 @@ def _regex(pattern: str, flags: int) -> re.Pattern:
         raise param("string op: invalid regex") from None
 
 
+#: How long a regex that could backtrack badly may run (in a child process) before the op answers
+#: OP_NOT_APPLICABLE, as a node's regex step limit (SUB_OPNOT_STRING_REGEX_LIMIT_EXCEEDED) does.
+REGEX_TIME_LIMIT = 1.0
+#: Text longer than this (codepoints) runs any regex with a repeat in a child process.
+REGEX_INLINE_TEXT = 4096
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def _regex_shape(pattern: str) -> tuple[bool, bool]:
+    """(has a repeat, could backtrack exponentially: a repeat inside a repeat, an alternation
+    inside a repeat, a back reference or a conditional group)."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except Exception:
+        return True, True
+    found = {"repeat": False, "risky": False}
+
+    def walk(items, in_repeat: bool) -> None:
+        for op, av in items:
+            name = str(op)
+            if name in _REPEATS:
+                found["repeat"] = True
+                _, high, body = av
+                if in_repeat and high > 1:
+                    found["risky"] = True
+                walk(body, in_repeat or high > 1)
+            elif name == "BRANCH":
+                if in_repeat:
+                    found["risky"] = True
+                for branch in av[1]:
+                    walk(branch, in_repeat)
+            elif name == "SUBPATTERN":
+                walk(av[-1], in_repeat)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                walk(av[1], in_repeat)
+            elif name == "ATOMIC_GROUP":
+                walk(av, in_repeat)
+            elif name in ("GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE", "GROUPREF_LOC_IGNORE",
+                          "GROUPREF_UNI_IGNORE"):
+                found["risky"] = True
+    try:
+        walk(parsed, False)
+    except Exception:
+        return True, True
+    return found["repeat"], found["risky"]
+
+
+def _limited(run: Callable[[], Any], pattern: str, text: str) -> Any:
+    """``run()`` inline when the regex is harmless on this text, else in a forked child that is
+    killed after REGEX_TIME_LIMIT (OP_NOT_APPLICABLE): a single-threaded server must not hang on a
+    catastrophic pattern."""
+    has_repeat, risky = _regex_shape(pattern)
+    if not risky and not (has_repeat and len(text) > REGEX_INLINE_TEXT):
+        return run()
+    if not hasattr(os, "fork"):
+        raise not_applicable("regex may exceed the time limit")
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send the pickled outcome, leave without cleanup
+        try:
+            os.close(read_fd)
+            try:
+                outcome = ("ok", run())
+            except AerospikeWireError as exc:
+                outcome = ("error", (exc.code, str(exc)))
+            data = pickle.dumps(outcome)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_fd, view):]
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    deadline = time.monotonic() + REGEX_TIME_LIMIT
+    timed_out = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_fd], [], [], left)[0]:
+                timed_out = True
+                break
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        if timed_out:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+    if timed_out or not chunks:
+        raise not_applicable("regex exceeded the time limit")
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "error":
+        raise AerospikeWireError(value[0], value[1])
+    return value
+
+
 def _expand(replacement: str, match: re.Match) -> str:
     """An ICU replacement: ``$n`` (or ``${n}``) is group n, a backslash takes the next character."""
     out = []
@@ -318,7 +432,8 @@ def read(command: int, args: list, text: str) -> Any:
         except (binascii.Error, UnicodeEncodeError, ValueError):
             raise not_applicable("string is not base64") from None
     if command == REGEX_COMPARE:
-        return _regex(args[0], args[1]).search(text) is not None
+        compiled = _regex(args[0], args[1])
+        return _limited(lambda: compiled.search(text) is not None, args[0], text)
     raise param("string op: unknown read command %d" % command)
 
 
@@ -384,7 +499,7 @@ def modify(command: int, args: list, text: str) -> str:
         (pattern, replacement), flags = args
         compiled = _regex(pattern, flags)
         count = 0 if flags & RE_GLOBAL else 1
-        return compiled.sub(lambda m: _expand(replacement, m), text, count=count)
+        return _limited(lambda: compiled.sub(lambda m: _expand(replacement, m), text, count=count), pattern, text)
     if command == APPEND:
         return text + args[0]
     if command == PREPEND:
