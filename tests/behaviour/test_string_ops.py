@@ -220,7 +220,7 @@ def test_string_modifies_follow_the_model(client, skey, text, op):
         assert client.get(skey)[2] == {"s": text}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=TEXT, op=READS)
 def test_string_read_expressions_agree_with_the_operations(client, skey, text, op):
     """A read expression on the bin gives what the operation gives; where the operation fails
@@ -228,12 +228,23 @@ def test_string_read_expressions_agree_with_the_operations(client, skey, text, o
     name, args = op
     client.put(skey, {"s": text})
     want = model_read(name, text, args)
-    classes = {"strlen": sexp.StrLen, "byte_length": sexp.ByteLength, "to_integer": sexp.ToInteger,
-               "to_double": sexp.ToDouble, "is_upper": sexp.IsUpper, "is_lower": sexp.IsLower,
-               "contains": sexp.Contains, "starts_with": sexp.StartsWith, "ends_with": sexp.EndsWith}
-    if name not in classes:
-        return
-    expr = classes[name](*args, exp.StrBin("s")).compile()
+    bin_expr = exp.StrBin("s")
+    builders = {
+        "strlen": lambda: sexp.StrLen(bin_expr), "byte_length": lambda: sexp.ByteLength(bin_expr),
+        "to_integer": lambda: sexp.ToInteger(bin_expr), "to_double": lambda: sexp.ToDouble(bin_expr),
+        "is_upper": lambda: sexp.IsUpper(bin_expr), "is_lower": lambda: sexp.IsLower(bin_expr),
+        "to_blob": lambda: sexp.ToBlob(bin_expr), "split": lambda: sexp.Split(bin_expr),
+        "base64_decode": lambda: sexp.Base64Decode(bin_expr),
+        "substr": lambda: sexp.SubStr(args[0], bin_expr), "char_at": lambda: sexp.CharAt(args[0], bin_expr),
+        "substr_range": lambda: sexp.SubStrRange(args[0], args[1], bin_expr),
+        "find": lambda: sexp.Find(args[0], args[1], bin_expr),
+        "contains": lambda: sexp.Contains(args[0], bin_expr), "starts_with": lambda: sexp.StartsWith(args[0], bin_expr),
+        "ends_with": lambda: sexp.EndsWith(args[0], bin_expr),
+        "split_separator": lambda: sexp.SplitSeparator(args[0], bin_expr),
+        "is_numeric": lambda: sexp.IsNumeric(NumericType(args[0]), bin_expr),
+        "regex_compare": lambda: sexp.RegexCompare(args[0], bin_expr, RegexFlags(args[1])),
+    }
+    expr = builders[name]().compile()
     got = _outcome(client, skey, [eops.expression_read("r", expr)], "r")
     if isinstance(want, Err):
         assert isinstance(got, exception.AerospikeError)
@@ -265,6 +276,13 @@ def test_modify_expression_writes_its_result(client, skey):
     expr = sexp.Upper(StringPolicy(), sexp.Trim(StringPolicy(), exp.StrBin("s"))).compile()
     client.operate(skey, [eops.expression_write("t", expr)])
     assert client.get(skey)[2] == {"s": "  Hello  ", "t": "HELLO"}
+
+
+def test_to_string_expression(client, skey):
+    client.put(skey, {"i": -42, "f": 1.5, "b": False})
+    for bin_expr, want in [(exp.IntBin("i"), "-42"), (exp.FloatBin("f"), "1.5"), (exp.BoolBin("b"), "false")]:
+        expr = sexp.ToString(bin_expr).compile()
+        assert client.operate(skey, [eops.expression_read("r", expr)])[2] == {"r": want}
 
 
 def test_to_string_of_each_type(client, skey):
