@@ -328,3 +328,18 @@ def test_single_record_writes_convert_their_policy_before_meta_and_bins(client, 
     with pytest.raises(ex.ParamError) as info:
         call(client, key(1))
     assert info.value.msg == "total_timeout is invalid"
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c.batch_remove([b""], ""), lambda c: c.batch_apply([b""], "m", "f", [], ""),
+    lambda c: c.batch_operate([b""], [op.read("a")], None, "")])
+def test_batch_keys_are_converted_before_the_policies(client, call):
+    with pytest.raises(ex.ParamError) as info:
+        call(client)
+    assert info.value.msg == "key should be an aerospike key tuple"
+
+
+def test_operate_ordered_refuses_entries_that_are_not_dicts(client, key):
+    with pytest.raises(ex.ParamError) as info:
+        client.operate_ordered(key(1), [1, op.read("a")])
+    assert info.value.msg == "Operation must be a dict"

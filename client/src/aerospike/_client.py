@@ -387,6 +387,8 @@ class Client(UdfMethods, TransactionMethods):
 
     @command
     def operate_ordered(self, key, list, meta=None, policy=None):  # noqa: A002
+        if isinstance(list, builtins.list) and not all(isinstance(operation, dict) for operation in list):
+            raise param_error("Operation must be a dict")  # operate() passes them over; operate_ordered() does not
         k, meta_out, reply = yield from self._operate(key, list, meta, policy)
         return k.as_tuple(), meta_out, sr.ordered_bins_of(reply, self._decoder)
 
