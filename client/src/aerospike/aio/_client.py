@@ -29,43 +29,23 @@ log = logging.getLogger("aerospike")
 READ_AHEAD = 1024
 
 
-async def _drive(transport: Transport, gen, after_receive=None):
-    """Run command generator `gen` to its result on `transport` (the asyncio twin of
-    `aerospike._io.drive`); `after_receive`: awaited after each reply a stream consumed."""
-    execute = transport.execute
-    try:
-        op = next(gen)
-        while True:
-            try:
-                answer = await execute(op, after_receive)
-            except BaseException as exc:  # a cancellation too: the command sees it where it waits
-                op = gen.throw(exc)
-            else:
-                op = gen.send(answer)
-    except StopIteration as stop:
-        return stop.value
-
-
 def _bound(owner: str, name: str, function, is_command: bool = True):
     """`function` taking its arguments as the official method `owner.name` does: the sync
     method's binding (TypeError texts), connection check and argument checks, in the same order
     (`_arguments.bound_method`). For a command generator (`is_command`) the result is its
     coroutine twin, run on the async transport; else `function` is a coroutine function or
     returns an awaitable object."""
-    if is_command:
-        def launch(self, *args, **kwargs):
-            return self._drive(function(self, *args, **kwargs))
-        functools.update_wrapper(launch, function)
-    else:
-        launch = function
+    launch = function  # for a command: the generator, which the coroutine below drives
     rule = SIGNATURES.get(owner, {}).get(name)
     if rule is not None:
         checks = [(arg, _NAMED_CHECKS[check] if isinstance(check, str) else check) if arg else (arg, check)
                   for arg, check in CHECKS.get(owner, {}).get(name, ())]
         launch = bound_method(launch, rule, owner, name, CONNECTED_FIRST.get(owner, {}).get(name), checks)
-    if is_command or inspect.iscoroutinefunction(function):
-        bound = launch
-
+    bound = launch
+    if is_command:
+        async def method(self, *args, **kwargs):
+            return await self._drive(bound(self, *args, **kwargs))
+    elif inspect.iscoroutinefunction(function):
         async def method(self, *args, **kwargs):
             return await bound(self, *args, **kwargs)
     else:
@@ -83,6 +63,10 @@ def _add_coroutines(cls, sync_cls, owner: str, skip: tuple = ()) -> None:
             if gen_function is None or name.startswith("_") or name in skip or name in vars(cls):
                 continue
             setattr(cls, name, _bound(owner, name, gen_function))
+
+
+async def _closed():
+    raise exception.exception_for(11, "No connection to aerospike cluster")
 
 
 class Client(_SyncClient):
@@ -141,12 +125,13 @@ class Client(_SyncClient):
     async def __aexit__(self, *exc_info) -> None:
         await self.close()
 
-    async def _drive(self, gen, after_receive=None):
+    def _drive(self, gen, after_receive=None):
+        """The coroutine running command generator `gen` on this client's transport."""
         transport = self._transport
         if transport is None:  # closed after the command began
             gen.close()
-            raise exception.exception_for(11, "No connection to aerospike cluster")
-        return await _drive(transport, gen, after_receive)
+            return _closed()
+        return transport.drive(gen, after_receive)
 
     # -- scans and queries --------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from spikewire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_hea
 
 from .. import exception
 from .._cluster.connection import ConnectionFailed, TlsContext, _check_peer
-from .._io import Sleep
+from .._io import Exchange, Sleep
 
 _HEADER_SIZE = PROTO_HEADER_SIZE
 #: Replies buffered ahead of the reader before the socket stops being read (a slow consumer of a
@@ -31,17 +31,29 @@ _PAUSE_AT, _RESUME_AT = 64, 8
 
 class AsyncConnection(asyncio.Protocol):
     """One connection to a node: an asyncio protocol that cuts the byte stream into whole proto
-    messages as they arrive, and hands them to the one command using the connection."""
+    messages as they arrive, and hands them to the one command using the connection.
+
+    A single-reply exchange (`begin`) gets a future that `data_received` resolves with the reply
+    itself, once the whole reply is in: no task, no queue in between. A stream reads its replies
+    from the queue with `recv_proto`. Either way one timer per connection bounds the read: it is
+    armed for the first read and, when it fires early for a later read (the read it was armed
+    for finished), moved to that read's limit, so a busy connection does not arm and cancel a
+    loop timer per command."""
 
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
+        self.loop = asyncio.get_running_loop()
         self.last_used = time.monotonic()
         self.connect_seconds: float | None = None
         self._buffer = bytearray()
         self._messages: collections.deque[tuple[bytes, bytes]] = collections.deque()
         self._waiter: asyncio.Future | None = None
+        self._single = False  # the waiter takes the reply itself (begin), not a wake-up (recv_proto)
         self._lost: BaseException | None = None
         self._paused = False
+        self._limit: float | None = None  # loop time by which the read under way must end
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
 
     # -- asyncio.Protocol --------------------------------------------------------------------------
 
@@ -50,6 +62,10 @@ class AsyncConnection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         buffer = self._buffer
+        if self._single and not buffer and len(data) >= _HEADER_SIZE \
+                and len(data) == _HEADER_SIZE + int.from_bytes(data[2:8], "big"):
+            self._answer(data[:_HEADER_SIZE], data[_HEADER_SIZE:])  # the usual case: one whole reply
+            return
         buffer += data
         messages = self._messages
         while len(buffer) >= _HEADER_SIZE:
@@ -60,6 +76,9 @@ class AsyncConnection(asyncio.Protocol):
             messages.append((bytes(buffer[:_HEADER_SIZE]), bytes(buffer[_HEADER_SIZE:end])))
             del buffer[:end]
         if messages:
+            if self._single:
+                self._answer(*messages.popleft())
+                return
             if len(messages) >= _PAUSE_AT and not self._paused and self.transport is not None:
                 self.transport.pause_reading()
                 self._paused = True
@@ -69,6 +88,9 @@ class AsyncConnection(asyncio.Protocol):
         self._lost = ConnectionFailed("connection closed by server" if exc is None else "receive failed: %s" % exc,
                                       sent=True)
         self._wake(self._lost)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _wake(self, exc) -> None:
         waiter = self._waiter
@@ -78,12 +100,65 @@ class AsyncConnection(asyncio.Protocol):
             else:
                 waiter.set_exception(exc)
 
+    def _answer(self, header: bytes, body: bytes) -> None:
+        """Resolve a single-reply waiter with (type, body) (or the error the reply is)."""
+        waiter, self._waiter, self._single, self._limit = self._waiter, None, False, None
+        if waiter is None or waiter.done():  # cancelled or timed out meanwhile: the connection is dropped
+            return
+        try:
+            answer = _message(header, body)
+        except Exception as exc:  # a bad version, a bad compressed body: the command's error
+            waiter.set_exception(exc)
+        else:
+            waiter.set_result(answer)
+
+    # -- the read timer ----------------------------------------------------------------------------
+
+    def _arm(self, limit: float | None) -> None:
+        self._limit = limit
+        if limit is not None and (self._timer is None or self._timer_at > limit):
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = self.loop.call_at(limit, self._on_timer)
+            self._timer_at = limit
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        limit = self._limit
+        waiter = self._waiter
+        if limit is None or waiter is None or waiter.done():
+            return
+        if limit <= self._timer_at:  # the read this timer was armed for (or one that must end as soon)
+            self._limit = None
+            waiter.set_exception(TimeoutError())
+        else:  # a later read: wait for its own limit
+            self._timer = self.loop.call_at(limit, self._on_timer)
+            self._timer_at = limit
+
     # -- use ---------------------------------------------------------------------------------------
 
     def send(self, data: bytes) -> None:
         if self._lost is not None:
             raise self._lost
         self.transport.write(data)
+
+    def begin(self, request: bytes, limit: float | None) -> asyncio.Future:
+        """Send `request` and return the future of its one reply, (type, body), or TimeoutError
+        after loop time `limit`. Raises when the request cannot be sent."""
+        if self._lost is not None:
+            raise self._lost
+        self.transport.write(request)
+        waiter = self._waiter = self.loop.create_future()
+        self._single = True
+        if self._messages:  # cannot happen with a server that answers once per request
+            self._answer(*self._messages.popleft())
+        elif limit is not None:
+            self._arm(limit)
+        return waiter
+
+    def reusable(self) -> bool:
+        """Whether the connection can carry the next command: nothing read ahead, still open."""
+        return self._lost is None and not self._buffer and not self._messages and not self._paused
 
     async def recv_proto(self, limit: float | None) -> tuple[int, bytes]:
         """(type, body) of the next message, by loop time `limit` (TimeoutError after it); a
@@ -92,31 +167,25 @@ class AsyncConnection(asyncio.Protocol):
         if not messages:
             if self._lost is not None:
                 raise self._lost
-            loop = asyncio.get_running_loop()
-            waiter = self._waiter = loop.create_future()
-            timer = None if limit is None else loop.call_at(limit, _expire, waiter)
+            waiter = self._waiter = self.loop.create_future()
+            self._arm(limit)
             try:
                 await waiter
             finally:
                 self._waiter = None
-                if timer is not None:
-                    timer.cancel()
+                self._limit = None
             if not messages:
                 raise self._lost or ConnectionFailed("connection closed by server", sent=True)
         header, body = messages.popleft()
         if self._paused and len(messages) <= _RESUME_AT:
             self._paused = False
             self.transport.resume_reading()
-        version, ptype, _ = unpack_proto_header(header)
-        if version != 2 and not (version == 0 and ptype == ProtoType.ADMIN):
-            raise ConnectionFailed("invalid proto version %d from server" % version, sent=True)
-        if ptype == ProtoType.COMPRESSED:
-            inner = decompress(body)
-            _, ptype, _ = unpack_proto_header(inner)
-            body = inner[PROTO_HEADER_SIZE:]
-        return ptype, body
+        return _message(header, body)
 
     def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         transport = self.transport
         if transport is not None:
             try:
@@ -125,9 +194,16 @@ class AsyncConnection(asyncio.Protocol):
                 pass
 
 
-def _expire(waiter: asyncio.Future) -> None:
-    if not waiter.done():
-        waiter.set_exception(TimeoutError())
+def _message(header: bytes, body: bytes) -> tuple[int, bytes]:
+    """(type, body) of one proto message; a compressed one inflated."""
+    version, ptype, _ = unpack_proto_header(header)
+    if version != 2 and not (version == 0 and ptype == ProtoType.ADMIN):
+        raise ConnectionFailed("invalid proto version %d from server" % version, sent=True)
+    if ptype == ProtoType.COMPRESSED:
+        inner = decompress(body)
+        _, ptype, _ = unpack_proto_header(inner)
+        body = inner[PROTO_HEADER_SIZE:]
+    return ptype, body
 
 
 class NodePool:
@@ -139,6 +215,22 @@ class NodePool:
         self.idle: collections.deque[AsyncConnection] = collections.deque()
         self.open = 0
         self.waiters: collections.deque[asyncio.Future] = collections.deque()
+
+    def take(self) -> AsyncConnection | None:
+        """An idle connection of the pool (the most recently used), or None."""
+        idle = self.idle
+        if not idle:
+            return None
+        idle_limit = self.node.cluster.config.max_socket_idle
+        now = time.monotonic()
+        while idle:
+            conn = idle.pop()
+            if idle_limit and now - conn.last_used > idle_limit:
+                self.open -= 1
+                conn.close()
+                continue
+            return conn
+        return None
 
     async def acquire(self, deadline: float | None) -> AsyncConnection:
         config = self.node.cluster.config
@@ -192,7 +284,7 @@ class NodePool:
 
     def release(self, conn: AsyncConnection) -> None:
         conn.last_used = time.monotonic()
-        if self.node.active and not self.transport.closed:
+        if self.node.active and not self.transport.closed and conn.reusable():
             self.idle.append(conn)
         else:
             self.open -= 1
@@ -283,6 +375,50 @@ class Transport:
         node.stats.opened += 1
         return conn
 
+    async def drive(self, gen, after_receive=None):
+        """Run command generator `gen` to its result (the asyncio twin of `aerospike._io.drive`);
+        `after_receive`: awaited after each reply a stream consumed. A single-reply exchange
+        that finds an idle connection takes the short way: send, then await the one future the
+        connection resolves with the reply."""
+        try:
+            op = next(gen)
+            while True:
+                if type(op) is Exchange and op.receive is None:
+                    pool = self.pools.get(op.node) or self.pool(op.node)
+                    conn = pool.take()
+                    if conn is not None:
+                        try:
+                            waiter = conn.begin(op.request, _limit(conn.loop, op.socket_timeout, op.deadline))
+                        except BaseException as exc:
+                            op = gen.throw(self._failed(pool, conn, op, exc, False))
+                            continue
+                        try:
+                            answer = await waiter
+                        except BaseException as exc:  # a cancellation too: the socket may be half-read
+                            op = gen.throw(self._failed(pool, conn, op, exc, True))
+                            continue
+                        pool.release(conn)
+                        op = gen.send(answer)
+                        continue
+                try:
+                    answer = await self.execute(op, after_receive)
+                except BaseException as exc:  # a cancellation too: the command sees it where it waits
+                    op = gen.throw(exc)
+                else:
+                    op = gen.send(answer)
+        except StopIteration as stop:
+            return stop.value
+
+    @staticmethod
+    def _failed(pool: NodePool, conn: AsyncConnection, op, exc: BaseException, sent: bool) -> BaseException:
+        """Drop `conn` after its exchange failed; the error the command sees."""
+        pool.discard(conn)
+        op.node.stats.closed += 1
+        if isinstance(exc, TimeoutError):  # asyncio.TimeoutError is TimeoutError on 3.11+
+            exc = ConnectionFailed("timed out", timeout=True, sent=True)
+        exc.request_sent = sent  # type: ignore[attr-defined]
+        return exc
+
     async def execute(self, op, after_receive=None):
         """Do one `_io` operation: the asyncio twin of `aerospike._executor.execute`;
         `after_receive` (a coroutine function) is awaited after each reply of a stream."""
@@ -299,14 +435,10 @@ class Transport:
         try:
             answer = await _exchange(conn, op, progress, after_receive)
         except BaseException as exc:  # a cancellation too: the socket may be half-read
-            pool.discard(conn)
-            op.node.stats.closed += 1
-            if isinstance(exc, TimeoutError):  # asyncio.TimeoutError is TimeoutError on 3.11+
-                failure = ConnectionFailed("timed out", timeout=True, sent=True)
-                failure.request_sent = progress[0]  # type: ignore[attr-defined]
-                raise failure from None
-            exc.request_sent = progress[0]  # type: ignore[attr-defined]
-            raise
+            failure = self._failed(pool, conn, op, exc, progress[0])
+            if failure is exc:
+                raise
+            raise failure from None
         op.connect_seconds, conn.connect_seconds = conn.connect_seconds, None
         pool.release(conn)
         return answer
@@ -327,7 +459,7 @@ async def _exchange(conn: AsyncConnection, op, progress: list, after_receive=Non
     each read, the deadline the whole exchange, as on the sync client's sockets."""
     conn.send(op.request)
     progress[0] = True
-    limit = _limit(op.socket_timeout, op.deadline)
+    limit = _limit(conn.loop, op.socket_timeout, op.deadline)
     receive = op.receive
     if receive is None:
         return await conn.recv_proto(limit)
@@ -337,19 +469,15 @@ async def _exchange(conn: AsyncConnection, op, progress: list, after_receive=Non
             await after_receive()  # e.g. async foreach callbacks: the socket waits meanwhile
         if done:
             return None
-        limit = _limit(op.socket_timeout, op.deadline)
+        limit = _limit(conn.loop, op.socket_timeout, op.deadline)
 
 
-def _limit(socket_timeout: float | None, deadline: float | None) -> float | None:
+def _limit(loop, socket_timeout: float | None, deadline: float | None) -> float | None:
     """The loop time by which the exchange must be done (socket timeout or deadline, whichever
     comes first), or None for no limit."""
-    now = time.monotonic()
-    limits = []
-    if socket_timeout:
-        limits.append(now + socket_timeout)
-    if deadline is not None:
-        limits.append(deadline)
-    if not limits:
-        return None
-    limit = min(limits)
-    return asyncio.get_running_loop().time() + (limit - now)
+    if deadline is None:
+        return loop.time() + socket_timeout if socket_timeout else None
+    left = deadline - time.monotonic()
+    if socket_timeout and socket_timeout < left:
+        left = socket_timeout
+    return loop.time() + left
