@@ -80,12 +80,13 @@ async def _aio_cell(client, keys: list, depth: int, duration: float) -> dict:
                 errors[0] += 1
             counts[slot] += 1
 
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker(slot) for slot in range(depth)))
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
     ops = sum(counts)
     return {"event": "cell", "side": "aio", "inflight": depth, "ops": ops, "seconds": round(elapsed, 3),
-            "ops_per_s": round(ops / elapsed, 1), "errors": errors[0],
+            "ops_per_s": round(ops / elapsed, 1), "cpu_us_per_op": round(cpu / max(1, ops) * 1e6, 1),
+            "errors": errors[0],
             "sockets": client.open_connections()}
 
 
@@ -118,7 +119,7 @@ def cmd_sync(args) -> None:
     rng = random.Random(1)
     client.get(keys[0])
     ops = errors = 0
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     stop_at = began + args.duration
     get = client.get
     while time.perf_counter() < stop_at:
@@ -127,10 +128,10 @@ def cmd_sync(args) -> None:
         except Exception:
             errors += 1
         ops += 1
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
     client.close()
     _emit({"event": "cell", "side": "sync", "threads": 1, "ops": ops, "seconds": round(elapsed, 3),
-           "ops_per_s": round(ops / elapsed, 1), "errors": errors, "library": aerospike.__name__,
+           "ops_per_s": round(ops / elapsed, 1), "cpu_us_per_op": round(cpu / max(1, ops) * 1e6, 1), "errors": errors, "library": aerospike.__name__,
            "purespike": bool(getattr(aerospike, "__purespike__", False))})
 
 
@@ -170,12 +171,12 @@ def compare(host: str, port: int, official_python: str, purespike_python: str, d
 
 def render(server: str, result: dict) -> str:
     sync = result["official_sync"]
-    lines = ["aio gets (%s loop) against %s; official sync, 1 thread: %.0f ops/s"
-             % (result["loop"], server, sync["ops_per_s"])]
+    lines = ["aio gets (%s loop) against %s; official sync, 1 thread: %.0f ops/s (%s us CPU per get)"
+             % (result["loop"], server, sync["ops_per_s"], sync.get("cpu_us_per_op", "?"))]
     for cell in result["aio"]:
-        lines.append("  %4d in flight: %9.0f ops/s  (%.2fx official sync; %d sockets, %d errors)"
+        lines.append("  %4d in flight: %9.0f ops/s  (%.2fx official sync; %s us CPU per get; %d sockets, %d errors)"
                      % (cell["inflight"], cell["ops_per_s"], cell["ops_per_s"] / max(1.0, sync["ops_per_s"]),
-                        cell["sockets"], cell["errors"]))
+                        cell.get("cpu_us_per_op", "?"), cell["sockets"], cell["errors"]))
     return "\n".join(lines)
 
 
