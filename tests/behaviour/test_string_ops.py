@@ -337,3 +337,18 @@ def test_regex_replace_groups_and_global(client, skey):
     assert client.get(skey)[2] == {"s": "a<1>b<22>c<333>"}
     client.operate(skey, [so.regex_replace("s", "[A-Z]", "_", RegexFlags.CASE_INSENSITIVE)])
     assert client.get(skey)[2] == {"s": "_<1>b<22>c<333>"}
+
+
+def test_string_ops_in_batch_operate_and_query_ops(client, ns, set_name):
+    keys = [(ns, set_name, "b%d" % i) for i in range(3)]
+    for k, value in zip(keys, [" a ", "Bb", "ccc"]):
+        client.put(k, {"s": value})
+    result = client.batch_operate(keys, [so.trim("s"), so.upper("s"), so.strlen("s")])
+    assert [r.result for r in result.batch_records] == [0, 0, 0]
+    assert [client.get(k)[2]["s"] for k in keys] == ["A", "BB", "CCC"]
+    reads = client.batch_operate(keys, [so.char_at("s", -1)])
+    assert [r.record[2] for r in reads.batch_records] == [{"s": "A"}, {"s": "B"}, {"s": "C"}]
+    query = client.query(ns, set_name)
+    query.add_ops([so.byte_length("s")])
+    found = sorted(bins["s"] for _, _, bins in query.results())
+    assert found == [1, 2, 3]
