@@ -16,6 +16,7 @@ import functools
 import inspect
 import itertools
 import threading
+import warnings
 
 import aerospike
 import aerospike.aio
@@ -102,7 +103,13 @@ class StreamFacade(_Facade):
         return type(self._target)
 
     def __setattr__(self, name, value):
-        setattr(self._target, name, value)
+        # A warning the assignment gives (the unsigned members' RuntimeWarnings) points at the
+        # test's line, as it does without this facade in between.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            setattr(self._target, name, value)
+        for warning in caught:
+            warnings.warn(warning.message, warning.category, stacklevel=2)
 
     def __delattr__(self, name):
         delattr(self._target, name)
