@@ -245,7 +245,9 @@ def test_info_single_node_looks_up_the_host_before_the_command(client):
     assert info.value.msg == "Could not get node with name no-such-node."
 
 
-def test_udf_remove_ignores_a_policy_that_is_not_a_dict(client, tmp_path):
+def test_udf_remove_ignores_a_policy_that_is_not_a_dict(client, tmp_path, monkeypatch):
+    # udf_put copies the module into the client's lua user_path, the working directory by default
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "argument_details.lua"
     path.write_text("function f(rec)\n  return 1\nend\n")
     client.udf_put(str(path))
