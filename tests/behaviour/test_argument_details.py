@@ -345,3 +345,14 @@ def test_operate_ordered_refuses_entries_that_are_not_dicts(client, key):
     with pytest.raises(ex.ParamError) as info:
         client.operate_ordered(key(1), [1, op.read("a")])
     assert info.value.msg == "Operation must be a dict"
+
+
+@pytest.mark.parametrize("call", [
+    lambda c, ns, p: c.scan(ns, "s").results(p, 5), lambda c, ns, p: c.scan(ns, "s").foreach(print, p, None, 5),
+    lambda c, ns, p: c.query(ns, "s").results(p, 5), lambda c, ns, p: c.scan(ns, "s").execute_background(p)])
+@pytest.mark.parametrize("policy,message", [
+    ({"total_timeout": "x"}, "total_timeout is invalid"), ({"txn": 4}, "txn is not of type aerospike.Transaction")])
+def test_stream_policies_are_converted_first(client, ns, call, policy, message):
+    with pytest.raises(ex.ParamError) as info:
+        call(client, ns, policy)
+    assert info.value.msg == message

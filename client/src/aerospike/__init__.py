@@ -19,8 +19,8 @@ from ._arguments import bind_functions as _bind_functions, bind_methods as _bind
 
 # Every official callable binds its arguments like the C extension (see _arguments.py).
 _bind_methods(Client, "Client", _NAMED_CHECKS)
-_bind_methods(Query, "Query")
-_bind_methods(Scan, "Scan")
+_bind_methods(Query, "Query", _NAMED_CHECKS)
+_bind_methods(Scan, "Scan", _NAMED_CHECKS)
 _bind_functions(globals())
 _bind_constructor(Client, _SIGNATURES["aerospike"]["client"])
 # (none of these is a module constant: the official module has no such names)

@@ -504,16 +504,16 @@ CHECKS = {
     },
     "Query": {
         "apply": _STREAM_APPLY,
-        "execute_background": (("policy", POLICY),),
-        "foreach": (("policy", POLICY), ("options", _QUERY_OPTIONS)),
-        "results": (("policy", POLICY), ("options", _QUERY_OPTIONS)),
+        "execute_background": (("policy", "policy:write"),),
+        "foreach": (("policy", "policy:query"), ("options", _QUERY_OPTIONS)),
+        "results": (("policy", "policy:query"), ("options", _QUERY_OPTIONS)),
     },
     "Scan": {
         "apply": _STREAM_APPLY,  # its policy is not read
-        "execute_background": (("policy", POLICY),),
-        "foreach": (("policy", POLICY), ("options", StrKeys("Policy key must be string")),
+        "execute_background": (("policy", "policy:write"),),
+        "foreach": (("policy", "policy:scan"), ("options", StrKeys("Policy key must be string")),
                     ("nodename", _NODENAME)),  # its options are not read, only their keys checked
-        "results": (("policy", POLICY), ("nodename", _NODENAME)),
+        "results": (("policy", "policy:scan"), ("nodename", _NODENAME)),
     },
 }
 

@@ -6,7 +6,20 @@ from __future__ import annotations
 from ._admin import check_admin_policy, check_privileges
 from ._batch import check_keys
 from ._keys import check_key
-from ._policies import check_batch_policy, check_operate_policy
+from ._policies import DEFAULT_POLICIES, check_batch_policy, check_operate_policy, merge
+from ._transaction_commands import policy_transaction
+
+
+def _stream_policy(kind: str):
+    """The check of a scan's/query's policy of `kind`, converted first by the official methods:
+    its values, then its txn."""
+
+    def check(policy) -> None:
+        merge(DEFAULT_POLICIES[kind], policy)
+        policy_transaction(policy)
+
+    return check
+
 
 NAMED_CHECKS = {
     "key": check_key,
@@ -15,4 +28,7 @@ NAMED_CHECKS = {
     "admin policy": check_admin_policy,
     "admin privileges": check_privileges,
     "policy:operate": check_operate_policy,
+    "policy:query": _stream_policy("query"),
+    "policy:scan": _stream_policy("scan"),
+    "policy:write": _stream_policy("write"),
 }
