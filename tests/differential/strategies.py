@@ -124,10 +124,23 @@ simple_exprs = st.one_of(
     st.just(Build(_EXPR, "And", (Build(_EXPR, "BinExists", ("a",)), Build(_EXPR, "Not", (False,))))),
 )
 compiled_exprs = st.one_of(simple_exprs.map(Compiled), simple_exprs)
+_CTX = "aerospike_helpers.cdt_ctx"
+# path expressions (server 8.1.1+): loop variables, RemoveResult, the path contexts
+loop_filters = st.builds(lambda v: Compiled(Build(_EXPR, "GT", (Build(_EXPR, "LoopVarInt", (1,)), v))),
+                         st.integers(-3, 3))
+path_modify_exprs = st.one_of(
+    st.just(Compiled(Build(_EXPR, "RemoveResult", ()))),
+    st.builds(lambda v: Compiled(Build(_EXPR, "Add", (Build(_EXPR, "LoopVarInt", (1,)), v))), st.integers(-3, 3)),
+    st.builds(lambda i: Compiled(Build(_EXPR, "LoopVarStr", (i,))), st.integers(0, 2) | scalars),
+)
 ctxs = st.lists(st.one_of(
-    st.builds(lambda i: Build("aerospike_helpers.cdt_ctx", "cdt_ctx_list_index", (i,)), st.integers(-3, 3) | scalars),
-    st.builds(lambda k: Build("aerospike_helpers.cdt_ctx", "cdt_ctx_map_key", (k,)), texts | scalars),
-    st.builds(lambda i: Build("aerospike_helpers.cdt_ctx", "cdt_ctx_map_index", (i,)), st.integers(-3, 3)),
+    st.builds(lambda i: Build(_CTX, "cdt_ctx_list_index", (i,)), st.integers(-3, 3) | scalars),
+    st.builds(lambda k: Build(_CTX, "cdt_ctx_map_key", (k,)), texts | scalars),
+    st.builds(lambda i: Build(_CTX, "cdt_ctx_map_index", (i,)), st.integers(-3, 3)),
+    st.just(Build(_CTX, "cdt_ctx_all_children", ())),
+    st.builds(lambda e: Build(_CTX, "cdt_ctx_all_children_with_filter", (e,)), loop_filters | scalars),
+    st.builds(lambda e: Build(_CTX, "cdt_ctx_and_filter", (e,)), loop_filters),
+    st.builds(lambda k: Build(_CTX, "cdt_ctx_map_keys_in", (k,)), st.lists(texts, max_size=2) | scalars),
 ), max_size=3)
 
 _OPS = "aerospike_helpers.operations.operations"
@@ -146,6 +159,10 @@ single_ops = st.one_of(
     st.fixed_dictionaries({"op": st.sampled_from([1, 2, 5, 9, 1000]) | scalars, "bin": bin_names,
                            "val": bin_values}),
     st.builds(lambda b, c: Build(_LOPS, "list_size", (b,), {"ctx": c}), bin_names, ctxs),
+    st.builds(lambda b, c, f: Build(_OPS, "select_by_path", (b, c, f)), bin_names, ctxs,
+              st.integers(-1, 20) | scalars),
+    st.builds(lambda b, c, e, f: Build(_OPS, "modify_by_path", (b, c, e, f)), bin_names, ctxs,
+              path_modify_exprs | scalars, st.sampled_from([0, 16, 1]) | scalars),
 )
 op_lists = st.one_of(st.lists(single_ops, max_size=4), st.lists(single_ops, max_size=2).map(tuple), scalars)
 
