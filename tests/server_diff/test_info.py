@@ -15,6 +15,10 @@ SAME = [
     "truncate-namespace:namespace=test;set=x", "truncate:namespace=test;set=x;lut=abc",
     "sindex-create:namespace=test;set=%s;indexname=x%s;bin=b;type=numeric" % ("s" * 64, RUN),
     "sindex-create:namespace=test;set=s;indexname=%s;bin=b;type=numeric" % ("i" * 64),
+    # udf-remove: an empty or unknown module name is "ok", a missing filename parameter is not
+    # (udf-get with an empty filename is not sent: it stops the 8.1.2 node)
+    "udf-remove:filename=;", "udf-remove:filename=nosuch_%s.lua;" % RUN, "udf-remove:foo=bar",
+    "udf-get:filename=nosuch_%s.lua;" % RUN,
 ]
 
 

@@ -183,7 +183,7 @@ class UdfRegistry:
 
     def info_remove(self, line: str) -> str:
         filename = command_params(line).get("filename")
-        if not filename:
+        if filename is None:  # an empty name is "ok", as a node answers (nothing to remove)
             return "error=invalid_filename"
         self.remove(filename)
         return "ok"
