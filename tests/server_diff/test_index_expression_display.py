@@ -1,8 +1,9 @@
 """How `sindex-list` shows an expression index (without `b64=true`: a node's display text, e.g.
 `add(bin_int("a"), 5)`), against the real node: bins of every type, literals, comparisons, logic,
 arithmetic, integer bit operations, min/max, cond, let/var (nested and side by side), bin_type,
-digest_modulo, regex, list/map/bit/HLL read calls (with and without a context); and with
-`b64=true` the base64 the index was created with."""
+digest_modulo, regex, list/map/bit/HLL read and modify calls (with and without a context; every
+CDT op code, unknown ones too), quoted-list, map and extension arguments; and with `b64=true` the
+base64 the index was created with."""
 
 from __future__ import annotations
 
@@ -87,3 +88,67 @@ def test_expression_indexes_are_listed_as_the_node_lists_them(pair, expression_i
     real, lite = _entries(pair.real, b64), _entries(pair.lite, b64)
     assert set(real) == set(expression_indexes.values())
     assert real == lite
+
+
+L, M, B, H = [81, 4, "l"], [81, 5, "m"], [81, 6, "b"], [81, 9, "h"]
+#: Calls with modify operations and with quoted-list, map and extension arguments.
+CALL_CASES = {
+    "lappend_ctx": [127, 2, 0x40, [0xFF, [0x10, 0], [1, 5, 1, 1]], L],
+    "lappend_items": [127, 2, 0x40, [2, [126, [1, [2, 3], {"a": 1}]]], L],
+    "lappend_empty": [127, 2, 0x40, [2, [126, []]], L],
+    "mput_items": [127, 2, 0x40, [68, {"a": 1, "b": [2]}, 0], M],
+    "map_value": [20, [127, 2, 0, [102, 1, {}], M], [127, 2, 0, [102, 1, {i: i for i in range(20)}], M]],
+    "key_list": [127, 2, 0, [107, 5, [126, ["a", "b"]]], M],
+    "ext_bound": [127, 2, 0, [25, 1, 1, msgpack.ExtType(1, b"")], L],
+    "bits_modify": [20, [127, 2, 0x41, [0, 8, 0], B], [127, 2, 0x41, [12, 0, 8, 5, 0], B],
+                    [127, 2, 1, [50, {1: 2}], B]],
+    "hll_modify": [20, [127, 2, 0x42, [0, 8, 0], H], [127, 2, 0x42, [1, [126, [1, "a"]], 8, 0], H]],
+}
+
+
+def _create_all(pair, expressions: dict, prefix: str) -> list:
+    names = []
+    for case, expression in expressions.items():
+        name = "%s%s%s" % (prefix, RUN, case)
+        exp64 = base64.b64encode(msgpack.packb(expression)).decode()
+        command = "sindex-create:namespace=test;set=xc%s;indexname=%s;type=numeric;exp=%s" % (RUN, name, exp64)
+        real, lite = pair.real.info(command)[command], pair.lite.info(command)[command]
+        assert real == lite == "ok", (case, real, lite)
+        names.append(name)
+    return names
+
+
+def _listed(conn, names: list) -> dict:
+    command = "sindex-list:namespace=test"
+    wanted = set(names)
+    return {entry.split(":indexname=")[1].split(":")[0]: entry.split(":exp=")[1].rsplit(":state=", 1)[0]
+            for entry in conn.info(command)[command].split(";")
+            if ":indexname=" in entry and entry.split(":indexname=")[1].split(":")[0] in wanted}
+
+
+def _compare_listings(pair, expressions: dict, prefix: str) -> dict:
+    names = _create_all(pair, expressions, prefix)
+    try:
+        real, lite = _listed(pair.real, names), _listed(pair.lite, names)
+    finally:
+        for conn in (pair.real, pair.lite):
+            for name in names:
+                conn.info("sindex-delete:namespace=test;indexname=%s" % name)
+    assert set(real) == set(names)
+    assert real == lite
+    return real
+
+
+def test_modify_calls_and_map_arguments_are_shown_as_the_node_shows_them(pair):
+    listed = _compare_listings(pair, CALL_CASES, "xm")
+    assert not any(text.endswith("=") or "(" not in text for text in listed.values()), listed
+
+
+@pytest.mark.parametrize("system", [0, 0x40], ids=["read", "modify"])
+def test_every_cdt_op_code_is_named_as_the_node_names_it(pair, system):
+    """Every op code a CDT call may carry, valid or not (a node names unknown ones INVALID_CDT_OP),
+    read and modify calls, with a context and a map argument."""
+    expressions = {"c%d" % code: [127, 2, system, [0xFF, [0x10, 0], [code, 1, {"k": 2}]], L]
+                   for code in range(128)}
+    listed = _compare_listings(pair, expressions, "xo%d" % system)
+    assert all("(" in text for text in listed.values())
