@@ -1,51 +1,26 @@
-"""TLS between client and server: the `tls` client config, TLS names, peers over TLS, mutual TLS.
+"""TLS between client and server: the `tls` client config, TLS names, peers over TLS, mutual TLS,
+user login over TLS.
 
-The module starts its own spikelite children (a two-node cluster with TLS, and one node requiring
-client certificates) with certificates made here by `cryptography`: a CA, a server certificate for
-the TLS name (and 127.0.0.1 as an IP address, which the official client does not accept as a
-name), a client certificate, and a second CA that signed none of them.
+The module starts its own spikelite children (a two-node cluster with TLS, one node requiring
+client certificates, one node with TLS and security on) with the certificates of
+tests/tlscerts.py.
 """
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
+from pathlib import Path
 
 import aerospike
 import pytest
 from aerospike import exception as ex
 
 import spikelite
-
-x509 = pytest.importorskip("cryptography.x509")
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
+from tlscerts import make_certs
 
 TLS_NAME = "spikelite.test"
-
-
-def _issue(subject, issuer=None, *, ca=False, sans=()):
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.timezone.utc)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    builder = (x509.CertificateBuilder().subject_name(name)
-               .issuer_name(issuer[1].subject if issuer else name)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
-    return key, builder.sign(issuer[0] if issuer else key, hashes.SHA256())
-
-
-def _write(directory, stem, key, cert):
-    cert_path, key_path = directory / (stem + ".pem"), directory / (stem + ".key")
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return str(cert_path), str(key_path)
+#: The security part of a node with login on (user admin / password admin, as a fresh node).
+SECURE_CONFIG = Path(__file__).resolve().parent.parent / "spikelite-secure.conf"
+CREDENTIALS = {"user": "admin", "password": "admin"}
 
 
 def _config(certs, authenticate_client):
@@ -70,16 +45,17 @@ namespace test {{
 """
 
 
+def _secure_config(certs):
+    """TLS (no client certificate) and security on: the TLS network of `_config`, the security
+    and namespace parts of tests/spikelite-secure.conf."""
+    network = _config(certs, "false").split("namespace test")[0]
+    return network + SECURE_CONFIG.read_text()
+
+
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tls")
-    ca = _issue("spikelite behaviour CA", ca=True)
-    other_ca = _issue("some other CA", ca=True)
-    server = _issue(TLS_NAME, ca, sans=[x509.DNSName(TLS_NAME), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
-    client = _issue("client.test", ca, sans=[x509.DNSName("client.test")])
-    result = {"dir": d, "ca": _write(d, "ca", *ca)[0], "other_ca": _write(d, "other-ca", *other_ca)[0],
-              "server": _write(d, "server", *server), "client": _write(d, "client", *client)}
-    (d / "junk.pem").write_text("not a certificate\n")
+    result = make_certs(tmp_path_factory.mktemp("tls"), TLS_NAME)
+    (result["dir"] / "junk.pem").write_text("not a certificate\n")
     return result
 
 
@@ -98,6 +74,22 @@ def mtls_server(certs):
     path = certs["dir"] / "mtls.conf"
     path.write_text(_config(certs, "any"))
     with spikelite.spawn(str(path)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def secure_tls_server(certs):
+    """One node with TLS and security on (user admin / password admin)."""
+    path = certs["dir"] / "secure-tls.conf"
+    path.write_text(_secure_config(certs))
+    with spikelite.spawn(str(path)) as server:
+        # A fresh node's admin has only user-admin; these tests also read and write data with it.
+        client = aerospike.client(dict({"hosts": server.tls_hosts, "tls": {"enable": True, "cafile": certs["ca"]}},
+                                       **CREDENTIALS))
+        try:
+            client.admin_grant_roles("admin", ["read-write"])
+        finally:
+            client.close()
         yield server
 
 
@@ -200,3 +192,38 @@ def test_mutual_tls_without_a_client_certificate_fails(mtls_server, certs):
     with pytest.raises(ex.ConnectionError):
         aerospike.client({"hosts": mtls_server.tls_hosts, "tls": {"enable": True, "cafile": certs["ca"]},
                           "connect_timeout": 2000})
+
+
+def test_login_over_tls_then_commands(secure_tls_server, certs, set_name):
+    config = {"hosts": secure_tls_server.tls_hosts, "tls": {"enable": True, "cafile": certs["ca"]},
+              "max_conns_per_node": 4}
+    client = aerospike.client(dict(config, **CREDENTIALS))
+    try:
+        keys = [("test", set_name, i) for i in range(10)]
+        for i, key in enumerate(keys):
+            client.put(key, {"v": i, "s": "tls+login"})
+        batch = client.batch_read(keys)
+        assert [record.record[2] for record in batch.batch_records] == [{"v": i, "s": "tls+login"} for i in range(10)]
+        assert client.exists(keys[3])[1]["gen"] == 1
+        (error, build), = client.info_all("build").values()
+        assert error is None and build.strip()
+        client.remove(keys[0])
+        with pytest.raises(ex.RecordNotFound):
+            client.get(keys[0])
+    finally:
+        client.close()
+
+
+def test_wrong_password_over_tls(secure_tls_server, certs):
+    config = {"hosts": secure_tls_server.tls_hosts, "tls": {"enable": True, "cafile": certs["ca"]}}
+    with pytest.raises(ex.InvalidCredential) as info:
+        aerospike.client(dict(config, user="admin", password="wrong"))
+    assert info.value.code == 65
+    assert info.value.msg == "Failed to connect"
+    assert isinstance(info.value, ex.AdminError)
+
+
+def test_no_login_against_a_secured_tls_node(secure_tls_server, certs):
+    with pytest.raises(ex.NotAuthenticated) as info:
+        aerospike.client({"hosts": secure_tls_server.tls_hosts, "tls": {"enable": True, "cafile": certs["ca"]}})
+    assert info.value.code == 80

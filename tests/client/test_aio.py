@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +222,87 @@ def test_client_argument_errors_and_a_closed_client(spikelite_server):
     assert no_config.msg == "No config argument"
     assert str(missing) == "get() missing required argument 'key' (pos 1)"
     assert closed.code == 11 and closed.msg == "No connection to aerospike cluster"
+
+
+def _secure_tls_config(certs, tls_name: str) -> str:
+    """A node with TLS (no client certificate) and security on (tests/spikelite-secure.conf)."""
+    secure = Path(__file__).resolve().parent.parent / "spikelite-secure.conf"
+    return f"""
+network {{
+    tls {tls_name} {{
+        cert-file {certs["server"][0]}
+        key-file {certs["server"][1]}
+        ca-file {certs["ca"]}
+    }}
+    service {{
+        address 127.0.0.1
+        port 0
+        tls-port 0
+        tls-name {tls_name}
+        tls-authenticate-client false
+    }}
+}}
+""" + secure.read_text()
+
+
+def test_login_over_tls_runs_on_the_loop_and_a_refused_login_raises_the_sync_clients_error(tmp_path):
+    """The asyncio connections log in themselves (the sync client's login steps): LOGIN when no
+    session token is held, AUTHENTICATE with it otherwise; a login the node refuses on a new
+    connection raises what the sync client raises in the same place."""
+    import aerospike
+    import spikelite
+    from aerospike._auth import hash_password
+    tlscerts = pytest.importorskip("tlscerts")
+
+    tls_name = "spikelite.test"
+    certs = tlscerts.make_certs(tmp_path, tls_name)
+    conf = tmp_path / "secure-tls.conf"
+    conf.write_text(_secure_tls_config(certs, tls_name))
+    key = (NAMESPACE, "aio_tls_login", 1)
+
+    def break_login(client) -> None:  # the next new connection logs in with a wrong password
+        authenticator = client._cluster.authenticator
+        authenticator.credential, authenticator.token = hash_password("wrong"), None
+
+    with spikelite.spawn(str(conf)) as server:
+        config = {"hosts": server.tls_hosts, "tls": {"enable": True, "cafile": certs["ca"]},
+                  "user": "admin", "password": "admin", "max_conns_per_node": 4}
+        sync_client = aerospike.client(config)
+        try:
+            sync_client.admin_grant_roles("admin", ["read-write"])
+        finally:
+            sync_client.close()
+        sync_client = aerospike.client(config)
+        try:
+            break_login(sync_client)
+            with pytest.raises(exception.AerospikeError) as sync_refusal:
+                sync_client.get(key)
+        finally:
+            sync_client.close()
+
+        async def main():
+            async with aio.client(config) as client:
+                authenticator = client._cluster.authenticator
+                authenticator.token = None  # the aio connection sends LOGIN itself
+                await client.put(key, {"v": 1, "s": "over TLS"})
+                logged_in = authenticator.token
+                # more connections at once: they AUTHENTICATE with the token LOGIN stored
+                records = await asyncio.gather(*(client.get(key) for _ in range(12)))
+                opened = client.open_connections()
+                same_token = authenticator.token == logged_in
+            async with aio.client(config) as client:
+                break_login(client)
+                with pytest.raises(exception.AerospikeError) as refusal:
+                    await client.get(key)
+                left_open = client.open_connections()
+            return logged_in, records, opened, same_token, refusal.value, left_open
+
+        logged_in, records, opened, same_token, refusal, left_open = asyncio.run(main())
+    assert logged_in is not None and same_token
+    assert [bins for _, _, bins in records] == [{"v": 1, "s": "over TLS"}] * 12
+    assert 1 < opened <= 4
+    assert type(refusal) is type(sync_refusal.value)
+    assert (refusal.code, refusal.msg, refusal.in_doubt) == \
+        (sync_refusal.value.code, sync_refusal.value.msg, sync_refusal.value.in_doubt)
+    assert refusal.code == 65  # InvalidCredential
+    assert left_open == 0  # the refused connection was not pooled

@@ -25,9 +25,8 @@ def hash_password(password: str) -> bytes:
     return bcrypt.hashpw(password.encode(), PASSWORD_SALT)
 
 
-def _exchange(conn, msg: AdminMessage, timeout: float, deadline: float) -> AdminMessage:
-    conn.send(msg.to_proto(), timeout, deadline)
-    ptype, body = conn.recv_proto(timeout, deadline)
+def _reply(ptype: int, body: bytes) -> AdminMessage:
+    """The admin message a login step was answered with."""
     try:
         if ptype != ProtoType.ADMIN:
             raise MalformedMessage("proto type %d in reply to an admin message" % ptype)
@@ -51,24 +50,39 @@ class Authenticator:
         self._lock = threading.Lock()
 
     def __call__(self, conn, timeout: float) -> None:
+        """Log in `conn`, a sync `Connection`, within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        steps = self.steps()
+        try:
+            request = next(steps)
+            while True:
+                conn.send(request, timeout, deadline)
+                request = steps.send(conn.recv_proto(timeout, deadline))
+        except StopIteration:
+            return
+
+    def steps(self):
+        """The login of one new socket, whatever moves its bytes (the sync `__call__` above,
+        `aerospike.aio`'s transport): a generator that yields each admin request to send and is
+        sent its reply, (proto type, body). AUTHENTICATE with the session token when one is
+        valid; else (or when the node refuses the token) LOGIN, which stores the new token."""
         if self.disabled:
             return
-        deadline = time.monotonic() + timeout
         user = self.user.encode()
         with self._lock:
             token = self.token if time.monotonic() < self.expires else None
         if token is not None:
-            reply = _exchange(conn, AdminMessage(AdminCommand.AUTHENTICATE,
-                                                 [(AdminField.USER, user), (AdminField.SESSION_TOKEN, token)]),
-                              timeout, deadline)
+            reply = _reply(*(yield AdminMessage(AdminCommand.AUTHENTICATE,
+                                                [(AdminField.USER, user), (AdminField.SESSION_TOKEN, token)]
+                                                ).to_proto()))
             if reply.result == 0:
                 return
             with self._lock:  # expired or revoked: log in again below
                 if self.token == token:
                     self.token = None
-        reply = _exchange(conn, AdminMessage(AdminCommand.LOGIN,
-                                             [(AdminField.USER, user), (AdminField.CREDENTIAL, self.credential)]),
-                          timeout, deadline)
+        reply = _reply(*(yield AdminMessage(AdminCommand.LOGIN,
+                                            [(AdminField.USER, user), (AdminField.CREDENTIAL, self.credential)]
+                                            ).to_proto()))
         if reply.result == _SECURITY_NOT_ENABLED:
             self.disabled = True
             return

@@ -19,7 +19,6 @@ import time
 
 from spikewire import PROTO_HEADER_SIZE, ProtoType, decompress, unpack_proto_header
 
-from .. import exception
 from .._cluster.connection import ConnectionFailed, TlsContext, _check_peer
 from .._io import Exchange, Sleep
 
@@ -332,8 +331,6 @@ class Transport:
             timeout = min(timeout, remaining) if timeout else remaining
         host, port = node.host
         tls = config.tls_context
-        if tls is not None and self.cluster.authenticator is not None:
-            raise exception.exception_for(-1, "aerospike.aio: TLS together with user login is not supported yet")
         if tls is not None and not node.tls_name:  # the official client cannot verify a node without it
             raise ConnectionFailed("no TLS name for %s:%d (give hosts as (address, port, tls_name))" % (host, port))
         loop = asyncio.get_running_loop()
@@ -341,15 +338,6 @@ class Transport:
             if tls is not None:
                 opening = loop.create_connection(AsyncConnection, host, port, ssl=tls,
                                                  server_hostname=node.tls_name)
-            elif self.cluster.authenticator is not None:
-                # The login exchange is the sync client's: it runs on a blocking socket in a
-                # worker thread, then the logged-in socket joins the event loop.
-                sync_conn = await asyncio.to_thread(self.cluster.open_connection, node.host, node.tls_name,
-                                                    timeout or None)
-                sock = sync_conn.sock
-                sock.settimeout(None)
-                sock.setblocking(False)
-                opening = loop.create_connection(AsyncConnection, sock=sock)
             else:
                 opening = loop.create_connection(AsyncConnection, host, port)
             if timeout:
@@ -371,6 +359,13 @@ class Transport:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             except OSError:
                 pass
+        authenticator = self.cluster.authenticator
+        if authenticator is not None:  # the sync client's login steps, on this connection
+            try:
+                await _log_in(conn, authenticator, timeout or config.login_timeout)
+            except BaseException:  # a refusal, a timeout, a cancellation: the socket is not pooled
+                conn.close()
+                raise
         conn.connect_seconds = time.monotonic() - began
         node.stats.opened += 1
         return conn
@@ -470,6 +465,23 @@ async def _exchange(conn: AsyncConnection, op, progress: list, after_receive=Non
         if done:
             return None
         limit = _limit(conn.loop, op.socket_timeout, op.deadline)
+
+
+async def _log_in(conn: AsyncConnection, authenticator, seconds: float) -> None:
+    """Log `conn` in, within `seconds`: the `_auth.Authenticator` steps (AUTHENTICATE with the
+    session token, or LOGIN), each request sent and its reply awaited on the event loop."""
+    limit = conn.loop.time() + seconds
+    steps = authenticator.steps()
+    try:
+        request = next(steps)
+        while True:
+            try:
+                reply = await conn.begin(request, limit)
+            except TimeoutError:  # asyncio.TimeoutError is TimeoutError on 3.11+
+                raise ConnectionFailed("receive timed out", timeout=True, sent=True) from None
+            request = steps.send(reply)
+    except StopIteration:
+        return
 
 
 def _limit(loop, socket_timeout: float | None, deadline: float | None) -> float | None:
