@@ -10,6 +10,8 @@ from aerospike_helpers.batch import records as br
 from aerospike_helpers.expressions import base as exp_base
 from aerospike_helpers.expressions import list as exp_list
 from aerospike_helpers.expressions import map as exp_map
+from aerospike_helpers.operations import list_operations as lo
+from aerospike_helpers.operations import map_operations as mo
 from aerospike_helpers.operations import operations as op
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -356,3 +358,40 @@ def test_stream_policies_are_converted_first(client, ns, call, policy, message):
     with pytest.raises(ex.ParamError) as info:
         call(client, ns, policy)
     assert info.value.msg == message
+
+
+# -- status names in messages ----------------------------------------------------------------------
+
+def _geo_put(client, key):
+    client.put(key, {"g": aerospike.geojson('{"type": "Nope"}')})
+
+
+def _filtered_put(client, key):
+    client.put(key, {"b": 2}, policy={"expressions": exp_base.Eq(1, 2).compile()})
+
+
+def _unique_append(client, key):
+    client.operate(key, [lo.list_append("l", 1, {"write_flags": aerospike.LIST_WRITE_ADD_UNIQUE})])
+
+
+def _create_only_put(client, key):
+    client.operate(key, [mo.map_put("m", "a", 2, {"map_write_flags": aerospike.MAP_WRITE_FLAGS_CREATE_ONLY})])
+
+
+def _update_only_put(client, key):
+    client.operate(key, [mo.map_put("m", "z", 2, {"map_write_flags": aerospike.MAP_WRITE_FLAGS_UPDATE_ONLY})])
+
+
+@pytest.mark.parametrize("call,cls,name", [
+    (_geo_put, ex.InvalidGeoJSON, "AEROSPIKE_ERR_SERVER"),  # 160: a status the C client does not name
+    (_filtered_put, ex.FilteredOut, "AEROSPIKE_FILTERED_OUT"),
+    (_unique_append, ex.ElementExistsError, "AEROSPIKE_ERR_FAIL_ELEMENT_EXISTS"),
+    (_create_only_put, ex.ElementExistsError, "AEROSPIKE_ERR_FAIL_ELEMENT_EXISTS"),
+    (_update_only_put, ex.ElementNotFoundError, "AEROSPIKE_ERR_FAIL_ELEMENT_NOT_FOUND"),
+])
+def test_a_server_status_is_named_as_the_c_client_names_it(client, ns, set_name, call, cls, name):
+    key = (ns, set_name, "status-names")
+    client.put(key, {"l": [1], "m": {"a": 1}})
+    with pytest.raises(cls) as info:
+        call(client, key)
+    assert info.value.msg.split(" ")[-1] == name
