@@ -171,11 +171,17 @@ def _binder(rule, owner: str, method: str):
     raise ValueError(kind)
 
 
+def _params(fn, skip_self: bool) -> list:
+    """`fn`'s positional parameters (without self when `skip_self`)."""
+    signature = inspect.signature(fn).parameters.values()
+    return [p for p in signature if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1 if skip_self else 0:]
+
+
 def _positional(fn, skip_self: bool):
     """A function turning bound values into `fn`'s positional arguments: a value not given
     takes fn's own default (None where it has none)."""
     signature = inspect.signature(fn).parameters.values()
-    params = [p for p in signature if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1 if skip_self else 0:]
+    params = _params(fn, skip_self)
     defaults = [None if p.default is p.empty else p.default for p in params]
     if any(p.kind == p.VAR_POSITIONAL for p in signature):
         return lambda values: list(values)
@@ -201,8 +207,29 @@ def bound_method(fn, rule, owner: str, method: str, connected: str | None = None
     before = [(names.index(name), check) for name, check in checks[:split]]
     after = [(names.index(name), check) for name, check in checks[split:] if (name, check) != CONNECTION]
 
+    # The common call: positional arguments only, within the rule's count, every unit "O" (no
+    # conversion): the binder would give them back unchanged, so they go to `fn` as they are.
+    # (fn's parameters past the required ones must have defaults, and fn no *args.)
+    params = _params(fn, True)
+    least = _units(rule[1])[1] if rule[0] == "kw" else 0
+    plain = (rule[0] == "kw" and set(_units(rule[1])[0]) <= {"O"} and len(names) <= len(params)
+             and all(p.default is not p.empty for p in params[least:])
+             and not any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values()))
+    most = len(names) if plain else -1
+
     @functools.wraps(fn)
     def method_with_official_arguments(self, *args, **kwargs):
+        if not kwargs and least <= len(args) <= most:
+            for index, check in before:
+                if index < len(args):
+                    check(args[index])
+            if connected is not None and getattr(self, "_client", self)._cluster is None:
+                from .exception import exception_for
+                raise exception_for(11, connected)
+            for index, check in after:
+                if index < len(args):
+                    check(args[index])
+            return fn(self, *args)
         values = bind(args, kwargs)
         for index, check in before:
             if values[index] is not MISSING:

@@ -95,6 +95,7 @@ class Client(UdfMethods, TransactionMethods):
                                 strict_types=config.get("strict_types") is not False)
         self._decoder = Decoder(deserializer)
         self._read_templates = sr.ReadTemplates()
+        self._write_templates = sr.WriteTemplates()
         decoder = self._decoder
         self._parse_record = lambda body: sr.record_reply(body, decoder)
         self._cluster: Cluster | None = None
@@ -302,6 +303,15 @@ class Client(UdfMethods, TransactionMethods):
         k = parse_key(key)
         if not isinstance(bins, dict):
             raise param_error("Record should be passed as bin-value pair")
+        if meta is None and policy is None:  # the default write policy: the request from its template
+            policy = self._policies["write"]
+            if policy_transaction(policy) is None:
+                request = self._write_templates.request(k, bins, policy, self._encoder, serializer)
+                reply, address, in_doubt = yield from single_command(self._require(), k, request, policy, True,
+                                                                     sr.write_reply)
+                if reply.result_code:
+                    self._raise_for(reply, (address, in_doubt), True, key=key, bin=bins)
+                return 0
         meta = sr.check_meta(meta)
         policy = merge(self._policies["write"], policy)
         msg = sr.put_request(k, bins, meta, policy, self._encoder, serializer)

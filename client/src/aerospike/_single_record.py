@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import warnings
 
 from spikewire import CITRUSLEAF_EPOCH, FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
@@ -165,18 +166,94 @@ def put_request(key: Key, bins: dict, meta: dict, policy: dict, encoder: Encoder
     msg = Message(fields=key_fields(key, policy))
     _write_flags(msg, meta, policy)
     msg.record_ttl = _ttl(meta, policy)
-    ops = []
+    msg.encoded_ops = write_ops(bins, encoder, serializer)
+    _timeout(msg, policy)
+    return msg
+
+
+_OP_HEADER = struct.Struct(">IBBBB")
+_WRITE = int(OpType.WRITE)
+
+
+def write_ops(bins: dict, encoder: Encoder, serializer) -> tuple[int, bytes]:
+    """(count, wire bytes) of the write ops of a put's bins, encoded straight into bytes (no Op
+    per bin); the bin names are checked as the official client does, in the bins' order."""
+    parts = []
+    strict = encoder.strict_types
+    particle = encoder.particle
+    pack = _OP_HEADER.pack
     for name, value in bins.items():
         if not isinstance(name, str):
             raise client_error("A bin name must be a string or unicode string.")
-        check_bin_name(name, encoder.strict_types)
-        if len(name.encode()) > MAX_BIN_NAME:  # strict_types False: the C client's record refuses it
-            raise bin_name_error("Unable to set key-value pair")
-        ptype, data = encoder.particle(value, serializer)
-        ops.append(Op(OpType.WRITE, ptype, name, data))
-    msg.ops = ops
-    _timeout(msg, policy)
-    return msg
+        if len(name) > MAX_BIN_NAME or not name.isascii():  # the checks that can fail, in their order
+            check_bin_name(name, strict)
+            if len(name.encode()) > MAX_BIN_NAME:  # strict_types False: the C client's record refuses it
+                raise bin_name_error("Unable to set key-value pair")
+        ptype, data = particle(value, serializer)
+        # A bin name given as bytes that are not UTF-8 rides as a str with surrogates: its own bytes.
+        raw = name.encode("utf-8", "surrogateescape")
+        parts.append(pack(4 + len(raw) + len(data), _WRITE, ptype, 0, len(raw)))
+        parts.append(raw)
+        parts.append(data)
+    return len(bins), b"".join(parts)
+
+
+class WriteReply:
+    """The reply to a write that returns no bins: only its result code is read."""
+
+    __slots__ = ("result_code",)
+
+    def __init__(self, result_code: int):
+        self.result_code = result_code
+
+
+def write_reply(body: bytes) -> WriteReply:
+    """A write's reply decoded in one step: the header's result code (the fields and ops of a
+    write's reply are not read)."""
+    if len(body) < 22 or body[0] != 22:
+        raise MalformedMessage("message shorter than the 22-byte header" if len(body) < 22
+                               else "header size %d, expected 22" % body[0])
+    return WriteReply(body[5])
+
+
+class WriteTemplates:
+    """Put requests by (namespace, set) under a default write policy and no meta: the encoded
+    request around the digest and the ops, so a put joins its parts with its encoded bins (see
+    `ReadTemplates`, whose rules it follows)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple, tuple[dict, bytes, bytes, bytes]] = {}
+
+    def request(self, key: Key, bins: dict, policy: dict, encoder: Encoder, serializer) -> bytes:
+        """The request of a put of `bins` to `key` with no meta under `policy` (a client's
+        default write policy)."""
+        if policy.get("key") == POLICY_KEY_SEND and key.user_key is not None:
+            return put_request(key, bins, {}, policy, encoder, serializer).to_proto()
+        parts = self._parts.get((key.namespace, key.set_name))
+        if parts is None or parts[0] is not policy:
+            count, ops = write_ops(bins, encoder, serializer)
+            empty = put_request(key, {}, {}, policy, encoder, serializer).to_proto()
+            at = empty.find(key.digest)
+            if at < 30 or empty.find(key.digest, at + 1) >= 0:  # not unambiguously placed: no template
+                return _framed(empty[8:28], count, empty[30:], ops)
+            if len(self._parts) > 256:
+                self._parts.clear()
+            parts = self._parts[(key.namespace, key.set_name)] = (policy, empty[8:28], empty[30:at],
+                                                                   empty[at + len(key.digest):])
+            return _framed(parts[1], count, parts[2] + key.digest + parts[3], ops)
+        count, ops = write_ops(bins, encoder, serializer)
+        return _framed(parts[1], count, parts[2] + key.digest + parts[3], ops)
+
+
+_PROTO_AS_MSG = (2 << 56) | (3 << 48)
+_FRAME_AND_COUNT = struct.Struct(">Q20sH")
+
+
+def _framed(head: bytes, count: int, fields: bytes, ops: bytes) -> bytes:
+    """A proto type-3 message of a 22-byte header whose first 20 bytes are `head`, `count` ops,
+    then `fields` and `ops`."""
+    size = 22 + len(fields) + len(ops)
+    return _FRAME_AND_COUNT.pack(_PROTO_AS_MSG | size, head, count) + fields + ops
 
 
 def remove_request(key: Key, meta: dict, policy: dict) -> Message:
