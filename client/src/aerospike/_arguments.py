@@ -223,9 +223,14 @@ def bound_method(fn, rule, owner: str, method: str, connected: str | None = None
             for index, check in before:
                 if index < len(args):
                     check(args[index])
-            if connected is not None and getattr(self, "_client", self)._cluster is None:
-                from .exception import exception_for
-                raise exception_for(11, connected)
+            if connected is not None:
+                try:
+                    cluster = self._cluster
+                except AttributeError:  # Query/Scan ask their client (no exception raised for a Client)
+                    cluster = self._client._cluster
+                if cluster is None:
+                    from .exception import exception_for
+                    raise exception_for(11, connected)
             for index, check in after:
                 if index < len(args):
                     check(args[index])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import warnings
+import time
 
 from spikewire import CITRUSLEAF_EPOCH, FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
 from spikewire.keys import pack_key_field
@@ -468,7 +469,6 @@ def _preserve_order_pairs(data: bytes):
 
 
 def now_cl() -> int:
-    import time
     return int(time.time()) - CITRUSLEAF_EPOCH
 
 
