@@ -587,6 +587,12 @@ def _map_policy(policy: Any) -> tuple[int, int]:
     return attributes, policy.get("map_write_flags", 0) or 0
 
 
+def check_expression(compiled: Any) -> None:
+    """Refuse what is not a compiled expression (a policy's ``expressions``: bytes and base64
+    text are refused there, as by the official policy conversion)."""
+    _parse(compiled)
+
+
 def expression_bytes(compiled: Any) -> bytes:
     """The wire bytes of a compiled expression."""
     if isinstance(compiled, (bytes, bytearray)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ._admin import check_admin_policy, check_privileges
 from ._batch import check_keys
+from ._expressions import check_expression
 from ._keys import check_key
 from ._policies import DEFAULT_POLICIES, check_batch_policy, check_operate_policy, merge
 from ._transaction_commands import policy_transaction
@@ -12,11 +13,13 @@ from ._transaction_commands import policy_transaction
 
 def _stream_policy(kind: str):
     """The check of a scan's/query's policy of `kind`, converted first by the official methods:
-    its values, then its txn."""
+    its values, then its txn, then its expressions (even None is refused when the key is there)."""
 
     def check(policy) -> None:
         merge(DEFAULT_POLICIES[kind], policy)
         policy_transaction(policy)
+        if isinstance(policy, dict) and "expressions" in policy:
+            check_expression(policy["expressions"])
 
     return check
 
