@@ -205,3 +205,17 @@ def test_query_and_scan_cannot_be_created_directly(name, args):
 def test_client_query_and_scan_are_instances_of_the_module_types(client):
     assert isinstance(client.query("test", "s"), aerospike.Query)
     assert isinstance(client.scan("test", "s"), aerospike.Scan)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_set_xdr_filter_checks_its_arguments_before_the_connection(spikelite_server, data):
+    # On a closed client too: the first bad argument is reported (the official client crashes when
+    # all of them are good, so one at least is bad here).
+    closed = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)]})
+    closed.close()
+    order = [("data_center", "dc", 5, ex.ParamError, "Data_center should be a string."),
+             ("namespace", "test", 5, ex.ParamError, "Namespace should be a string."),
+             ("expression_filter", None, 5, ex.ParamError, _NOT_AN_EXPRESSION),
+             POLICY]
+    _check_order(closed.set_xdr_filter, order, data.draw(_masks(len(order))), {})

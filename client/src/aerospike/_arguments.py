@@ -533,6 +533,10 @@ CHECKS = {
                     ("module", Is(_STR, "Module name should be a string or unicode string.", -1)),
                     ("policy", POLICY)),
         "udf_list": (("policy", POLICY),),
+        # all before the connection check (its policy too: in the method)
+        "set_xdr_filter": (("data_center", Is(_STR, "Data_center should be a string.")),
+                           ("namespace", Is(_STR, "Namespace should be a string.")),
+                           ("expression_filter", "expression or None")),
     },
     "Query": {
         "apply": _STREAM_APPLY,

@@ -24,6 +24,11 @@ def _stream_policy(kind: str):
     return check
 
 
+def _expression_or_none(value) -> None:
+    if value is not None:  # None clears a filter
+        check_expression(value)
+
+
 NAMED_CHECKS = {
     "key": check_key,
     "batch keys": check_keys,
@@ -34,4 +39,5 @@ NAMED_CHECKS = {
     "policy:query": _stream_policy("query"),
     "policy:scan": _stream_policy("scan"),
     "policy:write": _stream_policy("write"),
+    "expression or None": _expression_or_none,
 }
