@@ -16,6 +16,11 @@ _SIZE_MASK = (1 << 48) - 1
 log = logging.getLogger("aerospike")
 
 
+#: A socket timeout already set that ends at most this much later than wanted is kept: the receive
+#: after a send would otherwise set one again, a few microseconds shorter.
+_TIMEOUT_SLACK = 0.001
+
+
 class ConnectionFailed(Exception):
     """The socket broke or timed out; `timeout` tells which, `sent` whether the request went out."""
 
@@ -83,7 +88,10 @@ class Connection:
         self._timeout_set: float | None = -1.0
 
     def _settimeout(self, value: float | None) -> None:
-        if value != self._timeout_set:  # settimeout is a syscall-level call: skip repeats
+        current = self._timeout_set
+        if value != current:  # settimeout is a syscall-level call: skip repeats
+            if value is not None and current is not None and 0.0 < current - value < _TIMEOUT_SLACK:
+                return  # the timeout set moments ago (before the send): it ends under a millisecond later
             self.sock.settimeout(value)
             self._timeout_set = value
 
