@@ -1,7 +1,7 @@
 """Run path-expression helper calls in this interpreter's client (official or purespike) and print
 what they produce, for test_path_helpers_generated.py.
 
-    python _path_helpers_worker.py HOST PORT < cases.json > outcomes.json
+    python _path_helpers_worker.py HOST PORT < cases.json > outcomes.jsonl  (one JSON line per case)
 
 Each case is ``{"kind": "expr" | "ctx" | "op", "src": python expression}``; ``src`` is evaluated
 with ``aerospike``, ``E`` (expressions), ``C`` (cdt_ctx), ``O`` (operations), ``XO``
@@ -99,9 +99,10 @@ def main() -> None:
     cases = json.load(sys.stdin)
     with RecordingProxy(host, port) as proxy:
         client = aerospike.client({"hosts": [proxy.address]})
-        outcomes = [outcome(client, proxy, case) for case in cases]
+        for case in cases:  # a line per case as it is done: a crash shows which case it was
+            sys.stdout.write(json.dumps(outcome(client, proxy, case)) + "\n")
+            sys.stdout.flush()
         client.close()
-    json.dump(outcomes, sys.stdout)
 
 
 if __name__ == "__main__":

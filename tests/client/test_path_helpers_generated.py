@@ -172,10 +172,20 @@ def case(draw) -> dict:
 
 
 def run_worker(venv: str, server, cases: list) -> list:
-    done = subprocess.run([PYTHONS[venv], WORKER, server.host, str(server.port)], input=json.dumps(cases),
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout)
+    """Each case's outcome in `venv`'s client. A case that kills the worker with a signal (the
+    official C extension segfaults on some malformed path arguments) is recorded as
+    ``{"crash": signal}`` and the worker is started again with the cases after it."""
+    outcomes: list = []
+    while len(outcomes) < len(cases):
+        done = subprocess.run([PYTHONS[venv], WORKER, server.host, str(server.port)],
+                              input=json.dumps(cases[len(outcomes):]), capture_output=True, text=True,
+                              timeout=120)
+        outcomes.extend(json.loads(line) for line in done.stdout.splitlines())
+        if done.returncode < 0 and len(outcomes) < len(cases):
+            outcomes.append({"crash": -done.returncode})
+        else:
+            assert done.returncode == 0, done.stderr[-2000:]
+    return outcomes
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +198,9 @@ def both_clients():
 def compare(server, cases: list) -> None:
     official, purespike = run_worker("official", server, cases), run_worker("purespike", server, cases)
     for c, want, got in zip(cases, official, purespike):
+        assert "crash" not in got, "purespike's worker died on %s %s" % (c["kind"], c["src"])
+        if "crash" in want:  # the official client crashed: purespike answers, whatever it answers
+            continue
         assert got == want, "%s %s\n  official:  %r\n  purespike: %r" % (c["kind"], c["src"], want, got)
     assert len(official) == len(purespike) == len(cases)
 

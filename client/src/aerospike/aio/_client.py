@@ -65,7 +65,15 @@ def _add_coroutines(cls, sync_cls, owner: str, skip: tuple = ()) -> None:
             setattr(cls, name, _bound(owner, name, gen_function))
 
 
-async def _closed():
+async def _closed(gen):
+    """Command generator `gen` on a client without a transport: its checks that come before the
+    connection check run as in the sync client (a bad argument is reported first); a command that
+    gets as far as the network raises the closed client's ClusterError."""
+    try:
+        next(gen)
+    except StopIteration as stop:
+        return stop.value
+    gen.close()
     raise exception.exception_for(11, "No connection to aerospike cluster")
 
 
@@ -128,9 +136,8 @@ class Client(_SyncClient):
     def _drive(self, gen, after_receive=None):
         """The coroutine running command generator `gen` on this client's transport."""
         transport = self._transport
-        if transport is None:  # closed after the command began
-            gen.close()
-            return _closed()
+        if transport is None:  # closed (or closed after the command began)
+            return _closed(gen)
         return transport.drive(gen, after_receive)
 
     # -- scans and queries --------------------------------------------------------------------------
