@@ -395,3 +395,22 @@ def test_a_server_status_is_named_as_the_c_client_names_it(client, ns, set_name,
     with pytest.raises(cls) as info:
         call(client, key)
     assert info.value.msg.split(" ")[-1] == name
+
+
+@pytest.mark.parametrize("field", ["respond_all_keys", "allow_inline_ssd"])
+@pytest.mark.parametrize("value, accepted", [("x", False), (None, False), ((1,), False), (5, True), (False, True)])
+def test_batch_policy_flags_are_read_as_c_ints_before_the_records(client, ns, field, value, accepted):
+    # The batch policy is converted first: a flag that is not an int is refused before the
+    # (also bad) batch records are looked at; an int (a bool too) is taken.
+    with pytest.raises(ex.ParamError) as info:
+        client.batch_write(-1, {field: value})
+    want = ("batch_records must be an aerospike_helpers.batch.records.BatchRecords instance" if accepted
+            else "%s is invalid" % field)
+    assert info.value.msg == want
+    keys = [(ns, "policy_flags", "k")]
+    if accepted:
+        assert len(client.batch_read(keys, None, {field: value}).batch_records) == 1
+    else:
+        with pytest.raises(ex.ParamError) as info:
+            client.batch_remove(keys, {field: value})
+        assert info.value.msg == "%s is invalid" % field
