@@ -414,3 +414,11 @@ def test_batch_policy_flags_are_read_as_c_ints_before_the_records(client, ns, fi
         with pytest.raises(ex.ParamError) as info:
             client.batch_remove(keys, {field: value})
         assert info.value.msg == "%s is invalid" % field
+
+
+def test_a_key_whose_set_is_a_bytearray_is_refused_after_the_same_set_as_str_was_used(client, ns):
+    client.put((ns, "bytearray_set", "k"), {"a": 1})  # the set is now known to the client
+    for key in ((ns, bytearray(b"bytearray_set"), "k"), (ns, ["bytearray_set"], "k")):
+        with pytest.raises(ex.ParamError) as info:
+            client.get(key)
+        assert info.value.msg == "set must be a string"

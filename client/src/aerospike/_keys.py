@@ -62,8 +62,8 @@ _checked_sets: dict[tuple, bytes] = {}
 def parse_key(key) -> Key:
     """A Key from a key tuple: the fast path for the common `(ns, set, str or int)` in a set seen
     before, else `parse_key_fully`."""
-    if type(key) is tuple and len(key) == 3:
-        prefix = _checked_sets.get((key[0], key[1]))
+    if type(key) is tuple and len(key) == 3 and type(key[0]) is str and (type(key[1]) is str or key[1] is None):
+        prefix = _checked_sets.get((key[0], key[1]))  # (a set that is not a str may not be hashable)
         if prefix is not None:
             user_key = key[2]
             key_type = type(user_key)

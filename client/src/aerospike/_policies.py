@@ -9,8 +9,8 @@ from ._errors import param_error
 _BASE = {"total_timeout": 1000, "connect_timeout": 0, "socket_timeout": 30000, "timeout_delay": 3000,
          "max_retries": 0, "sleep_between_retries": 0, "compress": False, "error_detail_verbosity": 0}
 _READ_MODES = {"read_mode_ap": 0, "read_mode_sc": 0, "read_touch_ttl_percent": 0}
-_BATCH = dict(_BASE, max_retries=2, concurrent=False, allow_inline=True, allow_inline_ssd=False,
-              respond_all_keys=True, deserialize=True, replica=2, **_READ_MODES)
+_BATCH = dict(_BASE, max_retries=2, concurrent=False, allow_inline=True, deserialize=True, replica=2,
+              **_READ_MODES)
 
 DEFAULT_POLICIES: dict[str, dict] = {
     "read": dict(_BASE, max_retries=2, key=0, replica=2, deserialize=True, **_READ_MODES),
@@ -38,8 +38,10 @@ DEFAULT_POLICIES: dict[str, dict] = {
 #: Old-style keys of the config's `policies` dict that apply to every kind of policy.
 _GLOBAL_KEYS = ("total_timeout", "max_retries", "key", "exists", "gen", "commit_level", "replica",
                 "durable_delete")
-_BOOL_KEYS = {"compress", "durable_delete", "deserialize", "concurrent", "allow_inline", "allow_inline_ssd",
-              "respond_all_keys"}
+_BOOL_KEYS = {"compress", "durable_delete", "deserialize", "concurrent", "allow_inline"}
+#: Batch flags purespike does not use (so not among the defaults get_policies shows) that the
+#: official client still reads as C ints, after the policy's other fields.
+_BATCH_ONLY_FLAGS = ("allow_inline_ssd", "respond_all_keys")
 
 
 def client_policies(config_policies: dict | None) -> dict[str, dict]:
@@ -102,6 +104,10 @@ def merge(defaults: dict, policy) -> dict:
             merged[name] = value
         else:
             merged[name] = value
+    if "allow_inline" in defaults:  # a batch policy
+        for name in _BATCH_ONLY_FLAGS:
+            if name in policy and not isinstance(policy[name], int):
+                raise param_error("%s is invalid" % name)
     overrides = getattr(defaults, "overrides", None)
     if overrides:
         merged.update(overrides)
