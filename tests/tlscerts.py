@@ -48,3 +48,24 @@ def make_certs(directory, tls_name: str) -> dict:
     return {"dir": directory, "ca": _write(directory, "ca", *ca)[0],
             "other_ca": _write(directory, "other-ca", *other_ca)[0],
             "server": _write(directory, "server", *server), "client": _write(directory, "client", *client)}
+
+
+def tls_network_config(certs: dict, tls_name: str, authenticate_client: str) -> str:
+    """The `network` context of a spikelite config serving TLS with `certs` (from make_certs) on
+    a free port beside a plain one, `tls-authenticate-client` set to `authenticate_client`."""
+    return f"""
+network {{
+    tls {tls_name} {{
+        cert-file {certs["server"][0]}
+        key-file {certs["server"][1]}
+        ca-file {certs["ca"]}
+    }}
+    service {{
+        address 127.0.0.1
+        port 0
+        tls-port 0
+        tls-name {tls_name}
+        tls-authenticate-client {authenticate_client}
+    }}
+}}
+"""

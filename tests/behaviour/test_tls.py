@@ -15,7 +15,7 @@ import pytest
 from aerospike import exception as ex
 
 import spikelite
-from tlscerts import make_certs
+from tlscerts import make_certs, tls_network_config
 
 TLS_NAME = "spikelite.test"
 #: The security part of a node with login on (user admin / password admin, as a fresh node).
@@ -24,32 +24,16 @@ CREDENTIALS = {"user": "admin", "password": "admin"}
 
 
 def _config(certs, authenticate_client):
-    return f"""
-network {{
-    tls {TLS_NAME} {{
-        cert-file {certs["server"][0]}
-        key-file {certs["server"][1]}
-        ca-file {certs["ca"]}
-    }}
-    service {{
-        address 127.0.0.1
-        port 0
-        tls-port 0
-        tls-name {TLS_NAME}
-        tls-authenticate-client {authenticate_client}
-    }}
-}}
-namespace test {{
+    return tls_network_config(certs, TLS_NAME, authenticate_client) + """namespace test {
     storage-engine memory
-}}
+}
 """
 
 
 def _secure_config(certs):
     """TLS (no client certificate) and security on: the TLS network of `_config`, the security
     and namespace parts of tests/spikelite-secure.conf."""
-    network = _config(certs, "false").split("namespace test")[0]
-    return network + SECURE_CONFIG.read_text()
+    return tls_network_config(certs, TLS_NAME, "false") + SECURE_CONFIG.read_text()
 
 
 @pytest.fixture(scope="module")

@@ -224,27 +224,6 @@ def test_client_argument_errors_and_a_closed_client(spikelite_server):
     assert closed.code == 11 and closed.msg == "No connection to aerospike cluster"
 
 
-def _secure_tls_config(certs, tls_name: str) -> str:
-    """A node with TLS (no client certificate) and security on (tests/spikelite-secure.conf)."""
-    secure = Path(__file__).resolve().parent.parent / "spikelite-secure.conf"
-    return f"""
-network {{
-    tls {tls_name} {{
-        cert-file {certs["server"][0]}
-        key-file {certs["server"][1]}
-        ca-file {certs["ca"]}
-    }}
-    service {{
-        address 127.0.0.1
-        port 0
-        tls-port 0
-        tls-name {tls_name}
-        tls-authenticate-client false
-    }}
-}}
-""" + secure.read_text()
-
-
 def test_login_over_tls_runs_on_the_loop_and_a_refused_login_raises_the_sync_clients_error(tmp_path):
     """The asyncio connections log in themselves (the sync client's login steps): LOGIN when no
     session token is held, AUTHENTICATE with it otherwise; a login the node refuses on a new
@@ -257,7 +236,8 @@ def test_login_over_tls_runs_on_the_loop_and_a_refused_login_raises_the_sync_cli
     tls_name = "spikelite.test"
     certs = tlscerts.make_certs(tmp_path, tls_name)
     conf = tmp_path / "secure-tls.conf"
-    conf.write_text(_secure_tls_config(certs, tls_name))
+    secure = Path(__file__).resolve().parent.parent / "spikelite-secure.conf"  # the security part
+    conf.write_text(tlscerts.tls_network_config(certs, tls_name, "false") + secure.read_text())
     key = (NAMESPACE, "aio_tls_login", 1)
 
     def break_login(client) -> None:  # the next new connection logs in with a wrong password
