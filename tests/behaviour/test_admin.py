@@ -233,6 +233,20 @@ def test_role_errors(admin):
     assert not {"nothing", "bad-code", "bad-wl"} & set(admin.admin_query_roles())
 
 
+def test_privilege_codes_are_read_as_c_longs(admin):
+    # bool is an int; a code that is no C long goes to the node as 0xFF (the C client's -1)
+    assert admin.admin_create_role("bool-code", [{"code": True}]) == 0
+    try:
+        assert admin.admin_get_role("bool-code")["privileges"] == [_priv(aerospike.PRIV_SYS_ADMIN)]
+        for code in ("x", 1.5, 2**64):
+            _raises(exception.InvalidPrivilege, 72, admin.admin_grant_privileges, "bool-code", [{"code": code}])
+    finally:
+        admin.admin_drop_role("bool-code")
+    _raises(exception.InvalidPrivilege, 72, admin.admin_create_role, "str-code", [{"code": "x"}])
+    _raises(exception.InvalidRole, 70, admin.admin_grant_privileges, "no-such-role", [{"code": "x"}])
+    assert "str-code" not in admin.admin_query_roles()
+
+
 def test_argument_errors(admin):
     cases = [
         (exception.ParamError, "Username should be a string", admin.admin_create_user, (1, "p", ["read"])),

@@ -296,6 +296,47 @@ def test_admin_privileges_contents_after_the_policy_and_before_the_role(client):
     assert info.value.msg == "Code is a compulsory parameter in privileges dictionary"
 
 
+_REACHES_THE_NODE = None  # the call is sent: the node answers (security is off here)
+
+
+@pytest.mark.parametrize("call,cls,message", [
+    # the privileges' error stands only without a policy: converting a given policy starts afresh
+    (lambda c: c.admin_grant_privileges("r", [{}]), ex.ParamError,
+     "Code is a compulsory parameter in privileges dictionary"),
+    (lambda c: c.admin_grant_privileges("r", [{"ns": "test"}], {}), _REACHES_THE_NODE, None),
+    (lambda c: c.admin_revoke_privileges("r", [{}], {"timeout": 100}), _REACHES_THE_NODE, None),
+    (lambda c: c.admin_grant_privileges(5, [{}], {}), ex.ParamError, "Role name should be a string"),
+    (lambda c: c.admin_grant_privileges(5, [{"code": 1, "ns": "test"}]), ex.ParamError,
+     "Role name should be a string"),
+    # a code that is not a C long goes on as -1, leaving a Python error the policy then meets
+    (lambda c: c.admin_grant_privileges("r", [{"code": "x"}]), _REACHES_THE_NODE, None),
+    (lambda c: c.admin_revoke_privileges("r", [{"code": 2**64}]), _REACHES_THE_NODE, None),
+    (lambda c: c.admin_grant_privileges("r", [{"code": 1.5}], {}), ex.ClientError,
+     "Unable to fetch field from policy dictionary"),
+    (lambda c: c.admin_grant_privileges("r", [{"code": None}], {"timeout": -1}), ex.ClientError,
+     "Unable to fetch long value from policy field"),
+    (lambda c: c.admin_create_role("r", [{"code": "x"}, {}]), ex.ParamError,
+     "Code is a compulsory parameter in privileges dictionary"),
+    (lambda c: c.admin_create_role("r", [{"code": "x"}], {"bogus": 1}), ex.ClientError,
+     "Unable to fetch field from policy dictionary"),
+    (lambda c: c.admin_create_role("r", [{"code": "x"}], None, []), ex.ClientError, "Failed to get list size"),
+    (lambda c: c.admin_create_role("r", [{"code": "x"}], None, None), ex.ParamError,
+     "Whitelist must be a list of IP strings."),
+    (lambda c: c.admin_create_role("r", [], None, ["x" * 64]), ex.ClientError, "String exceeds max length"),
+    (lambda c: c.admin_set_whitelist("r", ["1.2.3.4", "x" * 64]), ex.ClientError, "String exceeds max length"),
+    # a single role name is sent whole, whatever its length
+    (lambda c: c.admin_create_role("x" * 100, [{"code": 10}]), _REACHES_THE_NODE, None),
+    (lambda c: c.admin_drop_role("x" * 64), _REACHES_THE_NODE, None),
+])
+def test_admin_privileges_are_converted_in_the_official_order(client, call, cls, message):
+    with pytest.raises(ex.AerospikeError) as info:
+        call(client)
+    if cls is _REACHES_THE_NODE:
+        assert isinstance(info.value, ex.ServerError) and info.value.code > 0
+    else:
+        assert type(info.value) is cls and info.value.msg == message
+
+
 # -- found by longer differential runs ----------------------------------------------------------------
 
 def test_batch_operate_refuses_empty_ops_before_the_keys(client):

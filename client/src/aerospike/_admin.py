@@ -9,6 +9,7 @@ Argument checks and quirks follow the official client 19.x (checked against it o
 
 from __future__ import annotations
 
+import operator
 import time
 
 from spikewire import MalformedMessage, ProtoType, ResultCode
@@ -26,6 +27,8 @@ from ._errors import client_error, error_name, param_error
 _QUERY_END = 50
 #: Longest role name the C client sends (its buffers hold 64 bytes with the NUL).
 _MAX_ROLE_SIZE = 63
+#: AS_IP_ADDRESS_SIZE: the C client's buffer for one whitelist address (with its NUL).
+_IP_ADDRESS_SIZE = 64
 #: The password a PKI user is created with (the C client's fixed placeholder).
 _PKI_PASSWORD = "nopassword"
 
@@ -52,12 +55,10 @@ def _password(password) -> bytes:
 
 
 def _role(name) -> bytes:
+    """A role name: any str (the official client sends it whole; the node judges its length)."""
     if not isinstance(name, str):
         raise param_error("Role name should be a string")
-    data = name.encode()
-    if len(data) > _MAX_ROLE_SIZE:
-        raise client_error("String exceeds max length")
-    return data
+    return name.encode()
 
 
 def _roles(roles, create: bool = False) -> bytes:
@@ -94,41 +95,114 @@ def check_admin_policy(policy) -> None:
         _admin_policy_timeout(policy["timeout"])
 
 
-def check_privileges(privileges) -> None:
-    """The privileges of an admin call converted as the official client does, first."""
-    _privileges(privileges)
+def _c_long(value) -> int | None:
+    """`value` as the C API's PyLong_AsLong reads it; None where that fails (leaving a Python
+    error set in the official client)."""
+    try:
+        number = operator.index(value)
+    except TypeError:
+        return None
+    return number if -(1 << 63) <= number < (1 << 63) else None
 
 
-def _privileges(privileges) -> list[tuple[int, str, str]]:
-    if not isinstance(privileges, list):
-        raise param_error("Privileges should be a list")
-    result = []
-    for privilege in privileges:
-        if not isinstance(privilege, dict):
-            continue  # the official client passes over what is not a dict
+class _Privileges:
+    """A privileges list converted as the official client converts it: the privileges, the error
+    the conversion stopped on (None: none), and whether a code that is not a C long left a Python
+    error set (`pending`), which later steps of the official method then stumble on."""
 
-        if "code" not in privilege:
-            raise param_error("Code is a compulsory parameter in privileges dictionary")
-        code = privilege["code"]
-        if isinstance(code, bool) or not isinstance(code, int):
-            raise param_error("Privilege code should be an integer")
-        namespace, set_name = privilege.get("ns", ""), privilege.get("set", "")
-        for value in (namespace, set_name):
-            if not isinstance(value, str):
-                raise client_error("Unable to convert unicode object to C string")
-        code &= 0xFF  # the C client keeps the low byte
-        if code < SCOPED_PRIVILEGE_MIN and (namespace or set_name):
-            raise param_error("Admin privilege has namespace/set scope which is invalid.")
-        result.append((code, namespace, set_name))
-    return result
+    __slots__ = ("privileges", "error", "pending")
+
+    def __init__(self, privileges):
+        self.privileges: list[tuple[int, str, str]] = []
+        self.error: Exception | None = None
+        self.pending = False
+        for privilege in privileges:
+            if not isinstance(privilege, dict):
+                continue  # the official client passes over what is not a dict
+            if "code" not in privilege:
+                self.error = param_error("Code is a compulsory parameter in privileges dictionary")
+                return
+            code = _c_long(privilege["code"])
+            if code is None:  # the C client goes on with -1
+                self.pending, code = True, -1
+            namespace, set_name = privilege.get("ns", ""), privilege.get("set", "")
+            for value in (namespace, set_name):
+                if not isinstance(value, str):
+                    raise client_error("Unable to convert unicode object to C string")
+                if len(value.encode()) > 255:  # what one length byte can say (the C client overflows)
+                    raise client_error("String exceeds max length")
+            self.privileges.append((code & 0xFFFFFFFF, namespace, set_name))  # a C enum: 32 bits
+
+    def packed(self) -> bytes:
+        """The PRIVILEGES field; a global privilege (code under 10, as an unsigned C enum) with a
+        namespace or set is refused here, when the C client writes the request."""
+        for code, namespace, set_name in self.privileges:
+            if code < SCOPED_PRIVILEGE_MIN and (namespace or set_name):
+                raise param_error("Admin privilege has namespace/set scope which is invalid.")
+        return pack_privileges([(code & 0xFF, ns, set_name) for code, ns, set_name in self.privileges])
+
+
+def _policy_with_pending(policy) -> None:
+    """The admin policy's conversion when a Python error is still set: a missing timeout (looked
+    up with PyDict_GetItemWithError) or a timeout of -1 (read with PyLong_AsLong) reports it."""
+    if policy is None:
+        return
+    if "timeout" not in policy:
+        raise client_error("Unable to fetch field from policy dictionary")
+    timeout = policy["timeout"]
+    if isinstance(timeout, int) and timeout == -1:
+        raise client_error("Unable to fetch long value from policy field")
+
+
+def _whitelist_items(whitelist, pending: bool) -> None:
+    """A whitelist list's items as the official client copies them (after the list's own check)."""
+    if pending:  # PyList_Size, then PyErr_Occurred()
+        raise client_error("Failed to get list size")
+    for address in whitelist:
+        if not isinstance(address, str):
+            raise client_error("Unable to convert unicode object to C string")
+        if len(address.encode()) >= _IP_ADDRESS_SIZE:
+            raise client_error("String exceeds max length")
+
+
+_UNSET = object()
+
+
+def check_privileges_call(privileges, role, policy=None) -> None:
+    """admin_grant_privileges / admin_revoke_privileges after the privileges' list check, in the
+    official order: the privileges converted (their error kept), then the policy converted (which
+    resets that error when a policy is given), then the role."""
+    converted = _Privileges(privileges)
+    check_admin_policy(policy)
+    if policy is None and converted.error is not None:
+        raise converted.error
+    if converted.pending:
+        _policy_with_pending(policy)
+    if not isinstance(role, str):
+        raise param_error("Role name should be a string")
+
+
+def check_create_role_call(privileges=None, policy=None, whitelist=_UNSET) -> None:
+    """admin_create_role after the role's and the privileges' list checks, in the official order:
+    the privileges (their first error stops the call), the policy, the whitelist (None, given,
+    is not a list)."""
+    converted = _Privileges(privileges) if privileges is not None else None
+    if converted is not None and converted.error is not None:
+        raise converted.error
+    pending = converted is not None and converted.pending
+    check_admin_policy(policy)
+    if pending:
+        _policy_with_pending(policy)
+    if whitelist is not _UNSET:
+        if not isinstance(whitelist, list):
+            raise param_error("Whitelist must be a list of IP strings.")
+        _whitelist_items(whitelist, pending)
 
 
 def _whitelist(whitelist, message: str) -> bytes | None:
     if not isinstance(whitelist, list):
         raise param_error(message)
-    for address in whitelist:
-        if not isinstance(address, str):
-            raise client_error("Unable to convert unicode object to C string")
+    _whitelist_items(whitelist, False)
     return ",".join(whitelist).encode() if whitelist else None
 
 
@@ -307,32 +381,34 @@ class Admin:
 
     def admin_create_role(self, role, privileges, policy=None, whitelist=None, read_quota=0, write_quota=0):
         name = _role(role)
-        privs = [] if privileges is None else _privileges(privileges)  # None: not given (checked first when given)
+        privs = [] if privileges is None else _Privileges(privileges).privileges  # None: not given
         fields = [(AdminField.ROLE, name)]
-        if privs:
-            fields.append((AdminField.PRIVILEGES, pack_privileges(privs)))
         if whitelist is not None:
             packed = _whitelist(whitelist, "Whitelist must be a list of IP strings.")
             if packed is not None:
                 fields.append((AdminField.WHITELIST, packed))
-        # The official client sends a quota only when it is a positive int (anything else: none).
+        if privs:
+            fields.insert(1, (AdminField.PRIVILEGES, _Privileges(privileges).packed()))
+        # The official client reads a quota as a C int (a bad one stays 0) and sends it when positive.
         for fid, quota in ((AdminField.READ_QUOTA, read_quota), (AdminField.WRITE_QUOTA, write_quota)):
-            if isinstance(quota, int) and not isinstance(quota, bool) and quota > 0:
-                fields.append((fid, pack_u32(quota & 0xFFFFFFFF)))
+            value = _c_long(quota) if isinstance(quota, int) else None
+            value = ((value & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000 if value is not None else 0
+            if value > 0:
+                fields.append((fid, pack_u32(value)))
         return (yield from self._admin_command(AdminCommand.CREATE_ROLE, fields, policy))
 
     def admin_drop_role(self, role, policy=None):
         return (yield from self._admin_command(AdminCommand.DROP_ROLE, [(AdminField.ROLE, _role(role))], policy))
 
     def admin_grant_privileges(self, role, privileges, policy=None):
-        name, privs = _role(role), _privileges(privileges)
+        name, packed = _role(role), _Privileges(privileges).packed()
         return (yield from self._admin_command(AdminCommand.GRANT_PRIVILEGES, [
-            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy))
+            (AdminField.ROLE, name), (AdminField.PRIVILEGES, packed)], policy))
 
     def admin_revoke_privileges(self, role, privileges, policy=None):
-        name, privs = _role(role), _privileges(privileges)
+        name, packed = _role(role), _Privileges(privileges).packed()
         return (yield from self._admin_command(AdminCommand.REVOKE_PRIVILEGES, [
-            (AdminField.ROLE, name), (AdminField.PRIVILEGES, pack_privileges(privs))], policy))
+            (AdminField.ROLE, name), (AdminField.PRIVILEGES, packed)], policy))
 
     def admin_set_whitelist(self, role, whitelist, policy=None):
         name = _role(role)

@@ -195,6 +195,27 @@ def _positional(fn, skip_self: bool):
     return arrange
 
 
+class _Together:
+    """A check of several arguments (see CHECKS), called with those given as keyword arguments."""
+
+    __slots__ = ("check", "indexes", "names")
+
+    def __init__(self, check, indexes, names):
+        self.check, self.indexes, self.names = check, indexes, names
+
+    def __call__(self, values) -> None:
+        self.check(**{name: values[i] for name, i in zip(self.names, self.indexes)
+                      if i < len(values) and values[i] is not MISSING})
+
+
+def _indexed(names, name, check):
+    """(index of the argument, check) for bound_method; for a tuple of names, (-1, a _Together
+    check that takes all the values)."""
+    if isinstance(name, tuple):
+        return -1, _Together(check, [names.index(n) for n in name], name)
+    return names.index(name), check
+
+
 def bound_method(fn, rule, owner: str, method: str, connected: str | None = None, checks=()):
     """`fn` (a method) taking its arguments by the official method's `rule`; then, as the
     official method: refusing to run on a closed client (ClusterError 11 with the words
@@ -204,8 +225,8 @@ def bound_method(fn, rule, owner: str, method: str, connected: str | None = None
     names = rule[2] if rule[0] in ("kw", "param") else ()
     checks = list(checks)
     split = checks.index(CONNECTION) if CONNECTION in checks else 0  # the checks made before the connection's
-    before = [(names.index(name), check) for name, check in checks[:split]]
-    after = [(names.index(name), check) for name, check in checks[split:] if (name, check) != CONNECTION]
+    before = [_indexed(names, name, check) for name, check in checks[:split]]
+    after = [_indexed(names, name, check) for name, check in checks[split:] if (name, check) != CONNECTION]
 
     # The common call: positional arguments only, within the rule's count, every unit "O" (no
     # conversion): the binder would give them back unchanged, so they go to `fn` as they are.
@@ -221,7 +242,9 @@ def bound_method(fn, rule, owner: str, method: str, connected: str | None = None
     def method_with_official_arguments(self, *args, **kwargs):
         if not kwargs and least <= len(args) <= most:
             for index, check in before:
-                if index < len(args):
+                if index < 0:
+                    check(args)
+                elif index < len(args):
                     check(args[index])
             if connected is not None:
                 try:
@@ -232,18 +255,24 @@ def bound_method(fn, rule, owner: str, method: str, connected: str | None = None
                     from .exception import exception_for
                     raise exception_for(11, connected)
             for index, check in after:
-                if index < len(args):
+                if index < 0:
+                    check(args)
+                elif index < len(args):
                     check(args[index])
             return fn(self, *args)
         values = bind(args, kwargs)
         for index, check in before:
-            if values[index] is not MISSING:
+            if index < 0:
+                check(values)
+            elif values[index] is not MISSING:
                 check(values[index])
         if connected is not None and getattr(self, "_client", self)._cluster is None:  # Query/Scan ask their client
             from .exception import exception_for
             raise exception_for(11, connected)
         for index, check in after:
-            if values[index] is not MISSING:
+            if index < 0:
+                check(values)
+            elif values[index] is not MISSING:
                 check(values[index])
         return fn(self, *arrange(values))
 
@@ -441,7 +470,9 @@ _NODENAME = Is(_STR, "nodename must be a string")
 #: (learnt by calling the official client with several bad arguments at once). Each is
 #: (argument name, check): an `Is`/`Allowed` check, or a name given to bind_methods ("key":
 #: the key converts). An argument not given is not checked; a method's own code checks the
-#: rest (the values inside lists, ranges, ...) after these.
+#: rest (the values inside lists, ranges, ...) after these. With a tuple of argument names the
+#: check sees those arguments together, as keyword arguments (only those given): for steps of
+#: the official method whose outcome depends on several of them.
 CHECKS = {
     "Client": {
         "admin_create_user": (("roles", _ROLES), _ROLE_NAMES, ("user", _USER), ("password", _PASSWORD),
@@ -454,8 +485,8 @@ CHECKS = {
         "admin_revoke_roles": (("roles", _ROLES_CLIENT), _ROLE_NAMES, ("user", _USER), ("policy", "admin policy")),
         "admin_query_user_info": (("policy", "admin policy"), ("user", _USER)),
         "admin_query_users_info": (("policy", "admin policy"),),
-        "admin_create_role": (("role", _ROLE), ("privileges", _PRIVILEGES), ("privileges", "admin privileges"), ("policy", "admin policy"),
-                              ("whitelist", Is(_LIST, "Whitelist must be a list of IP strings."))),
+        "admin_create_role": (("role", _ROLE), ("privileges", _PRIVILEGES),
+                              (("privileges", "policy", "whitelist"), "admin create_role call")),
         "admin_set_whitelist": (("role", _ROLE_DOT),
                                 ("whitelist", Is(_LIST, "Whitelist must be a list of IP strings, or None.",
                                                  none_ok=True)),
@@ -463,10 +494,10 @@ CHECKS = {
         "admin_set_quotas": (("role", _ROLE_DOT), ("read_quota", Is(int, "py_read_quota must be an integer.")),
                              ("write_quota", Is(int, "py_write_quota must be an integer.")), ("policy", "admin policy")),
         "admin_drop_role": (("policy", "admin policy"), ("role", _ROLE)),
-        "admin_grant_privileges": (("privileges", _PRIVILEGES), ("policy", "admin policy"),
-                                   ("privileges", "admin privileges"), ("role", _ROLE)),
-        "admin_revoke_privileges": (("privileges", _PRIVILEGES), ("policy", "admin policy"),
-                                   ("privileges", "admin privileges"), ("role", _ROLE)),
+        "admin_grant_privileges": (("privileges", _PRIVILEGES),
+                                   (("privileges", "role", "policy"), "admin privileges call")),
+        "admin_revoke_privileges": (("privileges", _PRIVILEGES),
+                                   (("privileges", "role", "policy"), "admin privileges call")),
         "admin_query_role": (("policy", "admin policy"), ("role", _ROLE)),
         "admin_query_roles": (("policy", "admin policy"),),
         "admin_get_role": (("policy", "admin policy"), ("role", _ROLE)),

@@ -3,7 +3,7 @@ sync `Client` bound in `aerospike/__init__.py` and the asyncio one in `aerospike
 
 from __future__ import annotations
 
-from ._admin import check_admin_policy, check_privileges
+from ._admin import check_admin_policy, check_create_role_call, check_privileges_call
 from ._batch import check_keys
 from ._expressions import check_expression
 from ._keys import check_key
@@ -34,7 +34,8 @@ NAMED_CHECKS = {
     "batch keys": check_keys,
     "batch policy": check_batch_policy,
     "admin policy": check_admin_policy,
-    "admin privileges": check_privileges,
+    "admin privileges call": check_privileges_call,
+    "admin create_role call": check_create_role_call,
     "policy:operate": check_operate_policy,
     "policy:query": _stream_policy("query"),
     "policy:scan": _stream_policy("scan"),
