@@ -7,6 +7,8 @@ import struct
 from spikewire.message import encode_ops
 from spikewire import FieldType, Info1, Info2, Info3, Message, ResultCode
 
+from aerospike_helpers.batch.records import BatchRecord
+
 from . import _single_record as sr
 from . import exception
 from ._cluster.connection import ConnectionFailed
@@ -14,7 +16,8 @@ from ._cluster.node import NoMoreConnections
 from ._cluster.stats import BATCH
 from ._executor import stream_command
 from ._io import Sleep
-from ._keys import Key, parse_key
+from ._errors import param_error
+from ._keys import Key, parse_key, parse_key_fully, parse_keys, plain_keys_end
 from ._stream_records import iter_records
 
 # parent flags: inline processing allowed, report every row's error, send the failing row too
@@ -34,6 +37,7 @@ _BATCH_FAILED = -16
 #: A row whose node's sub-batch failed (connection, timeout, circuit breaker) gets this result,
 #: as from the official client, and the call's result is that failure's code.
 NO_RESPONSE = -15
+_ABSENT = object()
 
 
 class NoResponse:
@@ -65,17 +69,34 @@ def read_rows(keys: list[Key], policy: dict, bins) -> list[Row]:
     send_key = policy.get("key") == sr.POLICY_KEY_SEND
     templates: dict = {}
     rows = []
+    append = rows.append
+    namespace = set_name = template = None  # the last key's template, tried first
     for index, key in enumerate(keys):
         if send_key and key.user_key is not None:
-            rows.append(read_row(index, key, policy, bins, False))
+            append(read_row(index, key, policy, bins, False))
             continue
-        template = templates.get((key.namespace, key.set_name))
-        if template is None:
-            template = templates[(key.namespace, key.set_name)] = read_row(index, key, policy, bins, False)
-            rows.append(template)
-            continue
-        rows.append(Row(index, key, template.msg, False, template.header_only))
+        if key.namespace != namespace or key.set_name != set_name or template is None:
+            namespace, set_name = key.namespace, key.set_name
+            template = templates.get((namespace, set_name))
+            if template is None:
+                template = templates[(namespace, set_name)] = read_row(index, key, policy, bins, False)
+                append(template)
+                continue
+        append(Row(index, key, template.msg, False, template.header_only))
     return rows
+
+
+def records_of(keys: list[Key]) -> list:
+    """A BatchRecord for each key, its key tuple as `Key.as_tuple` gives it."""
+    records = []
+    append = records.append
+    for key in keys:
+        user_key = key.user_key
+        if type(user_key) is bytes:
+            append(BatchRecord(key.as_tuple()))
+        else:
+            append(BatchRecord((key.namespace, key.set_name, user_key, bytearray(key.digest))))
+    return records
 
 
 def read_row(index: int, key: Key, policy: dict, bins, read_all: bool) -> Row:
@@ -182,9 +203,24 @@ class BatchExecutor:
         On a retry the rows of a failed node are routed again with the next replica, as the
         official client re-splits a failed sub-batch (a read moves to the partition's prole)."""
         by_node: dict[object, list[Row]] = {}
+        replica = policy.get("replica", 2)
+        owners_of: dict = {}  # namespace -> each partition's node when the first try is its master
         for row in rows:
-            node, known = self.cluster.node_for(row.key.namespace, row.key.partition_id(), row.is_write,
-                                                policy.get("replica", 2), attempt)
+            key = row.key
+            digest = key.digest
+            partition_id = (digest[0] | (digest[1] << 8)) & 4095
+            if attempt == 0:
+                owners = owners_of.get(key.namespace, _ABSENT)
+                if owners is _ABSENT:
+                    owners = owners_of[key.namespace] = self.cluster.scan_owners(key.namespace, replica)
+                if owners is not None:
+                    node_rows = by_node.get(owners[partition_id])
+                    if node_rows is None:
+                        by_node[owners[partition_id]] = [row]
+                    else:
+                        node_rows.append(row)
+                    continue
+            node, known = self.cluster.node_for(key.namespace, partition_id, row.is_write, replica, attempt)
             if not known:
                 results[row.index] = int(ResultCode.NAMESPACE_NOT_FOUND)
             elif node is None:
@@ -249,52 +285,71 @@ def fill_records(records: list, rows: list[Row], results: dict, decoder, now_cl:
     """Store each row's outcome in its BatchRecord; returns the call's overall result."""
     overall = 0
     never = sr.TTL_NEVER_EXPIRE
+    get = results.get
     for record, row in zip(records, rows):
-        outcome = results.get(row.index)
-        key_tuple = row.key.as_tuple()
-        if outcome is None:
+        outcome = get(row.index)
+        if type(outcome) is tuple:
+            # a reply: (info3, result_code, generation, void_time, index, digest, set, key, bval, bins)
+            result_code = outcome[1]
+            record.result = result_code
+            if result_code == 0:
+                key = row.key
+                if type(key.user_key) is bytes:
+                    key_tuple = key.as_tuple()
+                else:
+                    key_tuple = (key.namespace, key.set_name, key.user_key, bytearray(key.digest))
+                void_time = outcome[3]
+                meta = {"ttl": never if void_time == 0 else max(1, void_time - now_cl), "gen": outcome[2]}
+                if row.header_only:
+                    record.record = (key_tuple, meta)
+                else:
+                    record.record = (key_tuple, meta, outcome[9])
+            else:
+                record.record = None
+                # A row not found or filtered out by the expression does not fail the call.
+                if result_code not in (ResultCode.KEY_NOT_FOUND, ResultCode.FILTERED_OUT):
+                    overall = _BATCH_FAILED
+        elif outcome is None:
             record.result = ResultCode.TIMEOUT
             overall = _BATCH_FAILED
-            continue
-        if isinstance(outcome, NoResponse):
+        elif isinstance(outcome, NoResponse):
             record.result = NO_RESPONSE
             record.record = None
             record.in_doubt = outcome.in_doubt
             overall = _BATCH_FAILED
-            continue
-        if isinstance(outcome, int):
+        else:  # a client-side result code
             record.result = outcome
             record.record = None
             overall = _BATCH_FAILED
-            continue
-        # a reply: (info3, result_code, generation, void_time, index, digest, set, key, bval, bins)
-        result_code = outcome[1]
-        record.result = result_code
-        if result_code == 0:
-            void_time = outcome[3]
-            meta = {"ttl": never if void_time == 0 else max(1, void_time - now_cl), "gen": outcome[2]}
-            if row.header_only:
-                record.record = (key_tuple, meta)
-            else:
-                record.record = (key_tuple, meta, outcome[9])
-        else:
-            record.record = None
-            # A row not found or filtered out by the expression does not fail the call.
-            if result_code not in (ResultCode.KEY_NOT_FOUND, ResultCode.FILTERED_OUT):
-                overall = _BATCH_FAILED
     return overall
 
 
 def check_keys(keys) -> list[Key]:
-    from ._errors import param_error
+    """The Keys of a batch call's `keys` (a list of key tuples), or its error."""
     if not isinstance(keys, list):
         raise param_error("keys should be a list of aerospike key tuples")
-    parsed = []
-    for i, key in enumerate(keys):
-        if not isinstance(key, tuple):  # no dict-form keys in a batch, as in the official client
+    return parse_keys(keys, _parse_other_key)
+
+
+def _parse_other_key(index: int, key) -> Key:
+    if not isinstance(key, tuple):  # no dict-form keys in a batch, as in the official client
+        raise param_error("key should be an aerospike key tuple")
+    try:
+        return parse_key(key)
+    except exception.ParamError as exc:
+        raise param_error("failed to convert key at index: %d -> %s" % (index, exc.args[1])) from None
+
+
+def check_keys_only(keys) -> None:
+    """`check_keys`' errors without the digests (the argument check run before the others: the
+    command parses the keys after it)."""
+    if not isinstance(keys, list):
+        raise param_error("keys should be a list of aerospike key tuples")
+    for index in range(plain_keys_end(keys), len(keys)):
+        key = keys[index]
+        if not isinstance(key, tuple):
             raise param_error("key should be an aerospike key tuple")
         try:
-            parsed.append(parse_key(key))
+            parse_key_fully(key, False)
         except exception.ParamError as exc:
-            raise param_error("failed to convert key at index: %d -> %s" % (i, exc.args[1])) from None
-    return parsed
+            raise param_error("failed to convert key at index: %d -> %s" % (index, exc.args[1])) from None

@@ -451,8 +451,7 @@ class Client(UdfMethods, TransactionMethods):
 
     @command
     def batch_read(self, keys, bins=None, policy=None):
-        from aerospike_helpers.batch.records import BatchRecord
-        from ._batch import check_keys, read_rows
+        from ._batch import check_keys, read_rows, records_of
         parsed = check_keys(keys)
         if bins is not None:
             if not isinstance(bins, builtins.list):
@@ -461,14 +460,13 @@ class Client(UdfMethods, TransactionMethods):
         policy = merge(self._policies["batch"], policy)
         row_policy = {name: value for name, value in policy.items() if name != "expressions"}  # filter: parent only
         rows = read_rows(parsed, row_policy, bins)
-        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
+        return (yield from self._batch(records_of(parsed), rows, policy))
 
     _batch_read = batch_read.command  # the command itself, for the older calls built on it
 
     @command
     def batch_operate(self, keys, ops, policy_batch=None, policy_batch_write=None, ttl=None):
-        from aerospike_helpers.batch.records import BatchRecord
-        from ._batch import check_keys, operate_row
+        from ._batch import check_keys, operate_row, records_of
         parsed = check_keys(keys)
         if not isinstance(ops, builtins.list) or not ops:
             raise param_error("ops should be a list of op dictionaries")
@@ -478,19 +476,18 @@ class Client(UdfMethods, TransactionMethods):
         row_policy = merge(self._policies["batch_write"], policy_batch_write)
         meta = {} if ttl is None else {"ttl": ttl}
         rows = [operate_row(i, k, ops, meta, row_policy, self._encoder) for i, k in enumerate(parsed)]
-        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
+        return (yield from self._batch(records_of(parsed), rows, policy))
 
     _batch_operate = batch_operate.command
 
     @command
     def batch_remove(self, keys, policy_batch=None, policy_batch_remove=None):
-        from aerospike_helpers.batch.records import BatchRecord
-        from ._batch import check_keys, remove_row
+        from ._batch import check_keys, records_of, remove_row
         parsed = check_keys(keys)
         policy = merge(self._policies["batch_parent_write"], policy_batch)
         row_policy = merge(self._policies["batch_remove"], policy_batch_remove)
         rows = [remove_row(i, k, row_policy) for i, k in enumerate(parsed)]
-        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
+        return (yield from self._batch(records_of(parsed), rows, policy))
 
     @command
     def batch_write(self, batch_records, policy_batch=None):

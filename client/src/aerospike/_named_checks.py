@@ -4,7 +4,7 @@ sync `Client` bound in `aerospike/__init__.py` and the asyncio one in `aerospike
 from __future__ import annotations
 
 from ._admin import check_admin_policy, check_create_role_call, check_privileges_call
-from ._batch import check_keys
+from ._batch import check_keys_only
 from ._expressions import check_expression
 from ._keys import check_key
 from ._policies import DEFAULT_POLICIES, check_batch_policy, check_operate_policy, merge
@@ -31,7 +31,7 @@ def _expression_or_none(value) -> None:
 
 NAMED_CHECKS = {
     "key": check_key,
-    "batch keys": check_keys,
+    "batch keys": check_keys_only,
     "batch policy": check_batch_policy,
     "admin policy": check_admin_policy,
     "admin privileges call": check_privileges_call,

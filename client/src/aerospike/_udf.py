@@ -224,8 +224,7 @@ class UdfMethods:
 
     @command
     def batch_apply(self, keys, module, function, args, policy_batch=None, policy_batch_apply=None):
-        from aerospike_helpers.batch.records import BatchRecord
-        from ._batch import check_keys
+        from ._batch import check_keys, records_of
         parsed = check_keys(keys)
         _check_names(module, function)
         if not isinstance(args, builtins.list):
@@ -234,7 +233,7 @@ class UdfMethods:
         row_policy = merge(self._policies["batch_apply"], policy_batch_apply)
         rows = [apply_row(i, k, module, function, args, row_policy, self._encoder)
                 for i, k in enumerate(parsed)]
-        return (yield from self._batch([BatchRecord(k.as_tuple()) for k in parsed], rows, policy))
+        return (yield from self._batch(records_of(parsed), rows, policy))
 
 
 def check_stream_udf(module, function, arguments) -> tuple:
