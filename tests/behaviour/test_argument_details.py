@@ -464,3 +464,51 @@ def test_a_key_whose_set_is_a_bytearray_is_refused_after_the_same_set_as_str_was
         with pytest.raises(ex.ParamError) as info:
             client.get(key)
         assert info.value.msg == "set must be a string"
+
+
+@pytest.fixture
+def closed_client(spikelite_server):
+    c = aerospike.client({"hosts": [(spikelite_server.host, spikelite_server.port)]})
+    c.close()
+    return c
+
+
+@pytest.mark.parametrize("call,cls,message", [
+    (lambda c: c.udf_put(None, 135), ex.ClientError, "Invalid UDF language"),
+    (lambda c: c.udf_put("/nonexistent/x.lua", 0), ex.ClusterError, "No connection to aerospike cluster"),
+    (lambda c: c.admin_set_quotas(), ex.ClusterError, "No connection to aerospike cluster."),
+    (lambda c: c.admin_set_whitelist(role=5, no_such_arg=1), ex.ClusterError, "No connection to aerospike cluster."),
+])
+def test_checks_before_the_connection_check(closed_client, call, cls, message):
+    with pytest.raises(cls) as info:
+        call(closed_client)
+    assert info.value.msg == message
+
+
+@pytest.mark.parametrize("length,message", [(509, "cannot open script file"), (510, "Lua file pathname too long")])
+@pytest.mark.parametrize("folder", ["", "/nonexistent/"])
+def test_udf_put_limits_the_local_copy_path(client, length, message, folder):
+    # the copy goes to lua.user_path ("." here, "./" + name) in a buffer of 512 bytes
+    with pytest.raises(ex.AerospikeError) as info:
+        client.udf_put(folder + "x" * length)
+    assert info.value.msg == message
+
+
+def test_udf_put_converts_its_policy_before_reading_the_file(client):
+    with pytest.raises(ex.ParamError) as info:
+        client.udf_put("/nonexistent/x.lua", 0, {"timeout": "x"})
+    assert info.value.msg == "timeout is invalid"
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"x": 1}, "Invalid value for scan options"), ({1: True}, "Policy key must be string"),
+    ({"concurrent": True, "nobins": 1}, "Invalid value(type) for nobins")])
+def test_scan_apply_options_are_checked_before_the_module(client, ns, options, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.scan_apply(ns, "s", 5, "f", None, None, options)
+    assert info.value.msg == message
+
+
+def test_scan_apply_takes_none_for_its_arguments(client, ns, set_name):
+    job = client.scan_apply(ns, set_name, "no_such_module", "f", None, None, {"concurrent": True})
+    assert isinstance(job, int)

@@ -216,6 +216,24 @@ def _indexed(names, name, check):
     return names.index(name), check
 
 
+class BeforeArguments(str):
+    """In CONNECTED_FIRST: the words of a method that checks the connection before it parses its
+    arguments (so a closed client says so even for a call with missing arguments)."""
+
+
+def _connected_before_arguments(fn, rule, owner, method, connected, checks):
+    parsed = bound_method(fn, rule, owner, method, None, [c for c in checks if c != CONNECTION])
+
+    @functools.wraps(fn)
+    def method_connected_first(self, *args, **kwargs):
+        if getattr(self, "_client", self)._cluster is None:
+            from .exception import exception_for
+            raise exception_for(11, str(connected))
+        return parsed(self, *args, **kwargs)
+
+    return method_connected_first
+
+
 def bound_method(fn, rule, owner: str, method: str, connected: str | None = None, checks=()):
     """`fn` (a method) taking its arguments by the official method's `rule`; then, as the
     official method: refusing to run on a closed client (ClusterError 11 with the words
@@ -237,6 +255,9 @@ def bound_method(fn, rule, owner: str, method: str, connected: str | None = None
              and all(p.default is not p.empty for p in params[least:])
              and not any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values()))
     most = len(names) if plain else -1
+
+    if isinstance(connected, BeforeArguments):  # the official method checks it before parsing
+        return _connected_before_arguments(fn, rule, owner, method, connected, checks)
 
     @functools.wraps(fn)
     def method_with_official_arguments(self, *args, **kwargs):
@@ -330,6 +351,8 @@ _CLIENT_CONNECTED_FIRST = dict.fromkeys((
     "admin_grant_privileges", "admin_revoke_privileges", "admin_query_role", "admin_query_roles",
     "admin_get_role", "admin_get_roles"), _NO_CONNECTION)
 _CLIENT_CONNECTED_FIRST.update(info_random_node=_NO_CONNECTION + ".", info_single_node=_NO_CONNECTION + ".")
+_CLIENT_CONNECTED_FIRST.update(dict.fromkeys(("admin_set_whitelist", "admin_set_quotas"),
+                                             BeforeArguments(_NO_CONNECTION + ".")))
 _STREAM_CONNECTED_FIRST = dict.fromkeys(("select", "where", "where_with_expr", "where_with_index_name", "results",
                                          "foreach", "execute_background"), _NO_CONNECTION)
 _STREAM_CONNECTED_FIRST.update(dict.fromkeys(("add_ops", "paginate", "is_done"), _NO_CONNECTION + "."))
@@ -405,6 +428,25 @@ class StrItems:
         if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             from .exception import exception_for
             raise exception_for(-1, "Unable to convert unicode object to C string")
+
+
+class ScanOptions:
+    """An argument check: scan_apply's options, when a dict: str keys, "concurrent" and "nobins"
+    with bool values, no other key (anything but a dict is not read)."""
+
+    __slots__ = ()
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, dict):
+            return
+        from .exception import exception_for
+        for key, option in value.items():
+            if not isinstance(key, str):
+                raise exception_for(-2, "Policy key must be string")
+            if key not in ("concurrent", "nobins"):
+                raise exception_for(-2, "Invalid value for scan options")
+            if not isinstance(option, bool):
+                raise exception_for(-2, "Invalid value(type) for %s" % key)
 
 
 class Filled(Is):
@@ -539,7 +581,8 @@ CHECKS = {
                        ("meta", _META)),
         "query_apply": (("args", _APPLY_ARGS), ("set", _APPLY_SET), ("policy", POLICY), ("module", _APPLY_MODULE),
                         ("function", _APPLY_FUNCTION)),
-        "scan_apply": (("args", _APPLY_ARGS), ("set", _APPLY_SET), ("policy", POLICY), ("module", _APPLY_MODULE),
+        "scan_apply": (("args", Is(_LIST, "Arguments should be a list", none_ok=True)), ("set", _APPLY_SET),
+                       ("policy", "policy:scan"), ("options", ScanOptions()), ("module", _APPLY_MODULE),
                        ("function", _APPLY_FUNCTION)),
         "job_info": (("policy", POLICY),),
         "index_integer_create": _INDEX_CREATE,
@@ -557,7 +600,7 @@ CHECKS = {
                      ("set", Is(_STR, "Set must be None, or unicode or string type", none_ok=True)),
                      ("nanos", Is(int, "Nanoseconds must be a long type")),
                      ("policy", Is(dict, "Incorrect Policy -> policy must be a dict", -1, none_ok=True))),
-        "udf_put": (("udf_type", Allowed((0,), "Invalid UDF language", -1)),
+        "udf_put": (("udf_type", Allowed((0,), "Invalid UDF language", -1)), CONNECTION,
                     ("filename", Is(_STR, "Filename should be a string")), ("policy", POLICY)),
         "udf_remove": (("filename", Is(_STR, "Filename should be a string")),),
         "udf_get": (("language", Allowed((0,), "Invalid language", -1)),

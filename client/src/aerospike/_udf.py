@@ -27,6 +27,9 @@ from ._errors import client_error, error_name as _error_name, param_error
 from ._keys import parse_key
 from ._policies import merge
 
+#: The longest local-copy path of udf_put (the C client's AS_CONFIG_PATH_MAX_SIZE * 2 - 1).
+_COPY_PATH_MAX = 511
+
 UDF_TYPE_LUA = 0
 
 
@@ -112,9 +115,14 @@ class UdfMethods:
             raise param_error("Filename should be a string")
         if isinstance(udf_type, bool) or udf_type != UDF_TYPE_LUA:
             raise client_error("Invalid UDF language")
+        self._info_timeout(policy)  # the policy converts before the file is looked at
         basename = os.path.basename(filename)
         if not basename:
             raise param_error("Empty udf filename")
+        # The C client builds the local copy's path user_path + "/" + basename in a buffer of 512.
+        user_path = self._lua_user_path().encode()
+        if len(user_path) + (not user_path.endswith(b"/")) + len(basename.encode()) > _COPY_PATH_MAX:
+            raise param_error("Lua file pathname too long")
         try:
             with open(filename, "rb") as f:
                 source = f.read()
@@ -130,10 +138,14 @@ class UdfMethods:
         self._keep_local_copy(basename, source)
         return 0
 
-    def _keep_local_copy(self, basename: str, source: bytes) -> None:
-        """Copy the module into lua.user_path, where stream UDFs look for it (as the C client)."""
+    def _lua_user_path(self) -> str:
         lua = self._config.get("lua") or {}
         user_path = lua.get("user_path", ".") if isinstance(lua, dict) else "."
+        return user_path if isinstance(user_path, str) else "."
+
+    def _keep_local_copy(self, basename: str, source: bytes) -> None:
+        """Copy the module into lua.user_path, where stream UDFs look for it (as the C client)."""
+        user_path = self._lua_user_path()
         if not user_path or not os.path.isdir(user_path):
             return
         try:
