@@ -298,26 +298,27 @@ class _RecordStream:
 
         def consume(body: bytes) -> bool:
             delivered = 0
+            stops = last | partition_done
             try:
                 for (info3, result, generation, void_time, _index, digest, set_name, user_key, bval,
                      bins) in iter_records(body, decoder, op_value):
-                    if info3 & last:
-                        if result:
-                            errors.append(result)
-                        return True
-                    if info3 & partition_done:
-                        if result:  # the partition is not readable here now: another round
-                            tracker.part_unavailable(np, generation)
-                        continue
-                    if result:
+                    if info3 & stops or result:
+                        if info3 & last:
+                            if result:
+                                errors.append(result)
+                            return True
+                        if info3 & partition_done:
+                            if result:  # the partition is not readable here now: another round
+                                tracker.part_unavailable(np, generation)
+                            continue
                         if result != 2:  # not found (no such set on the node) just ends it
                             errors.append(result)
                         return True
                     if digest is None or (check_max and tracker.over_limit(np)):
                         continue
-                    key = (ns, set_name, _user_key(user_key) if user_key else None, bytearray(digest))
-                    meta = {"ttl": never if void_time == 0 else max(1, void_time - now), "gen": generation}
-                    if deliver((key, meta, bins)) is False:
+                    if deliver(((ns, set_name, _user_key(user_key) if user_key else None, bytearray(digest)),
+                                {"ttl": never if void_time == 0 else max(1, void_time - now), "gen": generation},
+                                bins)) is False:
                         raise _Stop()
                     index = ((digest[0] | (digest[1] << 8)) & 4095) - begin
                     if 0 <= index < count:
