@@ -512,3 +512,62 @@ def test_scan_apply_options_are_checked_before_the_module(client, ns, options, m
 def test_scan_apply_takes_none_for_its_arguments(client, ns, set_name):
     job = client.scan_apply(ns, set_name, "no_such_module", "f", None, None, {"concurrent": True})
     assert isinstance(job, int)
+
+
+def test_index_cdt_create_refuses_a_none_ctx_first(client, closed_client):
+    for c in (client, closed_client):
+        with pytest.raises(ex.ParamError) as info:
+            c.index_cdt_create(5, 0, 5, 2, 3, bytearray(b"x"), None, 5)
+        assert info.value.msg == "ctx cannot be None"
+
+
+@pytest.mark.parametrize("name,size", [("i" * 990, 1030), ("\u00e9" * 600, 1240)])
+def test_index_remove_command_must_fit_the_c_clients_buffer(client, ns, name, size):
+    # "sindex-delete:namespace=<ns>;indexname=<name>" and its NUL, in 1024 bytes
+    with pytest.raises(ex.ClientError) as info:
+        client.index_remove(ns, name)
+    assert info.value.msg == "Index remove buffer overflow: %d" % size
+
+
+@given(st.integers(0, 1500))
+@settings(max_examples=15, deadline=None)
+def test_error_messages_are_cut_as_the_c_clients_buffer_cuts_them(client, length):
+    name = "y" * length
+    with pytest.raises(ex.ParamError) as info:
+        client.info_single_node("x", name)
+    assert info.value.msg == ("Could not get node with name %s." % name)[:1023]
+    with pytest.raises(ex.ParamError) as info:
+        client.scan("test", "s").foreach(print, None, {}, name)
+    assert info.value.msg == ("Invalid node name: %s" % name)[:1022]
+
+
+@pytest.mark.parametrize("call,field", [
+    (lambda c, k, p: c.get(k, p), "total_timeout"), (lambda c, k, p: c.put(k, {"a": 1}, policy=p), "ttl"),
+    (lambda c, k, p: c.operate(k, [op.read("a")], policy=p), "socket_timeout"),
+    (lambda c, k, p: c.info_all("build", p), "timeout"),
+    (lambda c, k, p: c.scan(k[0], k[1]).results(p), "total_timeout"),
+    (lambda c, k, p: c.query(k[0], k[1]).apply("m", "f").execute_background(p), "durable_delete")])
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 2**64])
+def test_policy_ints_must_fit_a_c_long(client, key, call, field, value):
+    with pytest.raises(ex.ClientError) as info:
+        call(client, key(1), {field: value})
+    assert info.value.msg == "Unable to fetch long value from policy field"
+
+
+@pytest.mark.parametrize("policy,cls,message", [
+    ({"records_per_second": "x"}, ex.ParamError, "records_per_second is invalid"),
+    ({"records_per_second": 2**63}, ex.ClientError, "Unable to fetch long value from policy field"),
+    ({"max_records": 2**63}, ex.ClientError, "Unable to fetch long value from policy field")])
+def test_scan_policy_throttle_and_limit_are_c_longs(client, ns, set_name, policy, cls, message):
+    for call in (lambda: client.scan(ns, set_name).results(policy),
+                 lambda: client.scan(ns, set_name).execute_background(policy)):
+        with pytest.raises(cls) as info:
+            call()
+        assert info.value.msg == message
+
+
+def test_scan_throttle_wraps_and_a_query_policy_has_none(client, ns, key):
+    client.put(key(1), {"a": 1})
+    assert len(client.scan(ns, key(1)[1]).results({"records_per_second": 2**32 + 1000})) == 1
+    assert len(client.scan(ns, key(1)[1]).results({"records_per_second": -1})) == 1
+    assert len(client.query(ns, key(1)[1]).results({"records_per_second": "x", "max_records": "x"})) == 1

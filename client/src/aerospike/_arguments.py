@@ -449,6 +449,20 @@ class ScanOptions:
                 raise exception_for(-2, "Invalid value(type) for %s" % key)
 
 
+class NotNone:
+    """An argument check: the value must not be None (ParamError with `message`)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, value) -> None:
+        if value is None:
+            from .exception import exception_for
+            raise exception_for(-2, self.message)
+
+
 class Filled(Is):
     """An argument check: an instance of `types` that is not empty."""
 
@@ -593,7 +607,8 @@ CHECKS = {
         "index_list_create": _INDEX_TYPED_CREATE,
         "index_map_keys_create": _INDEX_TYPED_CREATE,
         "index_map_values_create": _INDEX_TYPED_CREATE,
-        "index_cdt_create": (("index_type", CInt("index_type")),) + _INDEX_TYPED_CREATE,
+        "index_cdt_create": (("index_type", CInt("index_type")), ("index_datatype", _INDEX_DATATYPE),
+                             ("ctx", NotNone("ctx cannot be None")), CONNECTION) + _INDEX_CREATE,
         "index_expr_create": (("policy", POLICY), ("ns", _NS), ("set", _INDEX_SET), ("name", _INDEX_NAME)),
         "index_remove": (("policy", POLICY), ("ns", _NS), ("name", _INDEX_NAME)),
         "truncate": (("namespace", Is(_STR, "Namespace must be unicode or string type")),

@@ -23,6 +23,8 @@ def start_background(stream, policy):
     """(A command generator, see `_io`.) Start the background job on every node; its id."""
     client = stream._client
     cluster = client._require()
+    stream._max_records(policy)  # a Scan's policy fields, converted with the policy
+    stream._records_per_second(policy)
     policy = merge(client._policies["write"], policy)
     # A namespace the nodes do not have is theirs to refuse (20, in the message of a node's answer).
     udf = getattr(stream, "_udf", None)
@@ -42,7 +44,7 @@ def start_background(stream, policy):
         fields.append((FieldType.SET, stream._set.encode()))
     fields.append((FieldType.SOCKET_TIMEOUT, _U32.pack(policy.get("socket_timeout", 0) or 0)))
     fields.append((FieldType.TRID, _U64.pack(trid)))
-    rps = getattr(stream, "records_per_second", 0) or policy.get("records_per_second", 0) or 0
+    rps = stream._records_per_second(policy)
     if rps:  # the node throttles the job to it
         fields.append((FieldType.RECS_PER_SEC, _U32.pack(rps)))
     if stream._predicate is not None:

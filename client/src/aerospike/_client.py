@@ -729,7 +729,12 @@ class Client(UdfMethods, TransactionMethods):
     def index_remove(self, ns, name, policy=None) -> int:
         if not isinstance(ns, str) or not isinstance(name, str):
             raise param_error("Namespace and index name should be strings")
-        yield from self._index_command("sindex-delete:namespace=%s;indexname=%s" % (ns, name), policy)
+        command = "sindex-delete:namespace=%s;indexname=%s" % (ns, name)
+        self._info_timeout(policy)
+        size = len(command.encode()) + 1  # the C client formats it into 1024 bytes, with its NUL
+        if size >= 1024:
+            raise client_error("Index remove buffer overflow: %d" % size)
+        yield from self._index_command(command, policy)
         return 0
 
     # -- partitions and nodes ---------------------------------------------------------------------

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from ._errors import param_error
+from ._errors import client_error, param_error
+
+_C_LONG_MIN, _C_LONG_MAX = -(1 << 63), (1 << 63) - 1
 
 _BASE = {"total_timeout": 1000, "connect_timeout": 0, "socket_timeout": 30000, "timeout_delay": 3000,
          "max_retries": 0, "sleep_between_retries": 0, "compress": False, "error_detail_verbosity": 0}
@@ -89,6 +91,8 @@ def merge(defaults: dict, policy) -> dict:
         return defaults
     merged = dict(defaults)
     for name, value in policy.items():
+        if name in defaults and isinstance(value, int) and not _C_LONG_MIN <= value <= _C_LONG_MAX:
+            raise client_error("Unable to fetch long value from policy field")  # PyLong_AsLong fails
         if name in _BOOL_KEYS:
             if not isinstance(value, int):  # read as a C int by the official client: any int, bool too
                 if name in defaults:

@@ -47,6 +47,17 @@ def _user_key(data: bytes | None):
     return bytearray(value)
 
 
+
+def _c_long_field(policy, name: str) -> int:
+    """A policy's int field as the official client reads it (0 when absent): any int within a C
+    long, else "<name> is invalid" (not an int) or ClientError (too large)."""
+    value = policy.get(name, 0) if isinstance(policy, dict) else 0
+    if not isinstance(value, int):
+        raise param_error("%s is invalid" % name)
+    if not -(1 << 63) <= value < 1 << 63:
+        raise client_error("Unable to fetch long value from policy field")
+    return int(value)
+
 class _RecordStream:
     """Shared machinery of Query and Scan."""
 
@@ -169,6 +180,7 @@ class _RecordStream:
         client = self._client
         cluster = client._require()
         max_records = self._max_records(policy)
+        self._records_per_second(policy)  # converted with the policy, before anything runs
         if isinstance(policy, dict) and "max_records" in policy:
             policy = {k: v for k, v in policy.items() if k != "max_records"}  # read above
         policy = merge(client._policies[self._policy_kind], policy)
@@ -190,12 +202,14 @@ class _RecordStream:
         query's is its max_records attribute."""
         if self._policy_kind != "scan":
             return getattr(self, "max_records", 0) or 0
-        value = policy.get("max_records", 0) if isinstance(policy, dict) else 0
-        if not isinstance(value, int):
-            raise param_error("max_records is invalid")
-        if not -(1 << 63) <= value < 1 << 64:
-            raise client_error("Unable to fetch long value from policy field")
-        return int(value) % (1 << 64)  # a negative one wraps, as the C conversion does
+        return _c_long_field(policy, "max_records") % (1 << 64)  # a negative one wraps, as in C
+
+    def _records_per_second(self, policy) -> int:
+        """A scan's throttle is a key of the call's policy (a C uint32: it wraps); a query's is
+        its records_per_second attribute (its policy's key is not read)."""
+        if self._policy_kind != "scan":
+            return getattr(self, "records_per_second", 0) or 0
+        return _c_long_field(policy, "records_per_second") & 0xFFFFFFFF
 
     def _tracker(self, policy: dict, nodename, max_records: int, cluster) -> Tracker:
         """The tracker of one call: the partitions of the partition_filter (or all), resumed from
@@ -233,7 +247,8 @@ class _RecordStream:
         if pf is not None:
             nodename = None  # a partition filter wins over a node name
         elif nodename is not None and nodename not in cluster.nodes:
-            raise param_error("Invalid node name: %s" % nodename)
+            # this message passes through a second buffer in the official client: 1022 bytes
+            raise param_error(exception._cut_message("Invalid node name: %s" % nodename, 1022))
         return Tracker(parts, resume is not None, max_records, policy, nodename)
 
     def _request(self, tracker: Tracker, np: NodePartitions, policy: dict, nobins: bool) -> bytes:
@@ -241,7 +256,7 @@ class _RecordStream:
         fields = [(FieldType.NAMESPACE, self._namespace.encode())]
         if self._set:
             fields.append((FieldType.SET, self._set.encode()))
-        rps = getattr(self, "records_per_second", 0) or policy.get("records_per_second", 0) or 0
+        rps = self._records_per_second(policy)
         if rps:
             fields.append((FieldType.RECS_PER_SEC, _U32.pack(rps)))
         fields.append((FieldType.SOCKET_TIMEOUT, _U32.pack(policy.get("socket_timeout", 0) or 0)))

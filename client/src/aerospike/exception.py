@@ -462,6 +462,19 @@ _UNSET = object()
 _EXTRA_ATTRS = ("key", "bin", "name", "module", "func")
 
 
+#: The C client's error message buffer holds 1023 bytes and its NUL: longer messages are cut.
+_MESSAGE_MAX_BYTES = 1023
+
+
+def _cut_message(msg: str, limit: int = _MESSAGE_MAX_BYTES) -> str:
+    """`msg` cut to `limit` UTF-8 bytes, as the C client's message buffer cuts it (a character cut
+    in two is left out)."""
+    data = msg.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return msg
+    return data[:limit].decode("utf-8", "ignore")
+
+
 def exception_for(code: int, msg: str = "", in_doubt: bool = False, file: "str | None" = None,
                   line: "int | None" = None, *, subcode: int = 0, key=_UNSET, bin=_UNSET,
                   name=_UNSET, module=_UNSET, func=_UNSET) -> AerospikeError:
@@ -483,6 +496,8 @@ def exception_for(code: int, msg: str = "", in_doubt: bool = False, file: "str |
     code = int(code)
     cls = CODE_TO_CLASS.get(code, AerospikeError)
     msg = "" if msg is None else str(msg)
+    if len(msg) > _MESSAGE_MAX_BYTES // 4:
+        msg = _cut_message(msg)
     line = None if line is None else int(line)
     in_doubt = bool(in_doubt)
     exc = cls(code, msg, file, line, in_doubt)
