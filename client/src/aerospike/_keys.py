@@ -56,6 +56,7 @@ _I64 = struct.Struct(">q")
 #: A new RIPEMD-160 object: a copy of an empty one (about 3x cheaper than asking hashlib for one
 #: by name on every key).
 _fresh_hash = ripemd160().copy
+_NO_SET = object()
 #: (namespace, set) pairs already checked by a full parse -> the bytes a digest of a key in that
 #: set starts with (the set name), so that the common key (a str or int in a known set) is parsed
 #: in one step.
@@ -89,28 +90,37 @@ def parse_key(key) -> Key:
 
 def parse_keys(keys: list, parse_other) -> list[Key]:
     """The Keys of a batch's key tuples: `parse_key`'s fast path inline for each (a str or int key
-    in a set seen before), `parse_other(index, key)` for any other."""
+    in a set seen before), `parse_other(index, key)` for any other. Keys of one set in a row
+    share hash objects already fed the set name and key type (each key's is a copy of one)."""
     sets = _checked_sets
-    new_hash = _fresh_hash
     parsed = []
     append = parsed.append
+    namespace_now = set_now = _NO_SET  # the (namespace, set) of the hash objects below
+    str_hash = int_hash = None
     for index, key in enumerate(keys):
         if type(key) is tuple and len(key) == 3:
             namespace, set_name, user_key = key
             if type(namespace) is str and (type(set_name) is str or set_name is None):
-                prefix = sets.get((namespace, set_name))
-                if prefix is not None:
-                    key_type = type(user_key)
-                    if key_type is str:
-                        h = new_hash()
-                        h.update(prefix + b"\x03" + user_key.encode("utf-8", "surrogateescape"))
-                        append(Key(namespace, set_name, user_key, h.digest()))
+                if namespace is not namespace_now or set_name is not set_now:
+                    prefix = sets.get((namespace, set_name))
+                    if prefix is None:
+                        append(parse_other(index, key))
                         continue
-                    if key_type is int and -(1 << 63) <= user_key < (1 << 63):
-                        h = new_hash()
-                        h.update(prefix + b"\x01" + _I64.pack(user_key))
-                        append(Key(namespace, set_name, user_key, h.digest()))
-                        continue
+                    namespace_now, set_now = namespace, set_name
+                    str_hash, int_hash = _fresh_hash(), _fresh_hash()
+                    str_hash.update(prefix + b"\x03")
+                    int_hash.update(prefix + b"\x01")
+                key_type = type(user_key)
+                if key_type is str:
+                    h = str_hash.copy()
+                    h.update(user_key.encode("utf-8", "surrogateescape"))
+                    append(Key(namespace, set_name, user_key, h.digest()))
+                    continue
+                if key_type is int and -(1 << 63) <= user_key < (1 << 63):
+                    h = int_hash.copy()
+                    h.update(_I64.pack(user_key))
+                    append(Key(namespace, set_name, user_key, h.digest()))
+                    continue
         append(parse_other(index, key))
     return parsed
 
