@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import threading
 import time
 import warnings
@@ -17,7 +18,7 @@ from ._cluster.connection import ConnectionFailed
 from ._cluster.node import NoMoreConnections
 from ._errors import client_error, param_error
 from ._errors import error_name as _error_name
-from ._executor import execute, info_command, single_command
+from ._executor import execute, info_command, run_single
 from ._io import Sleep, command, drive
 from ._keys import parse_key
 from ._policies import client_policies, merge
@@ -96,8 +97,7 @@ class Client(UdfMethods, TransactionMethods):
         self._decoder = Decoder(deserializer)
         self._read_templates = sr.ReadTemplates()
         self._write_templates = sr.WriteTemplates()
-        decoder = self._decoder
-        self._parse_record = lambda body: sr.record_reply(body, decoder)
+        self._parse_record = functools.partial(sr.record_reply, self._decoder)
         self._cluster: Cluster | None = None
         self._lock = threading.Lock()
 
@@ -229,13 +229,21 @@ class Client(UdfMethods, TransactionMethods):
         """Run a command generator (see `_io`) with blocking sockets."""
         return drive(gen, execute)
 
+    def _single_command(self, cluster, key, request: bytes, policy: dict, is_write: bool, parse=None):
+        """`_executor.single_command` for this face (`yield from` it in a command generator). The
+        sync face runs it on blocking sockets right away (`run_single`: a generator that never
+        yields, so its caller's driver has nothing to do); the asyncio face's is the generator."""
+        return run_single(cluster, key, request, policy, is_write, parse)
+        yield  # noqa: unreachable - makes this a generator function
+
     def _run(self, key, msg, policy: dict, is_write: bool, parse=None):
         """`parse(body)` reads the reply (default: a Message; in a transaction always a Message)."""
         cluster = self._require()
         txn = policy_transaction(policy)
         if txn is not None:
             return (yield from self._run_in_txn(cluster, txn, key, msg, policy, is_write))
-        reply, where, in_doubt = yield from single_command(cluster, key, msg.to_proto(), policy, is_write, parse)
+        reply, where, in_doubt = yield from self._single_command(cluster, key, msg.to_proto(), policy, is_write,
+                                                                  parse)
         return reply, (where, in_doubt)
 
     @staticmethod
@@ -262,13 +270,13 @@ class Client(UdfMethods, TransactionMethods):
         if request is None:
             reply, where = yield from self._run(k, sr.read_request(k, policy), policy, False, self._parse_record)
         else:
-            reply, address, in_doubt = yield from single_command(self._require(), k, request, policy, False,
-                                                                 self._parse_record)
+            reply, address, in_doubt = yield from self._single_command(self._require(), k, request, policy, False,
+                                                                       self._parse_record)
             where = (address, in_doubt)
         if reply.result_code:
             self._raise_for(reply, where, key=key)
-        bins = reply.bins if isinstance(reply, sr.RecordReply) else sr.bins_of(reply, self._decoder)
-        return k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()), bins
+        return (k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()),
+                sr.reply_bins(reply, self._decoder))
 
     @command
     def select(self, key, bins, policy=None):
@@ -280,16 +288,18 @@ class Client(UdfMethods, TransactionMethods):
                 raise param_error("Bin name must be a string")
         names = [sr.check_bin_name(b) for b in bins]
         policy = merge(self._policies["read"], policy)
-        reply, where = yield from self._run(k, sr.read_request(k, policy, bins=names), policy, False)
+        reply, where = yield from self._run(k, sr.read_request(k, policy, bins=names), policy, False,
+                                            self._parse_record)
         if reply.result_code:
             self._raise_for(reply, where, key=key)
-        return k.as_tuple(), sr.meta_of(reply, sr.now_cl()), sr.bins_of(reply, self._decoder)
+        return k.as_tuple(), sr.meta_of(reply, sr.now_cl()), sr.reply_bins(reply, self._decoder)
 
     @command
     def exists(self, key, policy=None):
         k = parse_key(key)
         policy = merge(self._policies["read"], policy)
-        reply, where = yield from self._run(k, sr.read_request(k, policy, header_only=True), policy, False)
+        reply, where = yield from self._run(k, sr.read_request(k, policy, header_only=True), policy, False,
+                                            self._parse_record)
         if reply.result_code == ResultCode.KEY_NOT_FOUND:
             return k.as_tuple(), None
         if reply.result_code:
@@ -307,15 +317,15 @@ class Client(UdfMethods, TransactionMethods):
             policy = self._policies["write"]
             if policy_transaction(policy) is None:
                 request = self._write_templates.request(k, bins, policy, self._encoder, serializer)
-                reply, address, in_doubt = yield from single_command(self._require(), k, request, policy, True,
-                                                                     sr.write_reply)
+                reply, address, in_doubt = yield from self._single_command(self._require(), k, request, policy,
+                                                                           True, sr.write_reply)
                 if reply.result_code:
                     self._raise_for(reply, (address, in_doubt), True, key=key, bin=bins)
                 return 0
         meta = sr.check_meta(meta)
         policy = merge(self._policies["write"], policy)
         msg = sr.put_request(k, bins, meta, policy, self._encoder, serializer)
-        reply, where = yield from self._run(k, msg, policy, True)
+        reply, where = yield from self._run(k, msg, policy, True, self._parse_record)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key, bin=bins)
         return 0
@@ -325,7 +335,7 @@ class Client(UdfMethods, TransactionMethods):
         k = parse_key(key)
         meta = sr.remove_meta(meta, policy)
         policy = merge(self._policies["remove"], policy)
-        reply, where = yield from self._run(k, sr.remove_request(k, meta, policy), policy, True)
+        reply, where = yield from self._run(k, sr.remove_request(k, meta, policy), policy, True, self._parse_record)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key)
         return 0
@@ -342,7 +352,7 @@ class Client(UdfMethods, TransactionMethods):
         meta = sr.check_meta(meta)
         policy = merge(self._policies["write"], policy)
         msg = sr.put_request(k, bins, meta, policy, self._encoder, None)
-        reply, where = yield from self._run(k, msg, policy, True)
+        reply, where = yield from self._run(k, msg, policy, True, self._parse_record)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key)
         return 0
@@ -355,7 +365,7 @@ class Client(UdfMethods, TransactionMethods):
             msg, _ = sr.operate_request(k, [operation], meta, policy, self._encoder)
         except exception.BinNameError as exc:  # it names the key and bin as given, as the official one
             raise exception.exception_for(exc.code, exc.msg, False, key=key, bin=operation.get("bin")) from None
-        reply, where = yield from self._run(k, msg, policy, True)
+        reply, where = yield from self._run(k, msg, policy, True, self._parse_record)
         if reply.result_code:
             self._raise_for(reply, where, True, key=key, bin=operation.get("bin"))
         return 0
@@ -392,8 +402,8 @@ class Client(UdfMethods, TransactionMethods):
 
     @command
     def operate(self, key, list, meta=None, policy=None):  # noqa: A002
-        k, meta_out, reply = yield from self._operate(key, list, meta, policy)
-        return k.as_tuple(), meta_out, sr.bins_of(reply, self._decoder)
+        k, meta_out, reply = yield from self._operate(key, list, meta, policy, self._parse_record)
+        return k.as_tuple(), meta_out, sr.reply_bins(reply, self._decoder)
 
     @command
     def operate_ordered(self, key, list, meta=None, policy=None):  # noqa: A002
@@ -402,12 +412,12 @@ class Client(UdfMethods, TransactionMethods):
         k, meta_out, reply = yield from self._operate(key, list, meta, policy)
         return k.as_tuple(), meta_out, sr.ordered_bins_of(reply, self._decoder)
 
-    def _operate(self, key, operations, meta, policy):
+    def _operate(self, key, operations, meta, policy, parse=None):
         k = parse_key(key)
         meta = sr.check_meta(meta)
         policy = merge(self._policies["operate"], policy)
         msg, writes = sr.operate_request(k, operations, meta, policy, self._encoder)
-        reply, where = yield from self._run(k, msg, policy, writes)
+        reply, where = yield from self._run(k, msg, policy, writes, parse)
         if reply.result_code:
             self._raise_for(reply, where, writes, key=key)
         return k, sr.meta_of(reply, sr.now_cl()), reply

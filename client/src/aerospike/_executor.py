@@ -56,6 +56,31 @@ class Executor:
         return drive(single_command(self.cluster, key, request, policy, is_write), execute)
 
 
+#: Command settings by policy object (see `settings_of`): the client's default policies are
+#: the same dict on every call, so theirs are read once.
+_settings: dict[int, tuple] = {}
+
+
+def settings_of(policy: dict) -> tuple:
+    """(total timeout s or None, socket timeout s or None, max retries, sleep between retries ms,
+    replica, compress) of a single-record command's policy. Kept per policy object (a policy dict
+    is never changed once a command has used it: the client replaces its defaults, a call's own
+    policy is a new merged dict), at most a few hundred of them."""
+    entry = _settings.get(id(policy))
+    if entry is not None and entry[0] is policy:
+        return entry[1]
+    total = _ms(policy.get("total_timeout", 0))
+    socket_timeout = _ms(policy.get("socket_timeout", 0))
+    if total and (not socket_timeout or socket_timeout > total):
+        socket_timeout = total
+    settings = (total, socket_timeout, policy.get("max_retries", 0) or 0, policy.get("sleep_between_retries", 0) or 0,
+                policy.get("replica", 2), bool(policy.get("compress")))
+    if len(_settings) > 256:
+        _settings.clear()
+    _settings[id(policy)] = (policy, settings)
+    return settings
+
+
 def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_write: bool, parse=None):
     """(A command generator, see `_io`.) The reply to a single-record command, the 'host:port'
     that answered, and whether an error in that reply leaves the write in doubt.
@@ -67,40 +92,70 @@ def single_command(cluster: Cluster, key: Key, request: bytes, policy: dict, is_
     another replica. A retry that would not start before `total_timeout` is not made. When
     retries run out the last failure is raised; timeouts carry the C client's message.
     `parse(body)` reads the reply (default: a Message); what it gives must have a `result_code`."""
-    total = _ms(policy.get("total_timeout", 0))
-    socket_timeout = _ms(policy.get("socket_timeout", 0))
-    if total and (not socket_timeout or socket_timeout > total):
-        socket_timeout = total
-    max_retries = policy.get("max_retries", 0) or 0
-    sleep_ms = policy.get("sleep_between_retries", 0) or 0
-    replica = policy.get("replica", 2)
-    if policy.get("compress") and len(request) >= COMPRESS_THRESHOLD:
+    settings = settings_of(policy)
+    if settings[5] and len(request) >= COMPRESS_THRESHOLD:
         request = compress(request)
-    deadline = time.monotonic() + total if total else None
+    deadline = time.monotonic() + settings[0] if settings[0] else None
     cluster.stats.add_command()
+    return (yield from _tries(cluster, key, request, policy, is_write, parse, settings, deadline, None, None))
+
+
+def run_single(cluster: Cluster, key: Key, request: bytes, policy: dict, is_write: bool, parse=None):
+    """`single_command` on blocking sockets, its first try made without a generator: the same
+    steps, counters and results; only a try that leaves the command unfinished (a failure, a
+    retried answer, a node over its error rate) hands over to the generator's retry loop."""
+    settings = settings_of(policy)
+    if settings[5] and len(request) >= COMPRESS_THRESHOLD:
+        request = compress(request)
+    deadline = time.monotonic() + settings[0] if settings[0] else None
+    cluster.stats.add_command()
+    node, known = cluster.node_for(key.namespace, key.partition_id(), is_write, settings[4], 0)
+    if node is None:
+        _no_node(key, known, is_write, 0)
+    if not node.error_rate_ok():
+        outcome: tuple = (-14, "Max error rate exceeded", None, False)
+    else:
+        outcome = _attempt_blocking(cluster, node, request, settings[1], deadline, is_write, 0, key.namespace, parse)
+        reply = outcome[2]
+        if reply is not None and (reply.result_code not in _RETRIED_RESULTS or settings[2] <= 0):
+            return reply, "%s:%d" % node.host, False  # one send: never in doubt for a server error
+    return drive(_tries(cluster, key, request, policy, is_write, parse, settings, deadline, node, outcome), execute)
+
+
+def _no_node(key: Key, known: bool, is_write: bool, sent: int):
+    if not known:
+        raise exception.exception_for(ResultCode.NAMESPACE_NOT_FOUND, "Invalid namespace: %s" % key.namespace)
+    raise exception.exception_for(-8, "Node not found for partition %s:%d" % (key.namespace, key.partition_id()),
+                                  in_doubt_for(-8, is_write, sent))
+
+
+def _tries(cluster: Cluster, key: Key, request: bytes, policy: dict, is_write: bool, parse, settings: tuple,
+           deadline, node, outcome):
+    """(A command generator.) `single_command`'s tries and retries; `node` and `outcome` (code,
+    message, reply or None, whether the request went out): the first try, when already made."""
+    _total, socket_timeout, max_retries, sleep_ms, replica, _compress = settings
     pid = key.partition_id()
     replica_index = 0
     iteration = 0
     sent = 0
-    node = None
     while True:
-        node, known = cluster.node_for(key.namespace, pid, is_write, replica, replica_index)
-        if not known:
-            raise exception.exception_for(ResultCode.NAMESPACE_NOT_FOUND, "Invalid namespace: %s" % key.namespace)
-        if node is None:
-            raise exception.exception_for(-8, "Node not found for partition %s:%d" % (key.namespace, pid),
-                                          in_doubt_for(-8, is_write, sent))
-        if not node.error_rate_ok():
-            code, message = -14, "Max error rate exceeded"
-        else:
-            code, message, reply, was_sent = yield from _attempt(cluster, node, request, socket_timeout, deadline,
-                                                                 is_write, sent, key.namespace, parse)
-            sent += was_sent
-            if reply is not None and (reply.result_code not in _RETRIED_RESULTS or iteration >= max_retries):
-                # A server error after the write went out more than once may hide an applied write.
-                return reply, "%s:%d" % node.host, is_write and sent > 1
-            if reply is not None:
-                code, message = reply.result_code, ""
+        if outcome is None:
+            node, known = cluster.node_for(key.namespace, pid, is_write, replica, replica_index)
+            if node is None:
+                _no_node(key, known, is_write, sent)
+            if not node.error_rate_ok():
+                outcome = (-14, "Max error rate exceeded", None, False)
+            else:
+                outcome = yield from _attempt(cluster, node, request, socket_timeout, deadline, is_write, sent,
+                                              key.namespace, parse)
+        code, message, reply, was_sent = outcome
+        outcome = None
+        sent += was_sent
+        if reply is not None and (reply.result_code not in _RETRIED_RESULTS or iteration >= max_retries):
+            # A server error after the write went out more than once may hide an applied write.
+            return reply, "%s:%d" % node.host, is_write and sent > 1
+        if reply is not None:
+            code, message = reply.result_code, ""
         iteration += 1
         if iteration > max_retries:
             break
@@ -136,28 +191,57 @@ def _attempt(cluster: Cluster, node, request: bytes, socket_timeout, deadline, i
     except NoMoreConnections as exc:
         return -7, str(exc), None, False
     except ConnectionFailed as exc:
-        # The official client connects without blocking: a refused or timed-out connect shows
-        # as a failed first write, which counts against the node like any socket error.
-        node.add_error()
-        if getattr(exc, "connected", True):
-            node.stats.add_error(namespace, "timeouts" if exc.timeout else "errors")
-        elif exc.timeout:
-            node.stats.add_error(namespace, "timeouts")
-        return _failure(exc, node) + (None, bool(getattr(exc, "request_sent", False)))
-    if ptype != ProtoType.AS_MSG:
+        return _exchange_failed(exc, node, namespace)
+    return _answered(cluster, node, request, ptype, body, is_write, sent, namespace, parse, began,
+                     exchange.connect_seconds)
+
+
+def _attempt_blocking(cluster: Cluster, node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int,
+                      namespace: str, parse=None):
+    """`_attempt` on blocking sockets (a plain call)."""
+    began = time.monotonic()
+    try:
+        answer, connect_seconds = exchange_blocking(node, request, socket_timeout, deadline)
+    except NoMoreConnections as exc:
+        return -7, str(exc), None, False
+    except ConnectionFailed as exc:
+        return _exchange_failed(exc, node, namespace)
+    return _answered(cluster, node, request, answer[0], answer[1], is_write, sent, namespace, parse, began,
+                     connect_seconds)
+
+
+def _exchange_failed(exc: ConnectionFailed, node, namespace: str) -> tuple:
+    # The official client connects without blocking: a refused or timed-out connect shows
+    # as a failed first write, which counts against the node like any socket error.
+    node.add_error()
+    if getattr(exc, "connected", True):
+        node.stats.add_error(namespace, "timeouts" if exc.timeout else "errors")
+    elif exc.timeout:
+        node.stats.add_error(namespace, "timeouts")
+    return _failure(exc, node) + (None, bool(getattr(exc, "request_sent", False)))
+
+
+def _answered(cluster: Cluster, node, request: bytes, ptype: int, body: bytes, is_write: bool, sent: int,
+              namespace: str, parse, began: float, connect_seconds) -> tuple:
+    """A try's outcome from the node's reply (its counters updated)."""
+    if ptype != _AS_MSG:
         raise exception.exception_for(-2, "unexpected proto type %d in reply" % ptype,
                                       in_doubt_for(-2, is_write, sent + 1))
     reply = parse_message(body)[0] if parse is None else parse(body)
     code = reply.result_code
-    if code in _RETRIED_RESULTS:
-        node.add_error()
-    if code not in (0, ResultCode.KEY_NOT_FOUND):
+    if code and code != _NOT_FOUND:
+        if code in _RETRIED_RESULTS:
+            node.add_error()
         node.stats.add_error(namespace, "key_busy" if code == ResultCode.KEY_BUSY else "errors")
     if cluster.stats.metrics_enabled:
-        measured = code in (0, ResultCode.KEY_NOT_FOUND)
+        measured = code in (0, _NOT_FOUND)
         node.stats.add_exchange(namespace, len(request), 8 + len(body), (WRITE if is_write else READ)
-                                if measured else None, time.monotonic() - began, exchange.connect_seconds)
+                                if measured else None, time.monotonic() - began, connect_seconds)
     return 0, "", reply, True
+
+
+_AS_MSG = int(ProtoType.AS_MSG)
+_NOT_FOUND = int(ResultCode.KEY_NOT_FOUND)
 
 
 def _failure(exc: ConnectionFailed, node) -> tuple[int, str]:
@@ -226,27 +310,32 @@ def execute(op):
     if type(op) is Sleep:
         time.sleep(op.seconds)
         return None
-    node = op.node
+    answer, op.connect_seconds = exchange_blocking(op.node, op.request, op.socket_timeout, op.deadline, op.receive)
+    return answer
+
+
+def exchange_blocking(node, request: bytes, socket_timeout: float | None, deadline: float | None, receive=None):
+    """An `Exchange`'s work on blocking sockets: (its answer, the seconds the connection took to
+    open if this exchange opened it, else None)."""
     try:
-        conn = node.get_connection(op.deadline)
+        conn = node.get_connection(deadline)
     except ConnectionFailed as exc:
         exc.connected = False  # type: ignore[attr-defined]
         raise
     sent = False
     try:
-        conn.send(op.request, op.socket_timeout, op.deadline)
+        conn.send(request, socket_timeout, deadline)
         sent = True
-        receive = op.receive
         if receive is None:
-            answer = conn.recv_proto(op.socket_timeout, op.deadline)
+            answer = conn.recv_proto(socket_timeout, deadline)
         else:
             answer = None
-            while not receive(*conn.recv_proto(op.socket_timeout, op.deadline)):
+            while not receive(*conn.recv_proto(socket_timeout, deadline)):
                 pass
     except BaseException as exc:
         node.discard_connection(conn)
         exc.request_sent = sent  # type: ignore[attr-defined]
         raise
-    op.connect_seconds, conn.connect_seconds = conn.connect_seconds, None
+    connect_seconds, conn.connect_seconds = conn.connect_seconds, None
     node.put_connection(conn)
-    return answer
+    return answer, connect_seconds

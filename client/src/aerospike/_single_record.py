@@ -7,6 +7,7 @@ import warnings
 import time
 
 from spikewire import CITRUSLEAF_EPOCH, FieldType, Info1, Info2, Info3, Message, Op, OpType, ParticleType
+from spikewire import parse_message
 from spikewire.keys import pack_key_field
 
 from spikewire.results import MalformedMessage
@@ -15,7 +16,6 @@ from ._errors import bin_name_error, client_error, param_error
 from ._keys import Key
 from ._values import Decoder, Encoder
 from ._operations import respond_all_ops
-from ._stream_records import iter_records
 
 POLICY_KEY_SEND = 1
 EXISTS_IGNORE, EXISTS_CREATE, EXISTS_UPDATE, EXISTS_REPLACE, EXISTS_CREATE_OR_REPLACE = 0, 1, 2, 3, 4
@@ -173,6 +173,8 @@ def put_request(key: Key, bins: dict, meta: dict, policy: dict, encoder: Encoder
 
 
 _OP_HEADER = struct.Struct(">IBBBB")
+_I64 = struct.Struct(">q")
+_INTEGER, _STRING, _MAP = int(ParticleType.INTEGER), int(ParticleType.STRING), int(ParticleType.MAP)
 _WRITE = int(OpType.WRITE)
 
 
@@ -190,7 +192,13 @@ def write_ops(bins: dict, encoder: Encoder, serializer) -> tuple[int, bytes]:
             check_bin_name(name, strict)
             if len(name.encode()) > MAX_BIN_NAME:  # strict_types False: the C client's record refuses it
                 raise bin_name_error("Unable to set key-value pair")
-        ptype, data = particle(value, serializer)
+        kind = type(value)
+        if kind is str:  # the common values encoded here, as `particle` encodes them
+            ptype, data = _STRING, value.encode()
+        elif kind is int and -0x8000000000000000 <= value <= 0x7FFFFFFFFFFFFFFF:
+            ptype, data = _INTEGER, _I64.pack(value)
+        else:
+            ptype, data = particle(value, serializer)
         # A bin name given as bytes that are not UTF-8 rides as a str with surrogates: its own bytes.
         raw = name.encode("utf-8", "surrogateescape")
         parts.append(pack(4 + len(raw) + len(data), _WRITE, ptype, 0, len(raw)))
@@ -373,12 +381,69 @@ class RecordReply:
         self.bins = bins
 
 
-def record_reply(body: bytes, decoder: Decoder) -> RecordReply:
-    """A single-record read reply, decoded as scan records are (no Message, no Op per bin)."""
-    for _info3, result, generation, void_time, _index, _digest, _set, _key, _bval, bins in \
-            iter_records(body, decoder, value_of):
-        return RecordReply(result, generation, void_time, bins)
-    raise MalformedMessage("empty reply")
+_REPLY_HEADER = struct.Struct(">BBBBBBIIIHH")
+_FIELD_HEADER = struct.Struct(">IB")
+#: Bin names already decoded (their raw bytes -> str); bounded.
+_bin_names: dict[bytes, str] = {}
+
+
+def record_reply(decoder: Decoder, body: bytes) -> RecordReply:
+    """The reply to a single-record command decoded in one pass: what `parse_message` and
+    `bins_of` give (no Message, no Op per bin), and for a malformed reply the same
+    MalformedMessage. Only the first message of `body` is read (a single-record reply has one)."""
+    end = len(body)
+    if end < 22:
+        raise MalformedMessage("message shorter than the 22-byte header")
+    header_size, _i1, _i2, _i3, _i4, result, generation, void_time, _ttl, n_fields, n_ops = \
+        _REPLY_HEADER.unpack_from(body)
+    if header_size != 22:
+        raise MalformedMessage("header size %d, expected 22" % header_size)
+    pos = 22
+    for _ in range(n_fields):  # passed over (checked as `parse_fields` checks them)
+        if end - pos < 5:
+            raise MalformedMessage("truncated field header")
+        size, ftype = _FIELD_HEADER.unpack_from(body, pos)
+        if size < 1 or pos + 4 + size > end:
+            raise MalformedMessage("field of type %d overruns the message" % ftype)
+        pos += 4 + size
+    bins = {}
+    if n_ops:
+        op_header = _OP_HEADER.unpack_from
+        names = _bin_names
+        particle = decoder.particle
+        try:
+            for _ in range(n_ops):
+                if end - pos < 8:
+                    raise MalformedMessage("truncated op header")
+                size, opcode, ptype, _flags, name_len = op_header(body, pos)
+                value_end = pos + 4 + size
+                if size < 4 + name_len or value_end > end:
+                    raise MalformedMessage("op %d overruns the message" % opcode)
+                name_end = pos + 8 + name_len
+                raw_name = body[pos + 8:name_end]
+                name = names.get(raw_name)
+                if name is None:
+                    try:
+                        name = raw_name.decode()
+                    except UnicodeDecodeError:
+                        raise MalformedMessage("bin name is not UTF-8") from None
+                    if len(names) < 4096:
+                        names[raw_name] = name
+                if ptype == _INTEGER and value_end - name_end == 8:
+                    bins[name] = _I64.unpack_from(body, name_end)[0]
+                elif ptype == _STRING:
+                    bins[name] = body[name_end:value_end].decode("utf-8", "surrogateescape")
+                elif ptype == _MAP:
+                    bins[name] = value_of(ptype, body[name_end:value_end], decoder)
+                else:
+                    bins[name] = particle(ptype, body[name_end:value_end])
+                pos = value_end
+        except Exception:
+            # The Message path checks every op before it decodes any value: when a value does
+            # not decode, a malformed op further on is what it reports.
+            parse_message(body)
+            raise
+    return RecordReply(result, generation, void_time, bins)
 
 
 class ReadTemplates:
@@ -416,6 +481,11 @@ def meta_of(reply: Message, now_cl: int) -> dict:
     else:
         ttl = max(1, void_time - now_cl)
     return {"ttl": ttl, "gen": reply.generation}
+
+
+def reply_bins(reply, decoder: Decoder) -> dict:
+    """The bins of a reply: a RecordReply's own, a Message's decoded (`bins_of`)."""
+    return reply.bins if type(reply) is RecordReply else bins_of(reply, decoder)
 
 
 def bins_of(reply: Message, decoder: Decoder) -> dict:

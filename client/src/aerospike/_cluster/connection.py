@@ -87,11 +87,21 @@ class Connection:
         self._buffer = bytearray()
         self._timeout_set: float | None = -1.0
 
-    def _settimeout(self, value: float | None) -> None:
+    def _arm(self, socket_timeout: float | None, deadline: float | None) -> None:
+        """Set the socket's timeout for the next send or receive: `socket_timeout`, cut to what is
+        left before `deadline` (ConnectionFailed as a timeout when nothing is left). A timeout set
+        moments ago that ends under a millisecond later is kept (settimeout is not free)."""
+        if deadline is None:
+            value = socket_timeout or None
+        else:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ConnectionFailed("deadline passed", timeout=True)
+            value = socket_timeout if socket_timeout and socket_timeout < remaining else remaining
         current = self._timeout_set
-        if value != current:  # settimeout is a syscall-level call: skip repeats
+        if value != current:
             if value is not None and current is not None and 0.0 < current - value < _TIMEOUT_SLACK:
-                return  # the timeout set moments ago (before the send): it ends under a millisecond later
+                return
             self.sock.settimeout(value)
             self._timeout_set = value
 
@@ -123,18 +133,9 @@ class Connection:
                 log.info("TLS session with %s:%d: %s %s", host, port, sock.version(), sock.cipher())
         return cls(sock)
 
-    @staticmethod
-    def _timeout(socket_timeout: float | None, deadline: float | None) -> float | None:
-        remaining = None if deadline is None else deadline - time.monotonic()
-        if remaining is not None and remaining <= 0:
-            raise ConnectionFailed("deadline passed", timeout=True)
-        if socket_timeout and (remaining is None or socket_timeout < remaining):
-            return socket_timeout
-        return remaining
-
     def send(self, data: bytes, socket_timeout: float | None, deadline: float | None) -> None:
         try:
-            self._settimeout(self._timeout(socket_timeout, deadline))
+            self._arm(socket_timeout, deadline)
             self.sock.sendall(data)
         except socket.timeout:
             raise ConnectionFailed("send timed out", timeout=True, sent=True) from None
@@ -146,7 +147,7 @@ class Connection:
         buffer = self._buffer
         try:
             while len(buffer) < n:
-                self._settimeout(self._timeout(socket_timeout, deadline))
+                self._arm(socket_timeout, deadline)
                 chunk = self.sock.recv(max(self.READ_SIZE, n - len(buffer)))
                 if not chunk:
                     raise ConnectionFailed("connection closed by server", sent=True)
@@ -164,7 +165,7 @@ class Connection:
         if not self._buffer:
             # The common case: the whole reply comes in one read (one copy, no buffer bookkeeping).
             try:
-                self._settimeout(self._timeout(socket_timeout, deadline))
+                self._arm(socket_timeout, deadline)
                 chunk = self.sock.recv(self.READ_SIZE)
             except socket.timeout:
                 raise ConnectionFailed("receive timed out", timeout=True, sent=True) from None

@@ -19,6 +19,7 @@ from .._arguments import CHECKS, CONNECTED_FIRST, SIGNATURES, bound_function, bo
 from .._named_checks import NAMED_CHECKS as _NAMED_CHECKS
 from .._client import Client as _SyncClient
 from .._errors import client_error
+from .._executor import single_command
 from .._query import Query as _SyncQuery, Scan as _SyncScan
 from .._stream_records import Stop
 from ._transport import Transport
@@ -139,6 +140,10 @@ class Client(_SyncClient):
         if transport is None:  # closed (or closed after the command began)
             return _closed(gen)
         return transport.drive(gen, after_receive)
+
+    def _single_command(self, cluster, key, request: bytes, policy: dict, is_write: bool, parse=None):
+        """The command generator itself: its exchanges go to the transport (see the sync face's)."""
+        return single_command(cluster, key, request, policy, is_write, parse)
 
     # -- scans and queries --------------------------------------------------------------------------
 
