@@ -571,3 +571,16 @@ def test_scan_throttle_wraps_and_a_query_policy_has_none(client, ns, key):
     assert len(client.scan(ns, key(1)[1]).results({"records_per_second": 2**32 + 1000})) == 1
     assert len(client.scan(ns, key(1)[1]).results({"records_per_second": -1})) == 1
     assert len(client.query(ns, key(1)[1]).results({"records_per_second": "x", "max_records": "x"})) == 1
+
+
+def test_udf_get_of_an_empty_name_asks_for_a_module_named_dot(client):
+    # the official client sends "udf-get:filename=.;" for ""
+    with pytest.raises(ex.UDFError) as info:
+        client.udf_get("")
+    assert info.value.msg.startswith("error=not_found")
+
+
+def test_where_with_index_name_refuses_an_embedded_nul(client, ns):
+    with pytest.raises(ValueError) as info:
+        client.query(ns, "s").where_with_index_name("a\x00b", aerospike.predicates.equals("a", 1))
+    assert str(info.value) == "embedded null character"

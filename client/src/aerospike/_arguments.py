@@ -143,9 +143,18 @@ def _binder(rule, owner: str, method: str):
     if kind == "kw":
         fmt, names = rule[1], rule[2]
         return lambda args, kwargs: parse_keywords(fmt, names, args, kwargs)
-    if kind == "tuple":
+    if kind == "tuple":  # ("tuple", least, most[, format units such as "sO"])
         least, most = rule[1], rule[2]
-        return lambda args, kwargs: parse_tuple(method, least, most, args, kwargs)
+        units = rule[3] if len(rule) > 3 else ""
+        if not units.strip("O"):
+            return lambda args, kwargs: parse_tuple(method, least, most, args, kwargs)
+
+        def bind_tuple(args, kwargs):
+            values = parse_tuple(method, least, most, args, kwargs)
+            return [v if v is MISSING else _convert(code, v, method, i + 1)
+                    for i, (code, v) in enumerate(zip(units, values))]
+
+        return bind_tuple
     if kind == "none":
         qualname = "%s.%s" % (owner, method)
         return lambda args, kwargs: parse_none(qualname, args, kwargs)
@@ -746,7 +755,7 @@ SIGNATURES = {
         "results": _kw("|OO:results", "policy", "options"),
         "where": ("tuple", 1, 2),
         "where_with_expr": ("tuple", 2, 2),
-        "where_with_index_name": ("tuple", 2, 2),
+        "where_with_index_name": ("tuple", 2, 2, "sO"),
         "select": ("varargs",),
         "paginate": ("none",),
         "is_done": ("none",),

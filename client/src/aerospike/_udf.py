@@ -185,7 +185,10 @@ class UdfMethods:
             raise client_error("Module name should be a string or unicode string.")
         if isinstance(language, bool) or language != UDF_TYPE_LUA:
             raise client_error("Invalid language")
-        value = yield from self._udf_info("udf-get:filename=%s;" % module, policy, module=module)
+        # As the official client sends it: an empty name as ".", the command cut to the C client's
+        # 512-byte buffer (with its NUL).
+        command = ("udf-get:filename=%s;" % (module or ".")).encode()[:511].decode("utf-8", "ignore")
+        value = yield from self._udf_info(command, policy, module=module)
         params = dict(part.partition("=")[::2] for part in value.split(";") if part)
         try:
             return base64.b64decode(params.get("content", "")).decode("utf-8", "replace")
