@@ -584,3 +584,31 @@ def test_where_with_index_name_refuses_an_embedded_nul(client, ns):
     with pytest.raises(ValueError) as info:
         client.query(ns, "s").where_with_index_name("a\x00b", aerospike.predicates.equals("a", 1))
     assert str(info.value) == "embedded null character"
+
+
+@given(st.text(max_size=5), st.text(max_size=5))
+@settings(max_examples=20, deadline=None)
+def test_key_strings_are_c_strings_cut_at_a_nul(client, head, tail):
+    # the official client copies namespace, set and a str key as C strings
+    ns, set_name = "test", "nul_keys"
+    head = head.replace("\x00", "")
+    key = (ns, set_name + "\x00" + tail, head + "\x00" + tail)
+    assert aerospike.calc_digest(ns, key[1], key[2]) == aerospike.calc_digest(ns, set_name, head)
+    if not head:
+        return  # an empty str key is the node's to refuse
+    client.put(key, {"v": 1}, policy={"key": aerospike.POLICY_KEY_SEND})
+    (_, set_back, key_back, _), _, bins = client.get((ns, set_name, head), {"key": aerospike.POLICY_KEY_SEND})
+    assert (set_back, key_back, bins) == (set_name, head, {"v": 1})
+    assert client.exists((ns, set_name, head + "\x00"))[0][:3] == (ns, set_name, head)
+    client.remove((ns, set_name, head))
+
+
+def test_an_empty_set_comes_back_as_none(client, ns):
+    assert client.exists((ns, "", "k"))[0][:3] == (ns, None, "k")
+    assert client.exists((ns, "\x00x", "k"))[0][:3] == (ns, None, "k")
+
+
+def test_calc_digest_refuses_a_bytes_key():
+    with pytest.raises(TypeError) as info:
+        aerospike.calc_digest("test", "s", b"k")
+    assert str(info.value) == "Key is invalid"

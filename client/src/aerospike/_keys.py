@@ -71,7 +71,7 @@ def parse_key(key) -> Key:
         if prefix is not None:
             user_key = key[2]
             key_type = type(user_key)
-            if key_type is str:
+            if key_type is str and "\x00" not in user_key:  # (a NUL: cut by the full parse)
                 h = _fresh_hash()
                 h.update(prefix + b"\x03" + user_key.encode("utf-8", "surrogateescape"))
                 return Key(key[0], key[1], user_key, h.digest())
@@ -111,7 +111,7 @@ def parse_keys(keys: list, parse_other) -> list[Key]:
                     str_hash.update(prefix + b"\x03")
                     int_hash.update(prefix + b"\x01")
                 key_type = type(user_key)
-                if key_type is str:
+                if key_type is str and "\x00" not in user_key:
                     h = str_hash.copy()
                     h.update(user_key.encode("utf-8", "surrogateescape"))
                     append(Key(namespace, set_name, user_key, h.digest()))
@@ -137,7 +137,10 @@ def plain_keys_end(keys: list) -> int:
                 or (namespace, set_name) not in sets:
             return index
         key_type = type(user_key)
-        if key_type is not str and not (key_type is int and -(1 << 63) <= user_key < (1 << 63)):
+        if key_type is str:
+            if "\x00" in user_key:
+                return index
+        elif not (key_type is int and -(1 << 63) <= user_key < (1 << 63)):
             return index
     return len(keys)
 
@@ -165,6 +168,9 @@ def parse_key_fully(key, hashed: bool = True) -> Key:
         raise param_error("namespace must be a string")
     if set_name is not None and not isinstance(set_name, str):
         raise param_error("set must be a string")
+    # C strings, as the official client copies them: cut at a NUL; an empty set is no set.
+    namespace = _c_string(namespace)
+    set_name = (_c_string(set_name) or None) if set_name is not None else None
     if user_key is not None:
         if isinstance(user_key, bool):
             user_key = int(user_key)  # a bool key is the integer 0 or 1, as in the official client
@@ -178,7 +184,9 @@ def parse_key_fully(key, hashed: bool = True) -> Key:
             user_key = bytes(user_key)
         elif isinstance(user_key, bytes):
             # The official client sends a Python bytes key as a string key.
-            user_key = user_key.decode("utf-8", "surrogateescape")
+            user_key = _c_string(user_key.decode("utf-8", "surrogateescape"))
+        elif isinstance(user_key, str):
+            user_key = _c_string(user_key)
         _check_lengths(namespace, set_name)
         return Key(namespace, set_name, user_key, _digest(set_name, user_key) if hashed else b"")
     digest = key[3] if len(key) == 4 else None
@@ -190,6 +198,11 @@ def parse_key_fully(key, hashed: bool = True) -> Key:
         raise param_error("digest is invalid. expected a bytearray of 20 bytes")
     _check_lengths(namespace, set_name)
     return Key(namespace, set_name, None, bytes(digest))
+
+
+def _c_string(text: str) -> str:
+    """`text` as a C string holds it: up to its first NUL."""
+    return text.partition("\x00")[0] if "\x00" in text else text
 
 
 def _check_lengths(namespace: str, set_name: str | None) -> None:
@@ -204,9 +217,11 @@ def calc_digest(ns, set, key) -> bytearray:  # noqa: A002 - the official paramet
         raise TypeError("Namespace should be a string")
     if not isinstance(set, str):
         raise TypeError("Set should be a string or unicode")
-    if not _is_user_key(key):
+    if not _is_user_key(key) or isinstance(key, bytes):
         raise TypeError("Key is invalid")
-    return bytearray(_digest(set, bytes(key) if isinstance(key, bytearray) else key))
+    if isinstance(key, str):
+        key = _c_string(key)
+    return bytearray(_digest(_c_string(set), bytes(key) if isinstance(key, bytearray) else key))
 
 
 def get_partition_id(digest) -> int:
