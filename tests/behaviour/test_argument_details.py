@@ -612,3 +612,20 @@ def test_calc_digest_refuses_a_bytes_key():
     with pytest.raises(TypeError) as info:
         aerospike.calc_digest("test", "s", b"k")
     assert str(info.value) == "Key is invalid"
+
+
+def test_a_hyperloglog_appended_is_raw_bytes(client, key):
+    from aerospike_helpers import HyperLogLog
+    client.put(key(1), {"a": 1})
+    client.append(key(1), "h", HyperLogLog(b"\x00" * 8))
+    client.prepend(key(1), "h", HyperLogLog(b"\x01"))
+    client.operate(key(1), [op.append("p", HyperLogLog(b"\x02" * 4))])
+    bins = client.get(key(1))[2]
+    assert type(bins["h"]) is bytes and bins["h"] == b"\x01" + b"\x00" * 8
+    assert type(bins["p"]) is bytes and bins["p"] == b"\x02" * 4
+
+
+def test_batch_write_converts_its_policy_expressions_first(client):
+    with pytest.raises(ex.ParamError) as info:
+        client.batch_write(5, {"expressions": []})
+    assert info.value.msg.startswith("Expressions must be a non empty list of 4 element tuples")

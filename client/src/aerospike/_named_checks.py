@@ -24,6 +24,14 @@ def _stream_policy(kind: str):
     return check
 
 
+def _batch_policy(policy) -> None:
+    """batch_write's policy, converted first by the official method: its values, then its
+    expressions (even None is refused when the key is there)."""
+    check_batch_policy(policy)
+    if isinstance(policy, dict) and "expressions" in policy:
+        check_expression(policy["expressions"])
+
+
 def _expression_or_none(value) -> None:
     if value is not None:  # None clears a filter
         check_expression(value)
@@ -32,7 +40,7 @@ def _expression_or_none(value) -> None:
 NAMED_CHECKS = {
     "key": check_key,
     "batch keys": check_keys_only,
-    "batch policy": check_batch_policy,
+    "batch policy": _batch_policy,
     "admin policy": check_admin_policy,
     "admin privileges call": check_privileges_call,
     "admin create_role call": check_create_role_call,

@@ -350,6 +350,8 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
         if (encoder.strict_types and code in (OPERATOR_APPEND, OPERATOR_PREPEND)
                 and not isinstance(value, (str, bytes, bytearray))):
             raise param_error("Cannot concatenate 'str' and 'non-str' objects")
+        if code in (OPERATOR_APPEND, OPERATOR_PREPEND) and isinstance(value, bytes) and type(value) is not bytes:
+            value = bytes(value)  # a HyperLogLog appended is raw bytes to the official client
         ptype, data = encoder.particle(value)
         ops.append(Op(wire_op, ptype, name, data))
         writes = True
