@@ -230,12 +230,13 @@ def test_append_generation_mismatch(client, key):
 
 @pytest.mark.parametrize("offset", [{"a": 1}, "s", None, [1], b"b"])
 def test_increment_refuses_a_non_numeric_offset_in_its_own_words(client, key, offset):
-    # operate()'s increment says "only 'int' and 'float' are allowed"; Client.increment does not.
     k = key("inc_bad")
     client.put(k, {"n": 1})
-    with pytest.raises(ex.ParamError) as info:
-        client.increment(k, "n", offset)
-    assert info.value.msg == "Unsupported operand type(s) for +: only 'int' allowed"
+    for call in (lambda: client.increment(k, "n", offset),
+                 lambda: client.operate(k, [{"op": aerospike.OPERATOR_INCR, "bin": "n", "val": offset}])):
+        with pytest.raises(ex.ParamError) as info:
+            call()
+        assert info.value.msg == "Unsupported operand type(s) for +: only 'int' allowed"
     assert client.get(k)[2] == {"n": 1}
 
 

@@ -275,7 +275,7 @@ def remove_request(key: Key, meta: dict, policy: dict) -> Message:
 
 
 #: The official client's error for a non-numeric increment in operate() (Client.increment has its own).
-INCREMENT_OPERAND_ERROR = "Unsupported operand type(s) for +: only 'int' and 'float' are allowed"
+INCREMENT_OPERAND_ERROR = "Unsupported operand type(s) for +: only 'int' allowed"
 
 
 class OpsOnlyKey:
