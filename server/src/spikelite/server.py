@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import struct
 import time
 
 from .commands import background
 from .commands.dispatch import DataCommands
 from .commands.info import SUMMARY, InfoCommands
+from .commands.plain import PlainCommands
 from .config import ServerConfig
 from .node import Node
 from .security import AuthState
@@ -25,6 +27,8 @@ from .wire.info import build_reply, command_name, command_params, parse_request
 log = logging.getLogger("spikelite")
 
 _ADMIN_HEADER_SIZE = 16
+_PROTO_HEADER = struct.Struct(">Q")  # version, type and body size of a proto header
+_SIZE_MASK = (1 << 48) - 1
 
 
 class ConnectionClosed(Exception):
@@ -37,6 +41,7 @@ class RequestHandler:
     def __init__(self, node: Node):
         self.node = node
         self.data = DataCommands(node)
+        self.plain = PlainCommands(node)
         self.info = InfoCommands(node)
 
     def handle(self, proto_type: int, body: bytes, auth: AuthState | None = None, stream: bool = False):
@@ -45,6 +50,10 @@ class RequestHandler:
         answers a generator of reply steps instead (see `commands.scan.stream_scan`)."""
         self.node.stats.requests += 1
         security = self.node.security
+        if proto_type == ProtoType.AS_MSG and security is None:
+            reply = self.plain.answer(body)
+            if reply is not None:
+                return reply
         if security is not None:
             if auth is None:
                 auth = AuthState()
@@ -171,17 +180,28 @@ class Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.last_activity = time.monotonic()
-        self.buffer += data
-        if self._stream is None:  # else the requests wait for the end of the stream
+        if self._stream is not None:  # the requests wait for the end of the stream
+            self.buffer += data
+        elif self.buffer:
+            self.buffer += data
             self._serve_buffer()
+        else:  # the usual case: whole requests, served from the bytes as they came
+            self._serve_buffer(data)
 
-    def _serve_buffer(self) -> None:
-        buffer = self.buffer
+    def _serve_buffer(self, data: bytes | None = None) -> None:
+        """Answer the complete requests in `data` (received while the buffer was empty) or in the
+        buffer; what is left of them (a partial request, or the requests after a scan stream that
+        has not ended) stays in the buffer."""
+        buffer = self.buffer if data is None else data
+        copy = data is None  # slices of the bytearray buffer are copied to bytes
+        unpack = _PROTO_HEADER.unpack_from
+        handle = self.handler.handle
         pos = 0
         replies = []
         try:
             while len(buffer) - pos >= PROTO_HEADER_SIZE:
-                version, proto_type, size = unpack_proto_header(buffer[pos:pos + PROTO_HEADER_SIZE])
+                (header,) = unpack(buffer, pos)
+                version, proto_type, size = header >> 56, (header >> 48) & 0xFF, header & _SIZE_MASK
                 if version != 2 and not (version == 0 and proto_type == ProtoType.ADMIN):
                     raise ConnectionClosed("proto version %d" % version)
                 if size > MAX_PROTO_BODY:
@@ -189,11 +209,13 @@ class Connection(asyncio.Protocol):
                 end = pos + PROTO_HEADER_SIZE + size
                 if len(buffer) < end:
                     break
-                body = bytes(buffer[pos + PROTO_HEADER_SIZE:end])
+                body = buffer[pos + PROTO_HEADER_SIZE:end]
+                if copy:
+                    body = bytes(body)
                 pos = end
                 try:
                     background.CLIENT.set(self.client)
-                    reply = self.handler.handle(proto_type, body, self.auth, stream=True)
+                    reply = handle(proto_type, body, self.auth, True)
                 except AerospikeWireError as exc:  # e.g. a broken compressed message
                     self.server.node.stats.malformed += 1
                     reply = Message(result_code=exc.code).to_proto()
@@ -202,7 +224,7 @@ class Connection(asyncio.Protocol):
                     replies = []
                     self._stream = reply
                     if not self._run_stream():
-                        del buffer[:pos]
+                        self._keep(data, pos)
                         return
                     continue  # it ended within its first slice
                 replies.append(reply)
@@ -217,8 +239,15 @@ class Connection(asyncio.Protocol):
             self._send(replies)
             self.transport.close()
             return
-        del buffer[:pos]
+        self._keep(data, pos)
         self._send(replies)
+
+    def _keep(self, data: bytes | None, pos: int) -> None:
+        """Keep what follows `pos` of the requests being served for later."""
+        if data is None:
+            del self.buffer[:pos]
+        elif pos < len(data):
+            self.buffer += data[pos:]
 
     def _send(self, replies: list[bytes]) -> None:
         if replies and not self.transport.is_closing():

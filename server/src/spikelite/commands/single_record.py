@@ -269,20 +269,7 @@ class SingleRecordCommands:
 
     @staticmethod
     def _void_time(ns: Namespace, msg: Message, record: Record | None, now_cl: int) -> int:
-        ttl = msg.record_ttl
-        if ttl == TTL_DONT_UPDATE and record is not None:
-            return record.void_time
-        if ttl == TTL_NEVER_EXPIRE:
-            return 0
-        if ttl == 0 or ttl == TTL_DONT_UPDATE:
-            ttl = ns.default_ttl(record.set_name if record is not None else _set_name(msg))
-            if ttl == 0:
-                return 0
-        if ttl > ns.config.max_ttl:
-            raise AerospikeWireError(ResultCode.PARAMETER, "ttl %d exceeds max-ttl" % ttl)
-        if not ns.ttl_allowed():
-            raise AerospikeWireError(ResultCode.FORBIDDEN, "ttl given but nsup-period is 0")
-        return now_cl + ttl
+        return void_time_of(ns, msg.record_ttl, record, _set_name(msg) if record is None else None, now_cl)
 
     @staticmethod
     def _apply_bin_op(bins: dict[str, tuple[int, bytes]], op: Op) -> None:
@@ -341,6 +328,24 @@ class SingleRecordCommands:
                 bins[op.name] = (ptype, current[1] + value)
             else:
                 bins[op.name] = (ptype, value + current[1])
+
+
+def void_time_of(ns: Namespace, ttl: int, record: Record | None, set_name: str | None, now_cl: int) -> int:
+    """The void time a write with this TTL field gives its record (`record`: the record before the
+    write, None when it creates one in set `set_name`)."""
+    if ttl == TTL_DONT_UPDATE and record is not None:
+        return record.void_time
+    if ttl == TTL_NEVER_EXPIRE:
+        return 0
+    if ttl == 0 or ttl == TTL_DONT_UPDATE:
+        ttl = ns.default_ttl(record.set_name if record is not None else set_name)
+        if ttl == 0:
+            return 0
+    if ttl > ns.config.max_ttl:
+        raise AerospikeWireError(ResultCode.PARAMETER, "ttl %d exceeds max-ttl" % ttl)
+    if not ns.ttl_allowed():
+        raise AerospikeWireError(ResultCode.FORBIDDEN, "ttl given but nsup-period is 0")
+    return now_cl + ttl
 
 
 def _set_name(msg: Message) -> str | None:

@@ -138,10 +138,31 @@ class Record:
         self.key = key  # KEY field data (type byte + key bytes) when the client sent it
         self.set_name = sys.intern(set_name) if set_name else set_name
 
+    @classmethod
+    def from_ops(cls, ops: bytes, count: int, generation: int, void_time: int, last_update_ns: int,
+                 key: bytes | None, set_name: str | None) -> "Record":
+        """A record whose `count` bins are `ops`, already encoded as READ ops (distinct names)."""
+        self = cls.__new__(cls)
+        self._blob = _HEADER.pack(generation, void_time, last_update_ns, count) + ops
+        self.key = key
+        self.set_name = sys.intern(set_name) if set_name else set_name
+        return self
+
     @property
     def bins(self) -> dict[str, tuple[int, bytes]]:
         """A fresh dict of the bins (changing it does not change the record)."""
         return decode_bin_ops(self._blob, _HEADER_SIZE)
+
+    def bin_names(self) -> list[str]:
+        """The bin names, in order."""
+        data = self._blob
+        names = []
+        pos, end = _HEADER_SIZE, len(data)
+        while pos < end:
+            size, _op, _ptype, _flags, name_len = _OP.unpack_from(data, pos)
+            names.append(data[pos + 8:pos + 8 + name_len].decode())
+            pos += 4 + size
+        return names
 
     @property
     def generation(self) -> int:
