@@ -96,7 +96,7 @@ def _commands(draw):
 
 def _records(node: Node) -> dict:
     return {name: ({d: (r.bins, r.generation, r.void_time, r.last_update_ns, r.key, r.set_name)
-                    for d, r in ns.records.items()}, dict(ns.set_counts), ns.used_bytes)
+                    for d, r in ns.items()}, dict(ns.set_counts), ns.used_bytes)
             for name, ns in node.namespaces.items()}
 
 
@@ -126,6 +126,6 @@ def test_plain_gets_and_puts_take_the_plain_path() -> None:
     assert handler.plain.answer(put) == bytes.fromhex("0203000000000016" "160000000000" "00000001" + "00" * 12)
     reply = handler.plain.answer(get)
     assert reply is not None and reply[8 + 6:8 + 10] == b"\0\0\0\1" and reply[8 + 20:8 + 22] == b"\0\2"
-    assert node.namespaces["test"].records[compute_digest("s", 1)].bins == {
+    assert node.namespaces["test"].peek(compute_digest("s", 1)).bins == {
         "a": (1, struct.pack(">q", 5)), "b": (3, b"v")}
     assert handler.plain.answer(_request(1, 0, 0, 0, fields, [(1, 0, 0, b"a", b"")])) is None  # one bin: general

@@ -7,7 +7,7 @@ from __future__ import annotations
 from spikelite.commands.scan import run_scan
 from spikelite.config import default_config
 from spikelite.node import Node
-from spikelite.store.record import LazyBins, Record, find_bin
+from spikelite.store.record import LazyBins, Record, bins_at, find_bin
 from spikelite.wire import (FieldType, Info1, Message, Op, OpType, ParticleType, compute_digest,
                             iter_messages, pack_key_field)
 from spikelite.wire.framing import PROTO_HEADER_SIZE
@@ -24,7 +24,7 @@ def test_lazy_bins_match_the_decoded_bins() -> None:
     for name, value in BINS.items():
         assert lazy.get(name) == value and lazy[name] == value and name in lazy
         assert lazy.get(name) is lazy.get(name)  # the same tuple: expression caches rely on it
-        assert find_bin(record._blob, 16, name.encode()) == value
+        assert find_bin(record.blob, bins_at(record.blob), name.encode()) == value
     for missing in ("b", "", "nn", "\udcff", "x" * 300):
         assert lazy.get(missing) is None and missing not in lazy and lazy.get(missing, 1) == 1
     assert LazyBins(Record({}, 1, 0, 1, None, None)).get("a") is None
@@ -78,7 +78,7 @@ ALL_PIDS = b"".join(bytes((p & 0xFF, p >> 8)) for p in range(4096))
 
 def test_scan_replies_match_message_encode_with_and_without_filter() -> None:
     node, ns = _node_with_records()
-    records = sorted(ns.records.items())
+    records = sorted(ns.items(), key=lambda item: item[0])
     cases = [(0, [], None), (Info1.GET_NO_BINS, [], None), (0, ["n", "zz"], None), (0, [], 1),
              (0, ["a"], 2)]
     for info1, selected, value in cases:

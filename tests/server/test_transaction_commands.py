@@ -66,7 +66,7 @@ def test_any_message_gets_an_answer_and_only_commits_change_records(messages):
         # a provisional write never shows outside its transaction
         for digest in DIGESTS:
             plain = commands.execute(_msg(NS, digest, info1=Info1.READ | Info1.GET_ALL))
-            record = ns.records.get(digest)
+            record = ns.peek(digest)
             assert plain.result_code == (ResultCode.OK if record is not None else ResultCode.KEY_NOT_FOUND)
     for txn_id in {p.txn_id for p in ns.provisional.values()}:
         assert isinstance(commands.transactions.settle(ns, txn_id), bool)
@@ -91,13 +91,13 @@ def test_a_write_in_a_transaction_stays_provisional_until_rolled_forward():
     assert ns.records[digest] is before and ns.provisional[digest].txn_id == txn_id
     blocked = commands.execute(_msg(NS, digest, info2=Info2.WRITE, ops=[_int_op("v", 3)]))
     assert blocked.result_code == ResultCode.MRT_BLOCKED
-    version = struct.pack("<Q", record_version(before))[:7]
+    version = struct.pack("<Q", record_version(Record.of(before)))[:7]
     verify = commands.execute(_msg(NS, DIGESTS[1], info1=Info1.READ | 0x20, info4=1,
                                    extra=[(FieldType.RECORD_VERSION, version)]))
     assert verify.result_code == ResultCode.MRT_VERSION_MISMATCH  # another record's version
     assert commands.execute(_msg(NS, digest, info2=Info2.WRITE | Info2.DURABLE_DELETE, info4=2, extra=txn)).result_code == 0
     assert digest not in ns.provisional
-    assert ns.records[digest].bins == {"v": (ParticleType.INTEGER, encode_int(2))}
+    assert ns.peek(digest).bins == {"v": (ParticleType.INTEGER, encode_int(2))}
     assert commands.execute(_msg(NS, digest, info2=Info2.WRITE, ops=[_int_op("v", 3)])).result_code == 0
 
 
@@ -116,10 +116,10 @@ def test_provisional_writes_survive_a_reopen(tmp_path):
     ns = Namespace(config, Clock())
     assert {d: (p.txn_id, p.record.bins if p.record else None) for d, p in ns.provisional.items()} == {
         DIGESTS[0]: (big_id, pending.bins), DIGESTS[1]: (big_id, None)}
-    assert ns.records[DIGESTS[0]].bins == committed.bins
+    assert ns.peek(DIGESTS[0]).bins == committed.bins
     ns.apply_provisional(DIGESTS[0])
     ns.apply_provisional(DIGESTS[1])
     ns.close()
     ns = Namespace(config, Clock())
-    assert not ns.provisional and ns.records[DIGESTS[0]].bins == pending.bins and DIGESTS[1] not in ns.records
+    assert not ns.provisional and ns.peek(DIGESTS[0]).bins == pending.bins and DIGESTS[1] not in ns.records
     ns.close()

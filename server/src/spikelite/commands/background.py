@@ -113,7 +113,7 @@ class _Runner:
 
     def _apply(self, digest: bytes) -> None:
         job, ns, msg = self.job, self.ns, self.msg
-        record = ns.records.get(digest)
+        record = ns.peek(digest)
         job.read += 1
         if record is None:
             return  # gone since the job started

@@ -20,6 +20,7 @@ from ..wire import (DIGEST_SIZE, MSG_HEADER_SIZE, PARTITION_COUNT, AerospikeWire
                     Info2, Info3, Message, Op, OpType, ParticleType, ResultCode, partition_id)
 from ..wire.framing import ProtoType, frame
 from ..wire.message import encode_ops
+from ..store.record import Record, decode_bin_ops, expired, reply_meta, set_name_of
 
 _U64 = struct.Struct(">Q")
 _U32 = struct.Struct(">I")
@@ -186,8 +187,8 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
             if not looked:
                 looked = _RECORDS_PER_STEP
                 yield None
-            record = records_get(digest)
-            if record is None:  # deleted since it was selected
+            blob = records_get(digest)
+            if blob is None:  # deleted since it was selected
                 continue
             if after is not None:
                 if after_bval is not None and bvals:
@@ -198,15 +199,16 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
             if limit and sent >= limit:
                 break
             if filter_data is not None and not prefiltered and record_filter.evaluate(
-                    expressions.Context.of_record(record, digest, ns.clock)) is not True:
+                    expressions.Context.of_record(Record.of(blob), digest, ns.clock)) is not True:
                 continue  # records the filter expression does not select are skipped
+            generation, void_time, op_count, record_set, key, bins_start = reply_meta(blob)
             if projection:
-                read_ops = _project(projection, record.bins)
+                read_ops = _project(projection, decode_bin_ops(blob, bins_start))
                 if not read_ops:
                     continue
                 op_count, ops = len(read_ops), encode_ops(read_ops)
             elif selected:
-                bins = record.bins
+                bins = decode_bin_ops(blob, bins_start)
                 read_ops = [Op(OpType.READ, bins[name][0], name, bins[name][1])
                             for name in selected if name in bins]
                 if not read_ops:
@@ -215,20 +217,14 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
             elif no_bins:
                 op_count, ops = 0, b""
             else:
-                op_count = -1  # every bin: the stored, already encoded ops (read with the header below)
+                ops = blob[bins_start:]  # every bin: the stored, already encoded ops
             # the reply, encoded as Message.encode would: header, namespace, digest, set, key, ops
-            set_name_of = record.set_name
-            key = record.key
             set_field = b""
-            if set_name_of:
-                set_field = set_fields.get(set_name_of)
+            if record_set:
+                set_field = set_fields.get(record_set)
                 if set_field is None:
-                    raw = set_name_of.encode()
-                    set_field = set_fields[set_name_of] = _FIELD_HEADER.pack(len(raw) + 1, FieldType.SET) + raw
-            if op_count < 0:
-                generation, void_time, op_count, ops = record.reply_parts()
-            else:
-                generation, void_time = record.generation, record.void_time
+                    raw = record_set.encode()
+                    set_field = set_fields[record_set] = _FIELD_HEADER.pack(len(raw) + 1, FieldType.SET) + raw
             bval = bvals.get(digest) if bvals else None
             parts = [_MSG_HEADER.pack(MSG_HEADER_SIZE, info1, 0, 0, 0, 0, generation, void_time, 0,
                                       2 + bool(set_field) + (key is not None) + (bval is not None),
@@ -297,7 +293,7 @@ def _select(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
             by_pid = done.value
             break
     records = ns.records
-    return {pid: [(digest, records[digest]) for digest in digests] for pid, digests in by_pid.items()}
+    return {pid: [(digest, Record.of(records[digest])) for digest in digests] for pid, digests in by_pid.items()}
 
 
 def _select_steps(ns, msg: Message, pids: list[int], set_name: str | None, keep=None,
@@ -316,19 +312,20 @@ def _select_steps(ns, msg: Message, pids: list[int], set_name: str | None, keep=
     else:
         records = ns.records
         candidates = ((digest, records.get(digest)) for digest in list(records))  # a copy of the keys
+    of = Record.of
     mask = PARTITION_COUNT - 1
     step = _RECORDS_PER_STEP
-    for digest, record in candidates:
+    for digest, blob in candidates:
         step -= 1
         if not step:
             step = _RECORDS_PER_STEP
             yield None
-        if record is None or (set_name is not None and record.set_name != set_name):
+        if blob is None or (set_name is not None and set_name_of(blob) != set_name):
             continue
         pid = (digest[0] | (digest[1] << 8)) & mask
-        if pid not in wanted or record.expired(now):
+        if pid not in wanted or expired(blob, now):
             continue
-        if keep is not None and not keep(pid, digest, record):
+        if keep is not None and not keep(pid, digest, of(blob)):
             continue
         entries = by_pid.get(pid)
         if entries is None:
@@ -386,7 +383,7 @@ def _geo_query(begin: bytes, end: bytes):
 
 
 def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals: dict | None = None) -> list:
-    """(digest, record) of the index matches; fills `bvals` {digest: index value}, a node's BVAL:
+    """(digest, stored record bytes) of the index matches; fills `bvals` {digest: index value}, a node's BVAL:
     the value of a numeric index, the wyhash of the queried string or blob, the S2 leaf cell id of
     a matched geo point (a matched region's covering cell is not reproduced: no BVAL)."""
     from ..store.sindex import (ITYPE_BY_CODE, KTYPE_BLOB, KTYPE_BY_PARTICLE, KTYPE_GEO, KTYPE_NUMERIC,
@@ -447,9 +444,9 @@ def _index_candidates(ns, msg: Message, data: bytes, set_name: str | None, bvals
         if digest in seen:
             continue
         seen.add(digest)
-        record = records.get(digest)
-        if record is not None:
-            result.append((digest, record))
+        blob = records.get(digest)
+        if blob is not None:
+            result.append((digest, blob))
             if numeric:
                 bvals[digest] = value
             elif hashed is not None:

@@ -196,7 +196,7 @@ class Transactions:
             return _error(ResultCode.MRT_BLOCKED)
         if own and msg.info4 & Info4.MRT_ON_LOCKING_ONLY:
             return _error(ResultCode.MRT_ALREADY_LOCKED)
-        monitor = ns.records.get(monitor_digest(txn_id))
+        monitor = ns.peek(monitor_digest(txn_id))
         if monitor is None or monitor.expired(ns.clock.now_cl()):
             return _error(ResultCode.MRT_EXPIRED)
         if _marked_forward(monitor):
@@ -239,7 +239,7 @@ class Transactions:
         marking = "fwd" in names
         creating = "id" in names
         now = ns.clock.now_cl()
-        monitor = ns.records.get(digest)
+        monitor = ns.peek(digest)
         if monitor is not None and monitor.expired(now) and not _marked_forward(monitor):
             txn_id = _int_bin(monitor, "id")
             if txn_id is not None:
@@ -259,7 +259,7 @@ class Transactions:
             msg.record_ttl = _TTL_DONT_UPDATE
         reply = run(ns)
         if reply.result_code == ResultCode.OK:
-            written = ns.records.get(digest)
+            written = ns.peek(digest)
             if written is not None and _written_keys(written) > MAX_WRITES:
                 if monitor is None:  # the write that would pass the limit does not happen
                     ns.delete(digest)
@@ -280,7 +280,7 @@ class Transactions:
     def settle(self, ns, txn_id: int) -> bool:
         """Roll a decided transaction's provisional writes forward (monitor marked ``fwd``) or back
         (monitor gone or past its deadline); False while it is still open."""
-        monitor = ns.records.get(monitor_digest(txn_id))
+        monitor = ns.peek(monitor_digest(txn_id))
         if monitor is not None and _marked_forward(monitor):
             forward = True
         elif monitor is None or monitor.expired(ns.clock.now_cl()):
@@ -301,7 +301,7 @@ class Transactions:
             return
         now = ns.clock.now_cl()
         if ns.set_counts.get(MONITOR_SET):
-            for digest, record in list(ns.records.items()):
+            for digest, record in list(ns.items()):
                 if record.set_name == MONITOR_SET and record.expired(now):
                     txn_id = _int_bin(record, "id")
                     if txn_id is not None:

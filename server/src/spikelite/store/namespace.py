@@ -16,7 +16,7 @@ from ..config import NamespaceConfig
 from ..wire import AerospikeWireError, ResultCode
 from .clock import Clock
 from .provisional import MONITOR_SET, Provisional
-from .record import Record
+from .record import Record, expired, void_time_of
 from .sindex import ITYPE_SET, IndexDefinition, SecondaryIndex
 
 log = logging.getLogger("spikelite")
@@ -34,7 +34,8 @@ class Namespace:
         self.config = config
         self.name = config.name
         self.clock = clock
-        self.records: dict[bytes, Record] = {}
+        #: digest → the record's stored bytes (`Record.blob`; `Record.of` views them)
+        self.records: dict[bytes, bytes] = {}
         self.set_counts: dict[str, int] = {}
         self.truncate_lut: dict[str | None, int] = {}  # set (None = namespace) → last truncate, ns
         self.expired_count = 0
@@ -66,7 +67,7 @@ class Namespace:
                 if (record.expired(now) and self._mortal(record)) or truncated(record.last_update_ns, cut):
                     dead.append(digest)
                     continue
-                self.records[digest] = record
+                self.records[digest] = record.blob
                 if record.set_name:
                     self.set_counts[record.set_name] = self.set_counts.get(record.set_name, 0) + 1
                 if self.limit:
@@ -79,7 +80,7 @@ class Namespace:
                     self.set_indexes[definition.name] = definition
                     continue
                 index = SecondaryIndex(definition)
-                for digest, record in self.records.items():
+                for digest, record in self.items():
                     index.add(digest, record)
                 self.indexes[definition.name] = index
         except BaseException:
@@ -109,8 +110,11 @@ class Namespace:
 
     def get(self, digest: bytes) -> Record | None:
         """The live record of a digest, or None; an expired record is removed on sight."""
-        record = self.records.get(digest)
-        if record is not None and record.expired(self.clock.now_cl()) and self._mortal(record):
+        blob = self.records.get(digest)
+        if blob is None:
+            return None
+        record = Record.of(blob)
+        if void_time_of(blob) and expired(blob, self.clock.now_cl()) and self._mortal(record):
             if self.storage is not None:
                 try:
                     self.storage.delete(digest)
@@ -121,13 +125,28 @@ class Namespace:
             return None
         return record
 
+    def peek(self, digest: bytes) -> Record | None:
+        """The record of a digest as stored, expired or not (None: no record)."""
+        blob = self.records.get(digest)
+        return Record.of(blob) if blob is not None else None
+
+    def items(self):
+        """(digest, Record) of every stored record, expired or not, over a copy of the digests
+        taken at the start (the namespace may change meanwhile: records gone are skipped)."""
+        records = self.records
+        of = Record.of
+        for digest in list(records):
+            blob = records.get(digest)
+            if blob is not None:
+                yield digest, of(blob)
+
     def _mortal(self, record: Record) -> bool:
         """Whether expiry removes this record: not a transaction monitor of a strong-consistency
         namespace (past its deadline, its transaction is finished first: commands.transaction)."""
         return not (self.config.strong_consistency and record.set_name == MONITOR_SET)
 
     def put(self, digest: bytes, record: Record) -> None:
-        old = self.records.get(digest)
+        old = self.peek(digest)
         if self.limit:
             delta = record.size() - (old.size() if old is not None else 0)
             # as a real node: no writes while at stop-writes, and never past the configured size
@@ -149,14 +168,14 @@ class Namespace:
         if old is None:
             if record.set_name:
                 self.set_counts[record.set_name] = self.set_counts.get(record.set_name, 0) + 1
-        self.records[digest] = record
+        self.records[digest] = record.blob
         for index in self.indexes.values():
             if old is not None:
                 index.remove(digest)
             index.add(digest, record)
 
     def delete(self, digest: bytes) -> bool:
-        record = self.records.get(digest)
+        record = self.peek(digest)
         if record is None:
             return False
         if self.storage is not None:
@@ -195,7 +214,7 @@ class Namespace:
         pending = self.provisional.get(digest)
         if pending is None:
             return
-        old = self.records.get(digest)
+        old = self.peek(digest)
         if self.storage is not None:
             self._persist(self.storage.apply_provisional, digest, pending.record)
         del self.provisional[digest]
@@ -212,7 +231,7 @@ class Namespace:
     def create_index(self, definition) -> SecondaryIndex:
         index = SecondaryIndex(definition)
         now = self.clock.now_cl()
-        for digest, record in self.records.items():
+        for digest, record in self.items():
             if not record.expired(now):
                 index.add(digest, record)
         if self.storage is not None:
@@ -250,7 +269,9 @@ class Namespace:
     def expire(self) -> int:
         """Remove every expired record (the nsup sweep); returns how many."""
         now = self.clock.now_cl()
-        dead = [(d, r) for d, r in self.records.items() if r.expired(now) and self._mortal(r)]
+        of = Record.of
+        dead = [(d, r) for d, r in ((d, of(b)) for d, b in self.records.items() if expired(b, now))
+                if self._mortal(r)]
         if dead and self.storage is not None:
             self._persist(self.storage.delete_many, [d for d, _ in dead])
         for digest, record in dead:
@@ -262,7 +283,7 @@ class Namespace:
 
     def truncate(self, set_name: str | None, lut_ns: int) -> int:
         """Delete records (of one set, or all) last updated before `lut_ns`'s millisecond."""
-        doomed = [(d, r) for d, r in self.records.items()
+        doomed = [(d, r) for d, r in self.items()
                   if (set_name is None or r.set_name == set_name) and truncated(r.last_update_ns, lut_ns)]
         if self.storage is not None:
             self._persist(self.storage.truncate, set_name, lut_ns, [d for d, _ in doomed])

@@ -169,9 +169,10 @@ class SecondaryIndex:
             return []
         if self.expression is not None:
             return self._expression_keys(record, digest)
-        if d.bin_name is None or d.bin_name not in record.bins:
+        found = record.lazy_bins().get(d.bin_name) if d.bin_name is not None else None
+        if found is None:
             return []
-        ptype, data = record.bins[d.bin_name]
+        ptype, data = found
         if self.context is not None:
             return self._context_keys(ptype, data)
         if d.itype == ITYPE_DEFAULT:
