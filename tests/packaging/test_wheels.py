@@ -162,7 +162,10 @@ def test_spikelite_requires_the_codec_and_no_compiled_digest(dist):
     requires = meta.get_all("Requires-Dist")
     assert sorted(r for r in requires if "extra ==" not in r) == [
         "lupa<3,>=2.0", "msgpack<2,>=1.0", "sortedcontainers<3,>=2.4", "spikewire<0.2,>=0.1"]
-    assert [r.split(";")[0] for r in requires if "extra ==" in r] == ["spikewire[fast-digest]<0.2,>=0.1"]
+    assert [r.split(";")[0] for r in requires if "extra ==" in r] == ["spikewire[fast-digest]<0.2,>=0.1",
+                                                                      "uvloop<1,>=0.19"]
+    assert [r for r in requires if r.startswith("uvloop")][0].endswith(
+        'sys_platform != "win32" and extra == "uvloop"')
 
 
 def test_bare_client_venv_has_no_server_and_no_compiled_dependency(client_python):

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import spikelite
+import spikelite.cli
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = (ROOT / "VERSION").read_text().strip()
@@ -86,3 +87,40 @@ def test_log_level_debug_logs_to_stderr_and_bad_level_is_refused():
                          text=True, timeout=60)
     assert bad.returncode == 2
     assert "invalid choice: 'loud'" in bad.stderr
+
+
+def _info_build(port: int) -> bytes:
+    import socket
+    import struct
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(struct.pack(">Q", (2 << 56) | (1 << 48) | 6) + b"build\n")
+        header = sock.recv(8, socket.MSG_WAITALL)
+        size = struct.unpack(">Q", header)[0] & ((1 << 48) - 1)
+        return sock.recv(size, socket.MSG_WAITALL)
+
+
+def test_event_loop_choice_serves_requests_and_says_which_loop_at_info_level():
+    try:
+        import uvloop  # noqa: F401
+        have_uvloop = True
+    except ImportError:
+        have_uvloop = False
+    for choice, expected in (("asyncio", "asyncio"), ("auto", "uvloop" if have_uvloop else "asyncio")):
+        proc = _start("--event-loop", choice, "--log-level", "info")
+        try:
+            lines = _lines_until(proc, 2)
+            port = int(re.fullmatch(r"spikelite listening on 127\.0\.0\.1:(\d+)", lines[0]).group(1))
+            assert _info_build(port) == b"build\t8.1.2.0\n"
+        finally:
+            err = _stop(proc)
+        assert "event loop: %s" % expected in err, err
+    assert spikelite.cli.event_loop_runner("asyncio")[0] == "asyncio"
+
+
+def test_event_loop_uvloop_without_uvloop_is_refused(monkeypatch, capsys):
+    import spikelite.cli
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # `import uvloop` fails
+    assert spikelite.cli.event_loop_runner("uvloop") is None
+    assert spikelite.cli.event_loop_runner("auto")[0] == "asyncio"
+    assert spikelite.cli.main(["--event-loop", "uvloop", "--port", "0"]) == 2
+    assert "uvloop is not installed" in capsys.readouterr().err
