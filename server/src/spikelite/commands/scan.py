@@ -20,7 +20,7 @@ from ..wire import (DIGEST_SIZE, MSG_HEADER_SIZE, PARTITION_COUNT, AerospikeWire
                     Info2, Info3, Message, Op, OpType, ParticleType, ResultCode, partition_id)
 from ..wire.framing import ProtoType, frame
 from ..wire.message import encode_ops
-from ..store.record import Record, decode_bin_ops, expired, reply_meta, set_name_of
+from ..store.record import Record, decode_bin_ops, expired, reply_meta, select_ops, set_name_of
 
 _U64 = struct.Struct(">Q")
 _U32 = struct.Struct(">I")
@@ -37,6 +37,7 @@ _MSG_HEADER = struct.Struct(">BBBBBBIIIHH")
 _FIELD_HEADER = struct.Struct(">IB")
 _DIGEST_FIELD_HEADER = _FIELD_HEADER.pack(DIGEST_SIZE + 1, FieldType.DIGEST)
 _BVAL_FIELD_HEADER = _FIELD_HEADER.pack(8 + 1, FieldType.BVAL_ARRAY)
+_ALL_PIDS = list(range(PARTITION_COUNT))
 
 
 def _pids(msg: Message, job: bool = False) -> tuple[list[int], dict[int, bytes]]:
@@ -50,7 +51,7 @@ def _pids(msg: Message, job: bool = False) -> tuple[list[int], dict[int, bytes]]
     if raw is not None:
         if len(raw) < 2:
             raise AerospikeWireError(ResultCode.PARAMETER, "empty partition id array")
-        pids = [raw[i] | (raw[i + 1] << 8) for i in range(0, len(raw) - 1, 2)]
+        pids = list(struct.unpack_from("<%dH" % (len(raw) // 2), raw))
     digests = msg.field(FieldType.DIGEST_ARRAY)
     if digests is not None:
         if len(digests) % DIGEST_SIZE:
@@ -71,7 +72,7 @@ def _pids(msg: Message, job: bool = False) -> tuple[list[int], dict[int, bytes]]
         if not job:
             raise AerospikeWireError(ResultCode.UNSUPPORTED_FEATURE, "scan or query without partitions")
         pids = list(range(PARTITION_COUNT))
-    if any(p >= PARTITION_COUNT for p in pids) or len(set(pids)) != len(pids):
+    if (pids and max(pids) >= PARTITION_COUNT) or len(set(pids)) != len(pids):
         raise AerospikeWireError(ResultCode.PARAMETER, "bad or duplicate partition id")
     return pids, resume
 
@@ -132,6 +133,7 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
     limit = _U64.unpack(limit_field)[0] if limit_field and len(limit_field) == 8 else 0
     no_bins = bool(msg.info1 & Info1.GET_NO_BINS)
     selected = [op.name for op in msg.ops if op.op == OpType.READ and op.name]
+    selected_keys = [name.encode("utf-8", "surrogateescape") for name in selected]
     # read operations (CDT, bit, HLL, expression reads) in a foreground query: each record answers
     # the operations' results, as a real node
     projection = msg.ops if any(op.op != OpType.READ for op in msg.ops) else None
@@ -172,10 +174,20 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
     info1 = Info1.GET_NO_BINS if no_bins else 0
     ns_field_bytes = _FIELD_HEADER.pack(len(ns_field) + 1, FieldType.NAMESPACE) + ns_field
     set_fields: dict = {}
-    for position, pid in enumerate(pids):
+    if len(node.membership.nodes) == 1:  # every partition is this node's: only those with records
+        if pids == _ALL_PIDS:
+            order: list = sorted(by_pid)  # a partition's position is its id
+            positions = order
+        else:
+            order = [(position, pid) for position, pid in enumerate(pids) if pid in by_pid]
+            positions = [position for position, _ in order]
+            order = [pid for _, pid in order]
+    else:
+        order, positions = pids, range(len(pids))
+    for position, pid in zip(positions, order):
         worker = position % WORKERS
         chunk = buffers[worker]
-        if node.membership.replica_index(node, pid) != 0 and len(node.membership.nodes) > 1:
+        if len(node.membership.nodes) > 1 and node.membership.replica_index(node, pid) != 0:
             chunk.append(Message(info3=Info3.PARTITION_DONE, result_code=ResultCode.PARTITION_UNAVAILABLE,
                                  generation=pid).encode())
             continue
@@ -208,12 +220,9 @@ def stream_scan(node, ns, msg: Message, execute_single=None):
                     continue
                 op_count, ops = len(read_ops), encode_ops(read_ops)
             elif selected:
-                bins = decode_bin_ops(blob, bins_start)
-                read_ops = [Op(OpType.READ, bins[name][0], name, bins[name][1])
-                            for name in selected if name in bins]
-                if not read_ops:
+                op_count, ops = select_ops(blob, bins_start, selected_keys)
+                if not op_count:
                     continue
-                op_count, ops = len(read_ops), encode_ops(read_ops)
             elif no_bins:
                 op_count, ops = 0, b""
             else:

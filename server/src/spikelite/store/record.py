@@ -282,6 +282,22 @@ def _key_flag_at(blob: bytes) -> int:
     return _SET_AT + 2
 
 
+def select_ops(blob: bytes, start: int, names: list[bytes]) -> tuple[int, bytes]:
+    """(count, encoded READ ops) of the bins named `names` (UTF-8, in that order, a name asked
+    twice answered twice, missing ones left out) of the record stored as `blob`, its bins at
+    `start`: the stored ops themselves, nothing decoded."""
+    found = {}
+    pos, end = start, len(blob)
+    unpack = _OP.unpack_from
+    while pos < end:
+        size, _op, _ptype, _flags, name_len = unpack(blob, pos)
+        stop = pos + 4 + size
+        found[blob[pos + 8:pos + 8 + name_len]] = blob[pos:stop]
+        pos = stop
+    parts = [found[name] for name in names if name in found]
+    return len(parts), b"".join(parts)
+
+
 def set_name_of(blob: bytes) -> str | None:
     """The set name of the record stored as `blob` (Record.set_name without a view)."""
     set_id = blob[_SET_AT] << 8 | blob[_SET_AT + 1]
