@@ -19,7 +19,7 @@ from ._cluster.node import NoMoreConnections
 from ._errors import client_error, param_error
 from ._errors import error_name as _error_name
 from ._executor import execute, info_command, run_single
-from ._io import Sleep, command, drive
+from ._io import Sleep, command, direct, drive
 from ._keys import parse_key
 from ._policies import client_policies, merge
 from ._values import Decoder, Encoder
@@ -278,6 +278,21 @@ class Client(UdfMethods, TransactionMethods):
         return (k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()),
                 sr.reply_bins(reply, self._decoder))
 
+    def _get_now(self, key, policy=None):
+        """`get` on blocking sockets: a default-policy get in plain calls, any other the command."""
+        if policy is not None or "txn" in self._policies["read"]:
+            return self._drive(Client.get.command(self, key, policy))
+        k = parse_key(key)
+        policy = self._policies["read"]
+        request = self._read_templates.request(k, policy)
+        reply, address, in_doubt = run_single(self._require(), k, request, policy, False, self._parse_record)
+        if reply.result_code:
+            self._raise_for(reply, (address, in_doubt), key=key)
+        return (k.as_tuple(policy.get("key") == sr.POLICY_KEY_SEND), sr.meta_of(reply, sr.now_cl()),
+                sr.reply_bins(reply, self._decoder))
+
+    get = direct(get, _get_now)
+
     @command
     def select(self, key, bins, policy=None):
         k = parse_key(key)
@@ -329,6 +344,23 @@ class Client(UdfMethods, TransactionMethods):
         if reply.result_code:
             self._raise_for(reply, where, True, key=key, bin=bins)
         return 0
+
+    def _put_now(self, key, bins, meta=None, policy=None, serializer=None):
+        """`put` on blocking sockets: a put with the default policy and no meta in plain calls,
+        any other the command."""
+        if meta is not None or policy is not None or "txn" in self._policies["write"]:
+            return self._drive(Client.put.command(self, key, bins, meta, policy, serializer))
+        k = parse_key(key)
+        if not isinstance(bins, dict):
+            raise param_error("Record should be passed as bin-value pair")
+        policy = self._policies["write"]
+        request = self._write_templates.request(k, bins, policy, self._encoder, serializer)
+        reply, address, in_doubt = run_single(self._require(), k, request, policy, True, sr.write_reply)
+        if reply.result_code:
+            self._raise_for(reply, (address, in_doubt), True, key=key, bin=bins)
+        return 0
+
+    put = direct(put, _put_now)
 
     @command
     def remove(self, key, meta=None, policy=None):

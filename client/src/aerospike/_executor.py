@@ -114,11 +114,20 @@ def run_single(cluster: Cluster, key: Key, request: bytes, policy: dict, is_writ
         _no_node(key, known, is_write, 0)
     if not node.error_rate_ok():
         outcome: tuple = (-14, "Max error rate exceeded", None, False)
-    else:
-        outcome = _attempt_blocking(cluster, node, request, settings[1], deadline, is_write, 0, key.namespace, parse)
-        reply = outcome[2]
-        if reply is not None and (reply.result_code not in _RETRIED_RESULTS or settings[2] <= 0):
-            return reply, "%s:%d" % node.host, False  # one send: never in doubt for a server error
+    else:  # `_attempt` as a plain call
+        began = time.monotonic()
+        try:
+            answer, connect_seconds = exchange_blocking(node, request, settings[1], deadline)
+        except NoMoreConnections as exc:
+            outcome = (-7, str(exc), None, False)
+        except ConnectionFailed as exc:
+            outcome = _exchange_failed(exc, node, key.namespace)
+        else:
+            outcome = _answered(cluster, node, request, answer[0], answer[1], is_write, 0, key.namespace, parse,
+                                began, connect_seconds)
+            reply = outcome[2]
+            if reply.result_code not in _RETRIED_RESULTS or settings[2] <= 0:
+                return reply, "%s:%d" % node.host, False  # one send: never in doubt for a server error
     return drive(_tries(cluster, key, request, policy, is_write, parse, settings, deadline, node, outcome), execute)
 
 
@@ -194,20 +203,6 @@ def _attempt(cluster: Cluster, node, request: bytes, socket_timeout, deadline, i
         return _exchange_failed(exc, node, namespace)
     return _answered(cluster, node, request, ptype, body, is_write, sent, namespace, parse, began,
                      exchange.connect_seconds)
-
-
-def _attempt_blocking(cluster: Cluster, node, request: bytes, socket_timeout, deadline, is_write: bool, sent: int,
-                      namespace: str, parse=None):
-    """`_attempt` on blocking sockets (a plain call)."""
-    began = time.monotonic()
-    try:
-        answer, connect_seconds = exchange_blocking(node, request, socket_timeout, deadline)
-    except NoMoreConnections as exc:
-        return -7, str(exc), None, False
-    except ConnectionFailed as exc:
-        return _exchange_failed(exc, node, namespace)
-    return _answered(cluster, node, request, answer[0], answer[1], is_write, sent, namespace, parse, began,
-                     connect_seconds)
 
 
 def _exchange_failed(exc: ConnectionFailed, node, namespace: str) -> tuple:

@@ -8,12 +8,14 @@ then it parses the reply and returns the call's result. A face drives the genera
 know which; the two faces differ only in how bytes move.
 
 `@command` turns such a generator method into the sync method (`self._drive(gen)`) and keeps the
-generator function as `.command`, from which the asyncio face makes its coroutine method.
+generator function as `.command`, from which the asyncio face makes its coroutine method; `direct`
+gives a command a sync method of its own that does the same without the generator.
 """
 
 from __future__ import annotations
 
 import functools
+import types
 
 
 class Exchange:
@@ -72,3 +74,14 @@ def command(gen_function):
 
     face_method.command = gen_function  # type: ignore[attr-defined]
     return face_method
+
+
+def direct(face_method, run):
+    """`face_method` (a `command`) for the sync face done by `run(self, ...)`: a plain function
+    doing what driving the command on blocking sockets does, for the hottest commands (it may
+    drive the command itself where it has no shorter way). The method is `run` itself under the
+    command's name (no wrapper in between); `.command` stays the generator, from which the asyncio
+    face makes its method."""
+    method = types.FunctionType(run.__code__, run.__globals__, face_method.__name__, run.__defaults__,
+                                run.__closure__)
+    return functools.update_wrapper(method, face_method)

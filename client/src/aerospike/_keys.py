@@ -147,7 +147,13 @@ def plain_keys_end(keys: list) -> int:
 
 def check_key(key) -> None:
     """Refuse a key `parse_key` would refuse, with its error, without hashing it (an argument
-    check run before the others; see _arguments.CHECKS)."""
+    check run before the others; see _arguments.CHECKS). The common key `parse_key` takes in one
+    step (a str or 64-bit int in a set already checked, as `plain_keys_end` tells) passes at once."""
+    if type(key) is tuple and len(key) == 3 and type(key[0]) is str and (type(key[1]) is str or key[1] is None):
+        user_key = key[2]
+        if ((type(user_key) is str and "\x00" not in user_key)
+                or (type(user_key) is int and -(1 << 63) <= user_key < (1 << 63))) and (key[0], key[1]) in _checked_sets:
+            return
     parse_key_fully(key, False)
 
 
