@@ -629,3 +629,21 @@ def test_batch_write_converts_its_policy_expressions_first(client):
     with pytest.raises(ex.ParamError) as info:
         client.batch_write(5, {"expressions": []})
     assert info.value.msg.startswith("Expressions must be a non empty list of 4 element tuples")
+
+
+class _Unknown:
+    """A value no client knows how to send."""
+
+
+@pytest.mark.parametrize("value", [_Unknown(), [1, _Unknown()], {"k": _Unknown()}, {(1, 2): 1}, {_Unknown(): 1}])
+def test_a_value_of_no_known_type_meets_the_serializer_setting(client, key, value):
+    # a put's bins say SERIALIZER_NONE at any depth; an operation's value, the python path's words
+    with pytest.raises(ex.ParamError) as info:
+        client.put(key(1), {"a": value})
+    assert info.value.msg == "Cannot serialize: SERIALIZER_NONE selected"
+    with pytest.raises(ex.ClientError) as info:
+        client.operate(key(1), [op.write("a", value)])
+    assert info.value.msg == "Unable to serialize unknown Python native type."
+    with pytest.raises(ex.ParamError) as info:
+        client.query("test", "s").add_ops([op.write("a", value)])
+    assert info.value.msg == "Failed to convert ops. -> Unable to serialize unknown Python native type."

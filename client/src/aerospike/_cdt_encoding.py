@@ -243,10 +243,12 @@ def _key_rank(key: Any, expression: bool = False):
         return (2, 0, key.encode("utf-8", "strict" if expression else "surrogateescape"))
     if isinstance(key, (bytes, bytearray)):
         return (3, 0, bytes(key))
-    if not expression or isinstance(key, float):
+    if isinstance(key, float) or (not expression and key is None):
         return None
     if key is None:
         return (0, 0, b"")
+    # A key of another type: kept, so that packing it meets the serializer (or its error), as
+    # in the official client.
     return (4, 0, repr(key).encode())
 
 

@@ -14,7 +14,7 @@ from spikewire.results import MalformedMessage
 
 from ._errors import bin_name_error, client_error, param_error
 from ._keys import Key
-from ._values import Decoder, Encoder
+from ._values import SERIALIZER_PYTHON, Decoder, Encoder
 from ._operations import respond_all_ops
 
 POLICY_KEY_SEND = 1
@@ -198,7 +198,7 @@ def write_ops(bins: dict, encoder: Encoder, serializer) -> tuple[int, bytes]:
         elif kind is int and -0x8000000000000000 <= value <= 0x7FFFFFFFFFFFFFFF:
             ptype, data = _INTEGER, _I64.pack(value)
         else:
-            ptype, data = particle(value, serializer)
+            ptype, data = particle(value, serializer, True)
         # A bin name given as bytes that are not UTF-8 rides as a str with surrogates: its own bytes.
         raw = name.encode("utf-8", "surrogateescape")
         parts.append(pack(4 + len(raw) + len(data), _WRITE, ptype, 0, len(raw)))
@@ -352,7 +352,9 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
             raise param_error("Cannot concatenate 'str' and 'non-str' objects")
         if code in (OPERATOR_APPEND, OPERATOR_PREPEND) and isinstance(value, bytes) and type(value) is not bytes:
             value = bytes(value)  # a HyperLogLog appended is raw bytes to the official client
-        ptype, data = encoder.particle(value)
+        # Without a serializer of the client's, an operation's value of no known type is refused
+        # in the words of the official SERIALIZER_PYTHON path.
+        ptype, data = encoder.particle(value, None if encoder.serializer is not None else SERIALIZER_PYTHON)
         ops.append(Op(wire_op, ptype, name, data))
         writes = True
     if not ops:

@@ -50,8 +50,10 @@ class Encoder:
 
     # -- top-level bin values -----------------------------------------------------------------
 
-    def particle(self, value: Any, serializer_mode: int | None = None) -> tuple[int, bytes]:
-        """(particle type, bytes) of a bin value; NULL for None / aerospike.null()."""
+    def particle(self, value: Any, serializer_mode: int | None = None, record: bool = False) -> tuple[int, bytes]:
+        """(particle type, bytes) of a bin value; NULL for None / aerospike.null(). `record`: a
+        put's bins, where a value of no known type inside a list or map meets the serializer
+        setting as a top-level one does (an operation's says "Unable to serialize ...")."""
         if value is None or _is_null(value):
             return ParticleType.NULL, b""
         if isinstance(value, bool):
@@ -73,9 +75,9 @@ class Encoder:
         if isinstance(value, (bytes, bytearray)):
             return ParticleType.BLOB, bytes(value)
         if isinstance(value, list):
-            return ParticleType.LIST, self.pack(value, serializer_mode)
+            return ParticleType.LIST, self.pack(value, serializer_mode, record)
         if isinstance(value, dict):
-            return ParticleType.MAP, self.pack(value, serializer_mode)
+            return ParticleType.MAP, self.pack(value, serializer_mode, record)
         # The wildcard/infinite markers are values only inside a list or map.
         if isinstance(value, (CDTWildcard, CDTInfinite)):
             raise client_error("Invalid value type: %d" % (13 if isinstance(value, CDTWildcard) else 14))
@@ -116,14 +118,15 @@ class Encoder:
 
     # -- msgpack (collection values) ----------------------------------------------------------
 
-    def pack(self, value: Any, serializer_mode: int | None = None) -> bytes:
+    def pack(self, value: Any, serializer_mode: int | None = None, record: bool = False) -> bytes:
         """A list or map bin value packed exactly as the official client packs it (dict keys in
         int/str/bytes order, other key types dropped, HLLs inside with particle type 18; values
         of no known type through the user serializer when one applies)."""
         from ._cdt_encoding import pack_value
         fallback = None
-        if self._mode(serializer_mode) == SERIALIZER_USER:
-            fallback = lambda item: self._serialize(item, SERIALIZER_USER)  # noqa: E731
+        mode = self._mode(serializer_mode)
+        if mode == SERIALIZER_USER or (record and mode == SERIALIZER_NONE):
+            fallback = lambda item: self._serialize(item, mode)  # noqa: E731
         return pack_value(value, fallback)
 
 
