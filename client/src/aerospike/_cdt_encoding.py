@@ -63,7 +63,8 @@ class Packer:
     operation values (the recorded bytes and errors of each path):
 
     - map keys: only bool and float keys are dropped; None keys are kept (sorted first) and keys
-      of other types too (sorted last, by repr). Otherwise only int, str and bytes keys are kept;
+      of other types too (sorted last, by repr). Otherwise bool, float and None keys are dropped
+      and keys of other types packed too (so refused unless a serializer takes them);
     - str values and keys are encoded as strict UTF-8 (a lone surrogate raises
       UnicodeEncodeError) instead of with surrogateescape;
     - a value of an unsupported type raises ParamError "Unsupported value type in expression:

@@ -120,7 +120,7 @@ class Encoder:
 
     def pack(self, value: Any, serializer_mode: int | None = None, record: bool = False) -> bytes:
         """A list or map bin value packed exactly as the official client packs it (dict keys in
-        int/str/bytes order, other key types dropped, HLLs inside with particle type 18; values
+        int/str/bytes order, bool/float/None keys dropped, HLLs inside with particle type 18; values
         of no known type through the user serializer when one applies)."""
         from ._cdt_encoding import pack_value
         fallback = None
