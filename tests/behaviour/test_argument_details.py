@@ -647,3 +647,36 @@ def test_a_value_of_no_known_type_meets_the_serializer_setting(client, key, valu
     with pytest.raises(ex.ParamError) as info:
         client.query("test", "s").add_ops([op.write("a", value)])
     assert info.value.msg == "Failed to convert ops. -> Unable to serialize unknown Python native type."
+
+
+@pytest.mark.parametrize("code", [bytearray(b""), [1], "x", None])
+def test_an_operation_code_that_is_no_int(client, key, code):
+    for call in (lambda: client.operate(key(1), [{"op": code, "bin": "a", "val": 1}]),
+                 lambda: client.batch_operate([key(1)], [{"op": code, "bin": "a"}])):
+        with pytest.raises(ex.ParamError) as info:
+            call()
+        assert info.value.msg == "Operation must be an integer"
+
+
+@pytest.mark.parametrize("filename,cls,message", [
+    ("a\x00b", ex.LuaFileNotFound, "cannot open script file"), ("\x00b", ex.ParamError, "Empty udf filename")])
+def test_udf_put_reads_its_filename_as_a_c_string(client, filename, cls, message):
+    with pytest.raises(cls) as info:
+        client.udf_put(filename)
+    assert info.value.msg == message
+
+
+@pytest.mark.parametrize("policy,message", [
+    ({"ttl": b"x", "records_per_second": ()}, "records_per_second is invalid"),
+    ({"max_records": "x", "records_per_second": "x"}, "records_per_second is invalid"),
+    ({"records_per_second": "x", "total_timeout": "x"}, "total_timeout is invalid")])
+def test_scan_policy_fields_in_the_official_order(client, ns, policy, message):
+    with pytest.raises(ex.ParamError) as info:
+        client.scan(ns, "s").results(policy)
+    assert info.value.msg == message
+
+
+def test_scan_foreach_options_checked_before_the_node_name(client, ns):
+    with pytest.raises(ex.ParamError) as info:
+        client.scan(ns, "s").foreach(print, None, {"nobins": 1}, 5)
+    assert info.value.msg == "Invalid value(type) for nobins"

@@ -645,8 +645,7 @@ CHECKS = {
     "Scan": {
         "apply": _STREAM_APPLY,  # its policy is not read
         "execute_background": (("policy", "policy:write"),),
-        "foreach": (("policy", "policy:scan"), ("options", StrKeys("Policy key must be string")),
-                    ("nodename", _NODENAME)),  # its options are not read, only their keys checked
+        "foreach": (("policy", "policy:scan"), ("options", ScanOptions()), ("nodename", _NODENAME)),
         "results": (("policy", "policy:scan"), ("nodename", _NODENAME)),
     },
 }

@@ -7,7 +7,8 @@ from ._admin import check_admin_policy, check_create_role_call, check_privileges
 from ._batch import check_keys_only
 from ._expressions import check_expression
 from ._keys import check_key
-from ._policies import DEFAULT_POLICIES, check_batch_policy, check_operate_policy, merge
+from ._query import scan_policy_numbers
+from ._policies import BASE_FIELDS, DEFAULT_POLICIES, check_batch_policy, check_operate_policy, merge
 from ._transaction_commands import policy_transaction
 
 
@@ -16,6 +17,9 @@ def _stream_policy(kind: str):
     its values, then its txn, then its expressions (even None is refused when the key is there)."""
 
     def check(policy) -> None:
+        if kind == "scan" and isinstance(policy, dict):  # the official field order
+            merge(DEFAULT_POLICIES[kind], {k: v for k, v in policy.items() if k in BASE_FIELDS})
+            scan_policy_numbers(policy)
         merge(DEFAULT_POLICIES[kind], policy)
         policy_transaction(policy)
         if isinstance(policy, dict) and "expressions" in policy:

@@ -754,7 +754,7 @@ def _code_of(operation: dict) -> int:
 
 def respond_all_ops(operation: dict) -> bool:
     """Does this operation make the official client ask for one result per op?"""
-    return isinstance(operation, dict) and operation.get("op") in _RESPOND_ALL
+    return isinstance(operation, dict) and isinstance(operation.get("op"), int) and operation["op"] in _RESPOND_ALL
 
 
 def encode_operation(operation: dict, encoder):

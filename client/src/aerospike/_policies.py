@@ -10,6 +10,8 @@ _C_LONG_MIN, _C_LONG_MAX = -(1 << 63), (1 << 63) - 1
 
 _BASE = {"total_timeout": 1000, "connect_timeout": 0, "socket_timeout": 30000, "timeout_delay": 3000,
          "max_retries": 0, "sleep_between_retries": 0, "compress": False, "error_detail_verbosity": 0}
+#: The fields every policy kind has (converted first by the official client).
+BASE_FIELDS = frozenset(_BASE)
 _READ_MODES = {"read_mode_ap": 0, "read_mode_sc": 0, "read_touch_ttl_percent": 0}
 _BATCH = dict(_BASE, max_retries=2, concurrent=False, allow_inline=True, deserialize=True, replica=2,
               **_READ_MODES)

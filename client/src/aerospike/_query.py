@@ -48,6 +48,13 @@ def _user_key(data: bytes | None):
 
 
 
+def scan_policy_numbers(policy) -> None:
+    """A Scan policy's records_per_second then max_records, checked as the official client
+    converts them (after the base fields, before the scan's own)."""
+    _c_long_field(policy, "records_per_second")
+    _c_long_field(policy, "max_records")
+
+
 def _c_long_field(policy, name: str) -> int:
     """A policy's int field as the official client reads it (0 when absent): any int within a C
     long, else "<name> is invalid" (not an int) or ClientError (too large)."""

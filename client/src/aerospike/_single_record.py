@@ -307,6 +307,8 @@ def operate_request(key: Key, operations: list, meta: dict, policy: dict, encode
         code = operation["op"]
         # Map, bit, HLL and expression ops make the official client ask for every op's result.
         respond_all = respond_all or respond_all_ops(operation)
+        if not isinstance(code, int):
+            raise param_error("Operation must be an integer")
         wire_op = _WIRE_OP.get(code)
         if code in (OP_EXPR_READ, OP_EXPR_WRITE):
             from ._expressions import expression_op

@@ -116,6 +116,7 @@ class UdfMethods:
         if isinstance(udf_type, bool) or udf_type != UDF_TYPE_LUA:
             raise client_error("Invalid UDF language")
         self._info_timeout(policy)  # the policy converts before the file is looked at
+        filename = filename.partition("\x00")[0]  # a C string to the official client
         basename = os.path.basename(filename)
         if not basename:
             raise param_error("Empty udf filename")
