@@ -48,6 +48,7 @@ def parse_rows(payload: bytes, parent: Message) -> tuple[int, list[_Row]]:
     pos, end = 5, len(payload)
     rows: list[_Row] = []
     previous: _Row | None = None
+    previous_has_key = False
     for _ in range(count):
         if end - pos < 25:
             raise AerospikeWireError(ResultCode.PARAMETER, "truncated batch row")
@@ -59,10 +60,10 @@ def parse_rows(payload: bytes, parent: Message) -> tuple[int, list[_Row]]:
         if row_flags & ROW_REPEAT:
             if previous is None:
                 raise AerospikeWireError(ResultCode.PARAMETER, "first batch row cannot repeat")
-            for name in ("info1", "info2", "info3", "info4", "generation", "ttl", "fields", "ops"):
-                setattr(row, name, getattr(previous, name))
-            if any(ftype == FieldType.KEY for ftype, _ in row.fields):
+            if previous_has_key:
                 raise AerospikeWireError(ResultCode.PARAMETER, "batch must not repeat key")
+            row.info1, row.info2, row.info3, row.info4 = previous.info1, previous.info2, previous.info3, previous.info4
+            row.generation, row.ttl, row.fields, row.ops = previous.generation, previous.ttl, previous.fields, previous.ops
             rows.append(row)
             continue
         need = 1 + (2 if row_flags & ROW_EXTRA_INFO else 0) + (1 if row_flags & ROW_INFO4 else 0) \
@@ -95,6 +96,7 @@ def parse_rows(payload: bytes, parent: Message) -> tuple[int, list[_Row]]:
             raise AerospikeWireError(ResultCode.PARAMETER, "batch row: %s" % exc) from None
         rows.append(row)
         previous = row
+        previous_has_key = any(ftype == FieldType.KEY for ftype, _ in row.fields)
     return flags, rows
 
 

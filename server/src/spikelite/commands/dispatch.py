@@ -15,6 +15,7 @@ class DataCommands:
     def __init__(self, node):
         self.node = node
         self.namespaces = node.namespaces
+        self._by_raw_name: dict = {}  # namespace field bytes -> Namespace (batch rows)
         self.single = SingleRecordCommands()
         self.transactions = Transactions()
 
@@ -51,21 +52,25 @@ class DataCommands:
         """A batch row reading every bin (see batch.execute_batch): what `execute` would answer,
         without building messages; None for anything but the plain case (a single node, no
         strong consistency, no read touch due)."""
-        ns = self.namespaces.get(ns_name.decode("utf-8", "replace"))
+        ns = self._by_raw_name.get(ns_name)
+        if ns is None:
+            ns = self._by_raw_name[ns_name] = self.namespaces.get(ns_name.decode("utf-8", "replace"))
+            if len(self._by_raw_name) > 64:  # names that are no namespace: not kept
+                self._by_raw_name.clear()
         if ns is None or len(digest) != DIGEST_SIZE or len(self.node.membership.nodes) != 1 \
                 or ns.config.strong_consistency:  # transactions: the general path
             return None
         record = ns.get(digest)
         if record is None:
             return ResultCode.KEY_NOT_FOUND
-        if record.void_time:  # a record that may be due for a read touch: the general path decides
+        parts = record.reply_parts()
+        if parts[1]:  # a record that may be due for a read touch: the general path decides
             try:
                 if read_touch.check(ns, record, touch_percent):
                     return None
             except AerospikeWireError:
                 return None
-        count, ops = record.encoded_bins()
-        return record.generation, record.void_time, count, ops
+        return parts
 
     def _namespace(self, msg: Message):
         ns_name = msg.field(FieldType.NAMESPACE)
