@@ -680,3 +680,20 @@ def test_scan_foreach_options_checked_before_the_node_name(client, ns):
     with pytest.raises(ex.ParamError) as info:
         client.scan(ns, "s").foreach(print, None, {"nobins": 1}, 5)
     assert info.value.msg == "Invalid value(type) for nobins"
+
+
+def test_closed_client_words_for_shm_key_and_scan_background(closed_client):
+    for call, message in ((lambda: closed_client.shm_key(), "No connection to aerospike cluster"),
+                          (lambda: closed_client.scan("test", "s").execute_background(True),
+                           "No connection to aerospike cluster.")):
+        with pytest.raises(ex.ClusterError) as info:
+            call()
+        assert info.value.msg == message
+
+
+@pytest.mark.parametrize("call", [lambda c: c.info_single_node(1, {}, {"timeout": []}),
+                                  lambda c: c.info_random_node(command=5, policy={"timeout": []})])
+def test_info_node_policy_converts_before_the_command(client, call):
+    with pytest.raises(ex.ParamError) as info:
+        call(client)
+    assert info.value.msg == "timeout is invalid"

@@ -360,6 +360,7 @@ _CLIENT_CONNECTED_FIRST = dict.fromkeys((
     "admin_grant_privileges", "admin_revoke_privileges", "admin_query_role", "admin_query_roles",
     "admin_get_role", "admin_get_roles"), _NO_CONNECTION)
 _CLIENT_CONNECTED_FIRST.update(info_random_node=_NO_CONNECTION + ".", info_single_node=_NO_CONNECTION + ".")
+_CLIENT_CONNECTED_FIRST["shm_key"] = _NO_CONNECTION
 _CLIENT_CONNECTED_FIRST.update(dict.fromkeys(("admin_set_whitelist", "admin_set_quotas"),
                                              BeforeArguments(_NO_CONNECTION + ".")))
 _STREAM_CONNECTED_FIRST = dict.fromkeys(("select", "where", "where_with_expr", "where_with_index_name", "results",
@@ -368,7 +369,7 @@ _STREAM_CONNECTED_FIRST.update(dict.fromkeys(("add_ops", "paginate", "is_done"),
 CONNECTED_FIRST = {
     "Client": _CLIENT_CONNECTED_FIRST,
     "Query": dict(_STREAM_CONNECTED_FIRST, apply=_NO_CONNECTION),
-    "Scan": dict(_STREAM_CONNECTED_FIRST, apply=_NO_CONNECTION + "."),
+    "Scan": dict(_STREAM_CONNECTED_FIRST, apply=_NO_CONNECTION + ".", execute_background=_NO_CONNECTION + "."),
 }
 
 
@@ -589,8 +590,9 @@ CHECKS = {
         "get_key_partition_id": (("ns", Is(_STR, "Namespace should be a string.")),
                                  ("set", Is(_STR, "Set should be a string or unicode.")),),
         "info_all": (("policy", POLICY), ("command", Is(_STR, "Request must be a string"))),
-        "info_random_node": (("policy", POLICY), ("command", Is(_STR, "Request should be a string."))),
-        "info_single_node": (("policy", POLICY), ("host", Is(_STR, "Host must be a string."))),
+        # (an info policy converts as an admin one: a dict whose timeout is a C long)
+        "info_random_node": (("policy", "admin policy"), ("command", Is(_STR, "Request should be a string."))),
+        "info_single_node": (("policy", "admin policy"), ("host", Is(_STR, "Host must be a string."))),
         "operate": (("key", "key"), ("list", Is(_LIST, "Operations should be of type list")),
                     ("policy", "policy:operate"), ("meta", _META)),
         "operate_ordered": (("key", "key"), ("list", Is(_LIST, "Operations should be of type list")),
