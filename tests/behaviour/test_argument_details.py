@@ -697,3 +697,10 @@ def test_info_node_policy_converts_before_the_command(client, call):
     with pytest.raises(ex.ParamError) as info:
         call(client)
     assert info.value.msg == "timeout is invalid"
+
+
+@pytest.mark.parametrize("name", [1.5, bytearray(b"l"), b"l", None])
+def test_remove_bin_checks_its_bin_names_before_the_meta(client, key, name):
+    with pytest.raises(ex.ClientError) as info:
+        client.remove_bin(key(1), ["a", name], 16)
+    assert info.value.msg == "Invalid bin name, bin name should be a string or unicode string"

@@ -473,6 +473,20 @@ class NotNone:
             raise exception_for(-2, self.message)
 
 
+class StrOnlyItems:
+    """An argument check: every item of a list is a str (else ClientError with `message`)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, value) -> None:
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            from .exception import exception_for
+            raise exception_for(-1, self.message)
+
+
 class Filled(Is):
     """An argument check: an instance of `types` that is not empty."""
 
@@ -603,6 +617,7 @@ CHECKS = {
         "touch": (("key", "key"), ("policy", "policy:operate"), ("meta", _META)),
         "remove_bin": (("list", Is(_LIST, "Bins should be a list")), ("key", "key"),
                        ("policy", Is(dict, "Incorrect policy -> policy must be a dict", -1, none_ok=True)),
+                       ("list", StrOnlyItems("Invalid bin name, bin name should be a string or unicode string")),
                        ("meta", _META)),
         "query_apply": (("args", _APPLY_ARGS), ("set", _APPLY_SET), ("policy", POLICY), ("module", _APPLY_MODULE),
                         ("function", _APPLY_FUNCTION)),
