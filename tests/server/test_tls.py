@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import socket
 import ssl
-from pathlib import Path
 
 import pytest
 
@@ -17,49 +14,16 @@ from spikelite.tls import parse_protocols
 
 from .conftest import RawConnection, get_msg, put_msg
 
-x509 = pytest.importorskip("cryptography.x509")
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
+pytest.importorskip("cryptography.x509")
+from tlscerts import make_certs  # noqa: E402  (tests/tlscerts.py: tests/ is on sys.path)
 
 TLS_NAME = "spikelite.test"
-
-
-def _issue(subject: str, issuer_key, issuer_name, *, ca: bool = False, sans=()):
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.timezone.utc)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer_name or name)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
-    cert = builder.sign(issuer_key or key, hashes.SHA256())
-    return key, cert
-
-
-def _write(path: Path, key, cert) -> tuple[str, str]:
-    cert_path, key_path = path.with_suffix(".pem"), path.with_suffix(".key")
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return str(cert_path), str(key_path)
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
     """A CA, a server certificate for 127.0.0.1 and TLS_NAME, and a client certificate."""
-    d = tmp_path_factory.mktemp("tls")
-    ca_key, ca_cert = _issue("spikelite test CA", None, None, ca=True)
-    server_key, server_cert = _issue(TLS_NAME, ca_key, ca_cert.subject,
-                                     sans=[x509.DNSName(TLS_NAME), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
-    client_key, client_cert = _issue("client.test", ca_key, ca_cert.subject, sans=[x509.DNSName("client.test")])
-    ca_path, _ = _write(d / "ca", ca_key, ca_cert)
-    server = _write(d / "server", server_key, server_cert)
-    client = _write(d / "client", client_key, client_cert)
-    return {"dir": d, "ca": ca_path, "server": server, "client": client}
+    return make_certs(tmp_path_factory.mktemp("tls"), TLS_NAME)
 
 
 def tls_config(pki, auth: str | None = "false", extra_tls: str = "") -> str:
